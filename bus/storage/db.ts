@@ -1,0 +1,18 @@
+/**
+ * The one query layer of the bus: plain PostgreSQL SQL with positional parameters, the same over the
+ * embedded PGlite and over a PostgreSQL server through `pg`. Everything above it speaks only `Db`.
+ */
+
+export interface Queryable {
+  query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export const DbKind = { PGLITE: 'pglite', POSTGRES: 'postgres' } as const;
+export type DbKind = (typeof DbKind)[keyof typeof DbKind];
+
+export interface Db extends Queryable {
+  readonly kind: DbKind;
+  /** Runs `work` in one transaction: all of it commits, or none of it does. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
