@@ -1,0 +1,61 @@
+/** The OpenAPI 3.1 document of the bus's own HTTP API, with a path for each published JSON operation. */
+import { manifestSchema } from '../contracts/index.ts';
+import { uploadSchema } from './api-publisher.ts';
+import { agendaBody, aisBody, credentialBody, ovmBody } from './registry-schemas.ts';
+import type { ServiceVersion } from './service-store.ts';
+
+const problem = { description: 'An error from the catalogue', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+const withoutId = ({ $id: _id, ...rest }: { $id?: string } & Record<string, unknown>) => rest;
+
+export function openApiDocument(services: readonly ServiceVersion[]): object {
+  const paths: Record<string, object> = {
+    '/healthz': { get: { summary: 'Liveness', responses: { 200: json({ type: 'object' }) } } },
+    '/readyz': { get: { summary: 'Readiness: storage and, when configured, NATS', responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }, 'Not ready') } } },
+    '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain exposition format' } } } },
+    '/catalog': { get: { summary: 'Services the caller can see', responses: { 200: json({ type: 'object' }) } } },
+    '/soap/{service}/v{major}': { get: { summary: 'WSDL (?wsdl) or one of its schemas (?xsd=)', parameters: pathParams('service', 'major'), responses: { 200: { description: 'text/xml' }, 404: problem } } },
+    '/publish': { post: { summary: 'Publish a contract bundle', requestBody: body(withoutId(uploadSchema)), responses: { 200: json({ type: 'object' }, 'Unchanged or replaced'), 201: json({ type: 'object' }, 'Created'), 401: problem, 409: problem, 413: problem, 422: problem } } },
+    '/services': { get: { summary: 'Services the caller publishes', responses: { 200: json({ type: 'object' }), 401: problem } } },
+    '/admin/ovm/{code}': { put: { summary: 'Create or update an OVM', parameters: pathParams('code'), requestBody: body(withoutId(ovmBody)), responses: { 200: json({ type: 'object' }), 400: problem, 403: problem } } },
+    '/admin/agendas/{code}': { put: { summary: 'Create or update an agenda and its activity roles', parameters: pathParams('code'), requestBody: body(withoutId(agendaBody)), responses: { 200: json({ type: 'object' }), 400: problem } } },
+    '/admin/ais/{id}': { put: { summary: 'Create or update an AIS', parameters: pathParams('id'), requestBody: body(withoutId(aisBody)), responses: { 200: json({ type: 'object' }), 400: problem } } },
+    '/admin/ais/{id}/credentials': { post: { summary: 'Add an API key (shown once) or a certificate fingerprint', parameters: pathParams('id'), requestBody: body(withoutId(credentialBody)), responses: { 201: json({ type: 'object' }), 400: problem } } },
+  };
+  for (const v of services) {
+    if (v.model.protocol !== 'json') continue;
+    for (const op of v.model.operations) {
+      const schemaUrl = (path: string | undefined) => ({ $ref: `/rest/${v.code}/v${v.major}?schema=${encodeURIComponent(path ?? '')}` });
+      paths[`/rest/${v.code}/v${v.major}/${op.name}`] = {
+        post: {
+          summary: `${v.manifest.name ?? v.code}: ${op.name}`,
+          tags: [v.code],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaUrl(op.requestSchema) } } },
+          responses: { 200: { description: 'The provider answer, filtered to the effective data items', content: { 'application/json': { schema: schemaUrl(op.responseSchema) } } }, default: problem },
+        },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'egsb', version: '0.1.0', description: 'Interoperability service bus: catalogue, publishing, registry and the JSON services published on this bus.' },
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'AIS API key, or the operator token for /admin' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'code'],
+          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' }, requestId: { type: 'string' }, errors: { type: 'array', items: { type: 'object' } } },
+        },
+        Manifest: withoutId(manifestSchema as unknown as Record<string, unknown>),
+      },
+    },
+    security: [{ apiKey: [] }],
+  };
+}
+
+function pathParams(...names: string[]): object[] {
+  return names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+}

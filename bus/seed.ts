@@ -1,0 +1,86 @@
+/**
+ * A declarative setup loaded at start (YAML or JSON): agendas with roles, OVMs, AIS with their API
+ * keys, and bundle folders to publish. Applying it twice changes nothing the second time.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { readBundleDir } from './bundle-dir.ts';
+import { bodyValidator } from './http-support.ts';
+import type { Logger } from './logger.ts';
+import type { Publisher } from './publisher.ts';
+import type { Registry } from './registry.ts';
+import { agendaBody, aisBody, ovmBody, patterns } from './registry-schemas.ts';
+
+const seedSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    agendas: { type: 'array', items: { ...strip(agendaBody), required: ['code', 'name'], properties: { ...agendaBody.properties, code: patterns.agendaCode } } },
+    ovms: { type: 'array', items: { ...strip(ovmBody), required: ['code', 'name'], properties: { ...ovmBody.properties, code: patterns.ovmCode } } },
+    ais: {
+      type: 'array',
+      items: {
+        ...strip(aisBody),
+        required: ['id', 'name', 'operatorOvm'],
+        properties: {
+          ...aisBody.properties,
+          id: { type: 'integer', minimum: 1, maximum: 9999999 },
+          apiKeys: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, required: ['label'], properties: { label: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 24 } } },
+          },
+        },
+      },
+    },
+    services: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['bundle'], properties: { bundle: { type: 'string' } } } },
+  },
+} as const;
+
+interface Seed {
+  agendas?: { code: string; name: string; roles?: { code: string; name: string }[] }[];
+  ovms?: { code: string; name: string; agendas?: string[] }[];
+  ais?: (Parameters<Registry['putAis']>[1] & { id: number; apiKeys?: { label: string; key?: string }[] })[];
+  services?: { bundle: string }[];
+}
+
+const checkSeed = bodyValidator<Seed>(seedSchema);
+
+export interface SeedResult {
+  /** Keys made during this start, by AIS and label; shown once. */
+  readonly newKeys: readonly { ais: number; label: string; apiKey: string }[];
+  readonly published: readonly string[];
+}
+
+export async function applySeedFile(file: string, deps: { registry: Registry; publisher: Publisher; logger: Logger }): Promise<SeedResult> {
+  const text = await readFile(file, 'utf8');
+  const seed = checkSeed(/\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 }));
+  return applySeed(seed, dirname(resolve(file)), deps);
+}
+
+async function applySeed(seed: Seed, base: string, { registry, publisher, logger }: { registry: Registry; publisher: Publisher; logger: Logger }): Promise<SeedResult> {
+  for (const { code, ...agenda } of seed.agendas ?? []) await registry.putAgenda(code, agenda);
+  for (const { code, ...ovm } of seed.ovms ?? []) await registry.putOvm(code, ovm);
+  const newKeys: { ais: number; label: string; apiKey: string }[] = [];
+  for (const { id, apiKeys = [], ...ais } of seed.ais ?? []) {
+    await registry.putAis(id, ais);
+    const existing = new Set((await registry.listCredentials(id)).map((c) => c.label));
+    for (const { label, key } of apiKeys) {
+      if (existing.has(label)) continue;
+      const made = await registry.addCredential(id, { kind: 'api-key', label, ...(key ? { apiKey: key } : {}) });
+      if (made.apiKey) newKeys.push({ ais: id, label, apiKey: made.apiKey });
+    }
+  }
+  const published: string[] = [];
+  for (const { bundle } of seed.services ?? []) {
+    const upload = await readBundleDir(resolve(base, bundle));
+    const { outcome, version } = await publisher.publish(upload, { kind: 'operator' });
+    published.push(`${version.code} ${version.major}.${version.minor} (${outcome})`);
+  }
+  logger.info('seed applied', { agendas: seed.agendas?.length ?? 0, ovms: seed.ovms?.length ?? 0, ais: seed.ais?.length ?? 0, published });
+  return { newKeys, published };
+}
+
+function strip<T extends { $id?: string }>({ $id: _id, ...rest }: T): Omit<T, '$id'> {
+  return rest;
+}

@@ -1,0 +1,25 @@
+/**
+ * Contracts: the error catalogue, bundles and their path rules, manifests, and compilation of WSDL/XSD
+ * and JSON Schema contracts into validators kept for the call path.
+ *
+ * @example
+ * const compiled = compileContract({ manifest, bundle: createBundle(files), catalogue: EMPTY_CATALOGUE });
+ * compiled.model.operations.map((op) => op.name);
+ */
+export * from './errors.ts';
+export * from './types.ts';
+export {
+  createBundle,
+  normaliseBundlePath,
+  DEFAULT_BUNDLE_LIMITS,
+  EMPTY_CATALOGUE,
+  type Bundle,
+  type BundleLimits,
+  type SchemaCatalogue,
+} from './bundle.ts';
+export { compileContract, type CompiledContract, type CompileInput } from './compile.ts';
+export { parseManifest, manifestSchema, majorOf, minorOf, MAX_TIMEOUT_MS } from './manifest.ts';
+export { loadSchemaCatalogue } from './schema-catalogue.ts';
+export { compileSchemaFile } from './soap-contract.ts';
+export { rewriteWsdl, rewriteSchema } from './wsdl-rewrite.ts';
+export { inspectXml, isHazard } from './xml-safety.ts';
