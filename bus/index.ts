@@ -1,0 +1,11 @@
+/**
+ * The bus: HTTP server, registry, publishing, catalogue, storage and CLI.
+ *
+ * @example
+ * const bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1' }));
+ * const res = await bus.app.request('/catalog');
+ */
+export { createBus, type Bus } from './app.ts';
+export { readConfig, type BusConfig } from './config.ts';
+export { runCli } from './cli.ts';
+export type { Db, Queryable } from './storage/index.ts';

@@ -1,0 +1,124 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_CATALOGUE, createBundle } from './bundle.ts';
+import { compileContract } from './compile.ts';
+import { EgsbError } from './errors.ts';
+
+const BUNDLES = new URL('../mocks/bundles/', import.meta.url).pathname;
+
+function readDir(dir: string): { manifest: Record<string, unknown>; files: Map<string, Uint8Array> } {
+  const files = new Map<string, Uint8Array>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path));
+    }
+  };
+  walk(dir);
+  const manifest = JSON.parse(Buffer.from(files.get('manifest.json') ?? '').toString()) as Record<string, unknown>;
+  files.delete('manifest.json');
+  return { manifest, files };
+}
+
+function compile(manifest: unknown, files: Map<string, Uint8Array>) {
+  return compileContract({ manifest, bundle: createBundle(files), catalogue: EMPTY_CATALOGUE });
+}
+
+function refusal(work: () => unknown): EgsbError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof EgsbError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+const soap = readDir(join(BUNDLES, 'persons-soap'));
+const json = readDir(join(BUNDLES, 'persons-json'));
+
+describe('compiling contracts', () => {
+  it('compiles a WSDL with its XSD imports and includes, and reads its operations', () => {
+    const compiled = compile(soap.manifest, soap.files);
+    expect(compiled.model.protocol).toBe('soap');
+    expect(compiled.model.soapVersions).toEqual(['1.1', '1.2']);
+    expect(compiled.model.operations).toEqual([
+      {
+        name: 'CtiOsobu',
+        soapActions: { '1.1': 'urn:egsb:demo:persons:CtiOsobu', '1.2': 'urn:egsb:demo:persons:CtiOsobu' },
+        input: { namespace: 'urn:egsb:demo:persons:v1', name: 'CtiOsobu' },
+        output: { namespace: 'urn:egsb:demo:persons:v1', name: 'CtiOsobuResponse' },
+      },
+    ]);
+    expect([...compiled.files.keys()].sort()).toEqual(['wsdl/persons.wsdl', 'xsd/persons.xsd', 'xsd/types.xsd']);
+    compiled.dispose();
+  });
+
+  it('compiles JSON Schemas with $ref across files and validates with them', () => {
+    const compiled = compile(json.manifest, json.files);
+    const op = compiled.json?.operations.get('ctiOsobu');
+    expect(op?.validateRequest({ aifo: 'AAAAAAAAAAAAAAAAAAAAAA==' })).toEqual([]);
+    expect(op?.validateRequest({ aifo: 'short' })[0]).toMatchObject({ location: '/aifo', rule: 'pattern' });
+    expect(op?.validateRequest({ aifo: 'AAAAAAAAAAAAAAAAAAAAAA==', extra: 1 })[0]?.rule).toBe('additionalProperties');
+  });
+
+  it('gives the same digest for the same bundle and another for a changed one', () => {
+    const a = compile(soap.manifest, soap.files);
+    const b = compile(soap.manifest, soap.files);
+    const changed = new Map(soap.files).set('xsd/types.xsd', Buffer.from(Buffer.from(soap.files.get('xsd/types.xsd') ?? '').toString().replace('ZadostInfoType', 'ZadostInfoType ')));
+    expect(a.digest).toBe(b.digest);
+    expect(refusal(() => compile(soap.manifest, changed)).code).toBe('EGSB_CONTRACT_INVALID');
+    [a, b].forEach((c) => c.dispose());
+  });
+
+  it('refuses an XSD that imports a remote URL, naming file and line', () => {
+    const files = new Map(soap.files).set('xsd/persons.xsd', Buffer.from(Buffer.from(soap.files.get('xsd/persons.xsd') ?? '').toString().replace('types.xsd', 'http://evil.example/types.xsd')));
+    const error = refusal(() => compile(soap.manifest, files));
+    expect(error.code).toBe('EGSB_CONTRACT_INVALID');
+    expect(error.message).toMatch(/^xsd\/persons\.xsd:4: imports http:\/\/evil\.example\/types\.xsd; the bus never fetches a URL/);
+    expect(error.errors[0]).toMatchObject({ file: 'xsd/persons.xsd', line: 4 });
+  });
+
+  it('refuses a WSDL import of ../../etc/passwd', () => {
+    const files = new Map(soap.files).set('wsdl/persons.wsdl', Buffer.from(Buffer.from(soap.files.get('wsdl/persons.wsdl') ?? '').toString().replace('../xsd/persons.xsd', '../../etc/passwd')));
+    expect(refusal(() => compile(soap.manifest, files)).message).toMatch(/wsdl\/persons\.wsdl.*leads outside the bundle/);
+  });
+
+  it('refuses an XSD with a DOCTYPE and entity expansion (billion laughs) before parsing it', () => {
+    const laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">&lol2;</xs:schema>';
+    const files = new Map(soap.files).set('xsd/types.xsd', Buffer.from(laughs));
+    const error = refusal(() => compile(soap.manifest, files));
+    expect(error.message).toBe('xsd/types.xsd:2: holds a document type declaration (<!DOCTYPE or <!ENTITY), which is refused');
+  });
+
+  it('refuses an XSD that is not well-formed, with its line', () => {
+    const files = new Map(soap.files).set('xsd/types.xsd', Buffer.from('<?xml version="1.0"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:element name="a">\n</xs:schema>'));
+    expect(refusal(() => compile(soap.manifest, files)).message).toMatch(/^xsd\/types\.xsd:4: not well-formed XML/);
+  });
+
+  it('refuses a schema that uses an undefined type, naming the file', () => {
+    const files = new Map(soap.files).set('xsd/types.xsd', Buffer.from(Buffer.from(soap.files.get('xsd/types.xsd') ?? '').toString().replace('base="xs:string"', 'base="xs:nosuchtype"')));
+    const error = refusal(() => compile(soap.manifest, files));
+    expect(error.message).toMatch(/^schema does not compile: xsd\/types\.xsd:\d+: .*nosuchtype/);
+  });
+
+  it('refuses a manifest with an unknown field, a bad version, or a timeout over 120 s', () => {
+    expect(refusal(() => compile({ ...soap.manifest, colour: 'blue' }, soap.files)).errors).toContainEqual({ location: 'manifest', rule: 'additionalProperties', message: 'unknown field colour' });
+    expect(refusal(() => compile({ ...soap.manifest, version: '1' }, soap.files)).errors[0]?.location).toBe('manifest/version');
+    expect(refusal(() => compile({ ...soap.manifest, timeoutMs: 121_000 }, soap.files)).errors[0]?.location).toBe('manifest/timeoutMs');
+  });
+
+  it('refuses data item paths with undeclared prefixes, and a JSON path that is not a pointer', () => {
+    const badSoap = { ...soap.manifest, dataItems: [{ name: 'Jmeno', paths: ['/q:Osoba/q:Jmeno'] }] };
+    expect(refusal(() => compile(badSoap, soap.files)).message).toMatch(/prefix q is not declared/);
+    const badJson = { ...json.manifest, dataItems: [{ name: 'Jmeno', paths: ['osoba.jmeno'] }] };
+    expect(refusal(() => compile(badJson, json.files)).message).toMatch(/not a JSON Pointer/);
+  });
+
+  it('refuses a JSON Schema $ref that leaves the bundle', () => {
+    const files = new Map(json.files).set('schemas/cti-osobu-request.json', Buffer.from('{"$ref": "../../../etc/passwd"}'));
+    expect(refusal(() => compile(json.manifest, files)).message).toMatch(/leads outside the bundle/);
+  });
+});
