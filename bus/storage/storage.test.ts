@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresRequired, postgresUrl } from '../../test/postgres.ts';
+import { createRegistry } from '../registry.ts';
+import { migrate, openStorage, type Db } from './index.ts';
+
+/** One suite, run against every storage the bus supports. */
+function runStoreSuite(name: string, open: () => Promise<{ db: Db; done(): Promise<void> }>): void {
+  describe(`storage: ${name}`, () => {
+    let db: Db;
+    let done: () => Promise<void>;
+    beforeAll(async () => ({ db, done } = await open()));
+    afterAll(async () => done());
+
+    it('applies the migrations once and records them', async () => {
+      expect((await migrate(db)).applied).toEqual([]);
+      const rows = await db.query<{ name: string }>('SELECT name FROM schema_migration');
+      expect(rows.map((r) => r.name)).toContain('0001_registry.sql');
+    });
+
+    it('rolls a failed transaction back whole', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query("INSERT INTO ovm (code, name) VALUES ('12345678', 'rolled back')");
+          await tx.query("INSERT INTO ovm (code, name) VALUES ('bad', 'breaks the check')");
+        }),
+      ).rejects.toThrow();
+      expect(await db.query("SELECT 1 FROM ovm WHERE code = '12345678'")).toEqual([]);
+    });
+
+    it('keeps the registry: agendas with roles, OVMs, AIS with credentials', async () => {
+      const registry = createRegistry({ db });
+      await registry.putAgenda('A121', { name: 'Evidence obyvatel', roles: [{ code: 'CR1', name: 'Referent' }] });
+      await registry.putOvm('00007064', { name: 'MV', agendas: ['A121'] });
+      const ais = await registry.putAis(42, { name: 'Reader', operatorOvm: '00007064', actsFor: ['00007064'], agendas: ['A121'] });
+      expect(ais).toMatchObject({ id: 42, state: 'active', actsFor: ['00007064'], agendas: ['A121'] });
+      const key = await registry.addCredential(42, { kind: 'api-key', label: 'k' });
+      expect(key.apiKey).toMatch(/^egsb_42_/);
+      expect(await registry.findCredential((await import('../registry.ts')).digestSecret(key.apiKey ?? ''), new Date())).toEqual({ aisId: 42, state: 'active' });
+      await expect(registry.putAis(43, { name: 'x', operatorOvm: '99999999' })).rejects.toThrow(/unknown operator OVM: 99999999/);
+      expect((await registry.listAis()).map((a) => a.id)).toEqual([42]);
+    });
+  });
+}
+
+runStoreSuite('PGlite in memory', async () => {
+  const db = await openStorage({ inMemory: true });
+  return { db, done: () => db.close() };
+});
+
+if (postgresUrl !== undefined) {
+  runStoreSuite('PostgreSQL server', async () => {
+    const database = await createTestDatabase();
+    const db = await openStorage({ databaseUrl: database.url });
+    return {
+      db,
+      async done() {
+        await db.close();
+        await database.drop();
+      },
+    };
+  });
+} else {
+  describe('storage: PostgreSQL server', () => {
+    it('runs when EGSB_TEST_DATABASE_URL names a server', () => {
+      if (postgresRequired) throw new Error('EGSB_REQUIRE_POSTGRES=1 but EGSB_TEST_DATABASE_URL is not set');
+      console.warn('PostgreSQL storage suite skipped: set EGSB_TEST_DATABASE_URL to run it');
+      expect(postgresUrl).toBeUndefined();
+    });
+  });
+}
