@@ -74,7 +74,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       const requestId = c.get('requestId') ?? requestIdOf(undefined);
       const known = isEgsbError(error) ? error : new EgsbError(ErrorCode.INTERNAL, 'the bus failed to answer; the request id names it in the log', { cause: error });
       if (!isEgsbError(error)) logger.error('unhandled error', { requestId, path: c.req.path, error });
-      return errorResponse(known, requestId, soapVersionOf(c.req.path, c.req.header('content-type')));
+      return errorResponse(known, requestId, soapVersionOf(c.req.method, c.req.path, c.req.header('content-type')));
     });
 
     const seed = config.seedFile ? await applySeedFile(config.seedFile, { registry, publisher, logger }) : undefined;
@@ -94,7 +94,8 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
   }
 }
 
-function soapVersionOf(path: string, contentType: string | undefined): SoapVersion | undefined {
-  if (!path.startsWith('/soap/')) return undefined;
+/** SOAP calls (POSTs) are answered with faults; fetching a WSDL or schema gets problem+json. */
+function soapVersionOf(method: string, path: string, contentType: string | undefined): SoapVersion | undefined {
+  if (method !== 'POST' || !path.startsWith('/soap/')) return undefined;
   return contentType?.toLowerCase().startsWith('application/soap+xml') ? SoapVersion.V12 : SoapVersion.V11;
 }
