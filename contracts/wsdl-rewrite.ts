@@ -4,7 +4,7 @@
  */
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { resolveReference, type Bundle, type FileRef, type SchemaCatalogue } from './bundle.ts';
-import { PARSE_OPTIONS, WSDL_NS, XS_NS } from './xml-graph.ts';
+import { PARSE_OPTIONS, REFERENCES, WSDL_NS, XS_NS } from './xml-graph.ts';
 
 const NS = {
   xs: XS_NS,
@@ -12,9 +12,6 @@ const NS = {
   s11: 'http://schemas.xmlsoap.org/wsdl/soap/',
   s12: 'http://schemas.xmlsoap.org/wsdl/soap12/',
 };
-const REFERENCES =
-  '//xs:import[@schemaLocation] | //xs:include[@schemaLocation] | //xs:redefine[@schemaLocation] | ' +
-  '//xs:override[@schemaLocation] | //wsdl:import[@location]';
 
 export interface RewriteInput {
   readonly file: FileRef;

@@ -19,8 +19,9 @@ import { BUNDLE_URL, CATALOGUE_URL } from './xml-files.ts';
 
 export const XS_NS = 'http://www.w3.org/2001/XMLSchema';
 export const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
-const NS = { xs: XS_NS, wsdl: WSDL_NS };
-const REFERENCES =
+export const NS = { xs: XS_NS, wsdl: WSDL_NS };
+/** Every element that points at another contract file: schema imports, includes, redefines, WSDL imports. */
+export const REFERENCES =
   '//xs:import[@schemaLocation] | //xs:include[@schemaLocation] | //xs:redefine[@schemaLocation] | ' +
   '//xs:override[@schemaLocation] | //wsdl:import[@location]';
 
