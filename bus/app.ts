@@ -6,7 +6,17 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
 import { EMPTY_CATALOGUE, EgsbError, ErrorCode, SoapVersion, isEgsbError, loadSchemaCatalogue } from '../contracts/index.ts';
+import { createHttpConnector } from '../connectors/index.ts';
+import { createRouter, type Router } from '../routing/index.ts';
+import { auditApi } from './api-audit.ts';
+import { callApi } from './api-call.ts';
 import { catalogueApi } from './api-catalogue.ts';
+import { createAuditStore } from './audit-store.ts';
+import { createAuditWriter, type AuditWriter } from './audit-writer.ts';
+import { registryOnlyEngine, type AuthorisationEngine } from './call-authorise.ts';
+import { createCallPipeline } from './call-pipeline.ts';
+import { createRegistryView, type RegistryView } from './registry-view.ts';
+import { createCertificateReader } from './tls-certificate.ts';
 import { healthApi } from './api-health.ts';
 import { operatorApi } from './api-operator.ts';
 import { publisherApi } from './api-publisher.ts';
@@ -28,13 +38,23 @@ export interface Bus {
   readonly db: Db;
   readonly adminToken: string;
   readonly seed?: SeedResult;
+  readonly view: RegistryView;
+  readonly audit: AuditWriter;
+  readonly router: Router;
   close(): Promise<void>;
+}
+
+export interface BusParts {
+  readonly logger?: Logger;
+  /** The legal-authorisation engine; by default every declared item is permitted after the registry checks. */
+  readonly engine?: AuthorisationEngine;
 }
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
-export async function createBus(config: BusConfig, { logger = createLogger({ level: config.logLevel }) }: { logger?: Logger } = {}): Promise<Bus> {
+export async function createBus(config: BusConfig, { logger = createLogger({ level: config.logLevel }), engine = registryOnlyEngine }: BusParts = {}): Promise<Bus> {
   const db = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemory });
+  let view: RegistryView | undefined;
   try {
     const catalogue = config.schemaCatalogue ? await loadSchemaCatalogue(config.schemaCatalogue) : EMPTY_CATALOGUE;
     const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
@@ -42,8 +62,14 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const store = createServiceStore({ db });
     const cache = createContractCache({ store, catalogue });
     const publisher = createPublisher({ registry, store, cache, catalogue, maxBundleBytes: config.maxBundleBytes });
-    const identity = createIdentity({ registry, adminToken });
+    view = await createRegistryView({ db, store, logger });
+    const registryView = view;
+    const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
     const metrics = createMetrics();
+    const audit = createAuditWriter({ db });
+    const router = createRouter({ connectors: [createHttpConnector()], connectTimeoutMs: config.connectTimeoutMs });
+    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger });
+    const certificateOf = createCertificateReader(config.tls?.clientCaFile !== undefined);
 
     const app = new Hono<BusEnv>();
     app.use(async function requestContext(c, next) {
@@ -58,8 +84,14 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       logger.debug('request', { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) });
     });
     app.use(async function identify(c, next) {
-      c.set('caller', await identity.identify(c.req.header('authorization')));
+      // Calls identify themselves inside the pipeline, so that a refused credential is audited too.
+      if (!isCall(c.req.method, c.req.path)) c.set('caller', identity.identify(c.req.header('authorization'), certificateOf(c)));
       await next();
+    });
+    app.use(async function seeRegistryWrites(c, next) {
+      await next();
+      // This instance's own writes are visible to its next request at once; other instances poll.
+      if (c.req.method !== 'GET' && c.res.status < 300 && !isCall(c.req.method, c.req.path)) await registryView.refresh();
     });
     app.use('/admin/*', bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `operator API bodies are at most ${ADMIN_BODY_LIMIT} bytes`); } }));
 
@@ -67,6 +99,8 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     app.route('/', catalogueApi({ store, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/admin', operatorApi({ registry }));
+    app.route('/', callApi({ pipeline, requireTrustedCertificates: config.tls?.clientCaFile !== undefined }));
+    app.route('/', auditApi({ audit: createAuditStore({ db }) }));
     app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
 
     app.notFound((c) => errorResponse(new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`), c.get('requestId') ?? requestIdOf(undefined)));
@@ -78,20 +112,32 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     });
 
     const seed = config.seedFile ? await applySeedFile(config.seedFile, { registry, publisher, logger }) : undefined;
+    await registryView.refresh();
     return {
       app,
       db,
       adminToken,
       ...(seed ? { seed } : {}),
+      view,
+      audit,
+      router,
       async close() {
+        registryView.close();
+        await audit.drain();
+        await router.close();
         cache.close();
         await db.close();
       },
     };
   } catch (error) {
+    view?.close();
     await db.close();
     throw error;
   }
+}
+
+function isCall(method: string, path: string): boolean {
+  return method === 'POST' && (path.startsWith('/rest/') || path.startsWith('/soap/'));
 }
 
 /** SOAP calls (POSTs) are answered with faults; fetching a WSDL or schema gets problem+json. */

@@ -17,6 +17,20 @@ export interface BusConfig {
   readonly schemaCatalogue?: string;
   readonly maxBundleBytes: number;
   readonly logLevel: LogLevel;
+  /** Whether an AIS may call with `Authorization: Bearer <API key>`; certificates always work. */
+  readonly allowApiKeys: boolean;
+  /** HTTPS with client certificates, served when a server certificate and key are configured. */
+  readonly tls?: TlsConfig;
+  /** Connect timeout towards providers. */
+  readonly connectTimeoutMs: number;
+}
+
+export interface TlsConfig {
+  readonly port: number;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** When set, client certificates must chain to this CA as well as be registered to an AIS. */
+  readonly clientCaFile?: string;
 }
 
 export const LogLevel = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', SILENT: 'silent' } as const;
@@ -33,6 +47,10 @@ export function readConfig(env: Env = process.env): BusConfig {
   const publicUrl = env.EGSB_PUBLIC_URL?.replace(/\/+$/, '');
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+$/.test(publicUrl)) problems.push('EGSB_PUBLIC_URL must be http(s)://host[:port]');
   if (env.EGSB_ADMIN_TOKEN !== undefined && env.EGSB_ADMIN_TOKEN.length < 16) problems.push('EGSB_ADMIN_TOKEN must be at least 16 characters');
+  const tlsPort = integer(env.EGSB_TLS_PORT, 8443, 'EGSB_TLS_PORT', problems);
+  const connectTimeoutMs = integer(env.EGSB_CONNECT_TIMEOUT_MS, 3000, 'EGSB_CONNECT_TIMEOUT_MS', problems);
+  if ((env.EGSB_TLS_CERT === undefined) !== (env.EGSB_TLS_KEY === undefined)) problems.push('EGSB_TLS_CERT and EGSB_TLS_KEY go together');
+  const allowApiKeys = (env.EGSB_ALLOW_API_KEYS ?? 'true') !== 'false' && env.EGSB_ALLOW_API_KEYS !== '0';
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze({
     port,
@@ -41,6 +59,11 @@ export function readConfig(env: Env = process.env): BusConfig {
     inMemory: env.EGSB_IN_MEMORY === '1' || env.EGSB_IN_MEMORY === 'true',
     maxBundleBytes,
     logLevel,
+    allowApiKeys,
+    connectTimeoutMs,
+    ...(env.EGSB_TLS_CERT && env.EGSB_TLS_KEY
+      ? { tls: { port: tlsPort, certFile: env.EGSB_TLS_CERT, keyFile: env.EGSB_TLS_KEY, ...(env.EGSB_TLS_CLIENT_CA ? { clientCaFile: env.EGSB_TLS_CLIENT_CA } : {}) } }
+      : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.NATS_URL ? { natsUrl: env.NATS_URL } : {}),

@@ -2,6 +2,8 @@
 
 export interface Metrics {
   observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** One call through the bus, by service and outcome (`ok` or the error code). */
+  observeCall(service: string, outcome: string): void;
   setGauge(name: string, help: string, value: number): void;
   render(): string;
 }
@@ -18,6 +20,7 @@ export function createMetrics(): Metrics {
   const requests = new Map<string, number>();
   const durations = new Map<string, Histogram>();
   const gauges = new Map<string, { help: string; value: number }>();
+  const calls = new Map<string, number>();
 
   return {
     observeRequest(route, method, status, seconds) {
@@ -31,6 +34,10 @@ export function createMetrics(): Metrics {
       });
       h.sum += seconds;
       h.count += 1;
+    },
+    observeCall(service, outcome) {
+      const key = `service="${label(service)}",outcome="${label(outcome)}"`;
+      calls.set(key, (calls.get(key) ?? 0) + 1);
     },
     setGauge(name, help, value) {
       gauges.set(name, { help, value });
@@ -48,6 +55,9 @@ export function createMetrics(): Metrics {
         out.push(`egsb_http_request_duration_seconds_sum{${k}} ${h.sum}`);
         out.push(`egsb_http_request_duration_seconds_count{${k}} ${h.count}`);
       }
+      out.push('# HELP egsb_calls_total Calls through the bus, by service and outcome.');
+      out.push('# TYPE egsb_calls_total counter');
+      for (const [k, v] of calls) out.push(`egsb_calls_total{${k}} ${v}`);
       const mem = process.memoryUsage();
       gauges.set('egsb_process_resident_memory_bytes', { help: 'Resident memory of the bus process.', value: mem.rss });
       gauges.set('egsb_process_heap_used_bytes', { help: 'V8 heap in use.', value: mem.heapUsed });

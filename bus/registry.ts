@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EgsbError, ErrorCode } from '../contracts/index.ts';
 import type { Db, Queryable } from './storage/index.ts';
 import { AisState } from './registry-schemas.ts';
+import { bumpGeneration } from './registry-generation.ts';
 
 export interface Ovm {
   readonly code: string;
@@ -99,6 +100,7 @@ export function createRegistry({ db }: { db: Db }): Registry {
   return {
     async putOvm(code, { name, agendas }) {
       await db.transaction(async function putOvmTx(tx) {
+        await bumpGeneration(tx);
         await tx.query(
           `INSERT INTO ovm (code, name) VALUES ($1, $2)
            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
@@ -132,6 +134,7 @@ export function createRegistry({ db }: { db: Db }): Registry {
 
     async putAgenda(code, { name, roles }) {
       await db.transaction(async function putAgendaTx(tx) {
+        await bumpGeneration(tx);
         await tx.query(
           `INSERT INTO agenda (code, name) VALUES ($1, $2)
            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
@@ -172,6 +175,7 @@ export function createRegistry({ db }: { db: Db }): Registry {
 
     async putAis(id, input) {
       await db.transaction(async function putAisTx(tx) {
+        await bumpGeneration(tx);
         await requireAll(tx, 'ovm', 'code', [input.operatorOvm], 'operator OVM');
         await tx.query(
           `INSERT INTO ais (id, name, operator_ovm, state, contacts) VALUES ($1, $2, $3, $4, $5::jsonb)
@@ -221,10 +225,13 @@ export function createRegistry({ db }: { db: Db }): Registry {
       }
       const id = randomUUID();
       try {
-        await db.query(
-          'INSERT INTO ais_credential (id, ais_id, kind, digest, label, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          [id, aisId, input.kind, digest, input.label ?? null, validFrom, input.validTo ?? null],
-        );
+        await db.transaction(async function addCredentialTx(tx) {
+          await tx.query(
+            'INSERT INTO ais_credential (id, ais_id, kind, digest, label, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [id, aisId, input.kind, digest, input.label ?? null, validFrom, input.validTo ?? null],
+          );
+          await bumpGeneration(tx);
+        });
       } catch (error) {
         if (pgCode(error) === '23505') throw new EgsbError(ErrorCode.CONFLICT, 'this credential is already registered', { cause: error });
         throw error;
@@ -244,8 +251,11 @@ export function createRegistry({ db }: { db: Db }): Registry {
     },
 
     async removeCredential(aisId, id) {
-      const removed = await db.query('DELETE FROM ais_credential WHERE ais_id = $1 AND id::text = $2 RETURNING id', [aisId, id]);
-      if (removed.length === 0) throw notFound(`AIS ${aisId} has no credential ${id}`);
+      await db.transaction(async function removeCredentialTx(tx) {
+        const removed = await tx.query('DELETE FROM ais_credential WHERE ais_id = $1 AND id::text = $2 RETURNING id', [aisId, id]);
+        if (removed.length === 0) throw notFound(`AIS ${aisId} has no credential ${id}`);
+        await bumpGeneration(tx);
+      });
     },
 
     async findCredential(digest, now) {

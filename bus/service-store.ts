@@ -5,6 +5,7 @@
  */
 import { EgsbError, ErrorCode, majorOf, minorOf, type CompiledContract, type ContractModel, type Manifest } from '../contracts/index.ts';
 import { pgCode } from './registry.ts';
+import { bumpGeneration } from './registry-generation.ts';
 import type { Db } from './storage/index.ts';
 
 export interface ServiceVersion {
@@ -50,6 +51,7 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
       const minor = minorOf(manifest.version);
       try {
         const outcome = await db.transaction(async function publishTx(tx) {
+          await bumpGeneration(tx);
           const [owner] = await tx.query<{ owner_ais: number }>('SELECT owner_ais FROM service WHERE code = $1 FOR UPDATE', [manifest.code]);
           if (owner === undefined) {
             await tx.query('INSERT INTO service (code, owner_ais) VALUES ($1, $2)', [manifest.code, ownerAis]);

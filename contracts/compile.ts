@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { contractError, type Bundle, type SchemaCatalogue } from './bundle.ts';
 import { compileJsonContract, type CompiledJsonContract } from './json-contract.ts';
 import { parseManifest } from './manifest.ts';
+import { createMessagePlan, type MessagePlan } from './message-plan.ts';
 import { compileSoapContract, type CompiledSoapContract } from './soap-contract.ts';
 import type { ContractModel, Manifest } from './types.ts';
 
@@ -16,6 +17,8 @@ export interface CompiledContract {
   readonly digest: string;
   readonly soap?: CompiledSoapContract;
   readonly json?: CompiledJsonContract;
+  /** Where context, subjects and data items sit in this service's messages. */
+  readonly plan: MessagePlan;
   /** The files the contract reaches, as published. */
   readonly files: ReadonlyMap<string, Uint8Array>;
   dispose(): void;
@@ -39,12 +42,18 @@ export function compileContract({ manifest: rawManifest, bundle, catalogue }: Co
     json = compileJsonContract(contract.operations, bundle, catalogue);
   }
   const compiled = (soap ?? json) as CompiledSoapContract | CompiledJsonContract;
+  let plan: MessagePlan | undefined;
   try {
     const operationNames = new Set(compiled.model.operations.map((op) => op.name));
     for (const op of manifest.idempotentOperations) {
       if (!operationNames.has(op)) throw contractError(`manifest: idempotentOperations names ${op}, which the contract does not define`, { rule: 'manifest' });
     }
     if (soap && soap.model.soapVersions.length === 0) throw contractError('the WSDL has no SOAP binding', { rule: 'wsdl' });
+    try {
+      plan = createMessagePlan(manifest);
+    } catch (error) {
+      throw contractError(`manifest: a data item, subject or context path does not compile: ${(error as Error).message}`, { rule: 'manifest' }, error);
+    }
   } catch (error) {
     compiled.dispose();
     throw error;
@@ -57,7 +66,11 @@ export function compileContract({ manifest: rawManifest, bundle, catalogue }: Co
     ...(soap ? { soap } : {}),
     ...(json ? { json } : {}),
     files,
-    dispose: () => compiled.dispose(),
+    plan,
+    dispose() {
+      plan.dispose();
+      compiled.dispose();
+    },
   };
 }
 

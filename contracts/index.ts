@@ -23,3 +23,16 @@ export { loadSchemaCatalogue } from './schema-catalogue.ts';
 export { compileSchemaFile } from './soap-contract.ts';
 export { rewriteWsdl, rewriteSchema } from './wsdl-rewrite.ts';
 export { inspectXml, isHazard } from './xml-safety.ts';
+export { createMessagePlan, relativeXPath, type BodyContext, type MessagePlan } from './message-plan.ts';
+export { compilePointer, selectPointer, removePointer, setPointer, type CompiledPointer, type JsonSlot } from './json-pointer.ts';
+export {
+  parseEnvelope,
+  readContextHeader,
+  soapRequestKind,
+  envelopeOf,
+  contextHeaderXml,
+  elementChildren,
+  ENVELOPE_NS,
+  SOAP_CONTENT_TYPE,
+  type SoapEnvelope,
+} from './soap-envelope.ts';

@@ -46,6 +46,7 @@ export const manifestSchema = {
         },
       },
     },
+    balancing: { enum: ['least-pending', 'round-robin'], default: 'least-pending' },
     timeoutMs: { type: 'integer', minimum: 100, maximum: MAX_TIMEOUT_MS, default: DEFAULT_TIMEOUT_MS },
     visibility: { enum: Object.values(Visibility), default: Visibility.PUBLIC },
     maxMessageBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024, default: DEFAULT_MAX_MESSAGE_BYTES },
@@ -68,6 +69,17 @@ export const manifestSchema = {
           name: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' },
           paths: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 1024 } },
         },
+      },
+    },
+    subjects: {
+      type: 'array',
+      maxItems: 16,
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'path'],
+        properties: { kind: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,15}$' }, path: { type: 'string', minLength: 1, maxLength: 1024 } },
       },
     },
     contextMapping: {
@@ -140,6 +152,10 @@ function semanticProblems(m: Manifest): ErrorEntry[] {
       const problem = pathProblem(path, m);
       if (problem) add(`/dataItems/${i}/paths/${j}`, 'path', problem);
     });
+  });
+  m.subjects.forEach((subject, i) => {
+    const problem = pathProblem(subject.path, m);
+    if (problem) add(`/subjects/${i}/path`, 'path', problem);
   });
   for (const [field, path] of Object.entries(m.contextMapping)) {
     const problem = pathProblem(path, m);

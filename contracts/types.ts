@@ -34,6 +34,12 @@ export interface DataItemDeclaration {
   readonly paths: readonly string[];
 }
 
+export interface SubjectDeclaration {
+  /** `AIFO`, `ICO`, `ADRESA`, …: what kind of identifier sits at the path. */
+  readonly kind: string;
+  readonly path: string;
+}
+
 export type ContractSource =
   | { readonly wsdl: string }
   | { readonly operations: Readonly<Record<string, { readonly request: string; readonly response: string }>> };
@@ -49,6 +55,8 @@ export interface Manifest {
   readonly source: string;
   readonly modes: readonly Mode[];
   readonly endpoints: readonly Endpoint[];
+  /** How calls spread over the endpoints. */
+  readonly balancing: 'least-pending' | 'round-robin';
   readonly timeoutMs: number;
   readonly visibility: Visibility;
   readonly maxMessageBytes: number;
@@ -56,6 +64,8 @@ export interface Manifest {
   readonly namespaces: Readonly<Record<string, string>>;
   readonly dataItems: readonly DataItemDeclaration[];
   readonly contextMapping: Readonly<Partial<Record<ContextField, string>>>;
+  /** Where requests name their subjects (AIFO, IČO, address codes), recorded in the audit. */
+  readonly subjects: readonly SubjectDeclaration[];
   readonly contract: ContractSource;
 }
 

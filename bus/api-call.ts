@@ -1,0 +1,66 @@
+/**
+ * The reader's call endpoints: `POST /rest/{service}/v{major}/{operation}` (JSON) and
+ * `POST /soap/{service}/v{major}` (SOAP 1.1 / 1.2). They hand the request to the call pipeline with a
+ * bounded body reader and the TLS client certificate, if the connection carried one.
+ */
+import { Hono, type Context } from 'hono';
+import { EgsbError, ErrorCode, Protocol } from '../contracts/index.ts';
+import type { CallPipeline, InboundCall } from './call-pipeline.ts';
+import type { BusEnv } from './http-support.ts';
+import { createCertificateReader } from './tls-certificate.ts';
+
+export interface CallApiOptions {
+  readonly pipeline: CallPipeline;
+  /** Whether client certificates must chain to the configured client CA. */
+  readonly requireTrustedCertificates: boolean;
+}
+
+export function callApi({ pipeline, requireTrustedCertificates }: CallApiOptions): Hono<BusEnv> {
+  const api = new Hono<BusEnv>();
+  const certificateOf = createCertificateReader(requireTrustedCertificates);
+
+  function inbound(c: Context<BusEnv>, protocol: Protocol, operation?: string): InboundCall {
+    const certificate = certificateOf(c);
+    const prefer = c.req.header('prefer') ?? '';
+    return {
+      protocol,
+      service: c.req.param('service') ?? '',
+      major: c.req.param('major') ?? '',
+      ...(operation !== undefined ? { operation } : {}),
+      requestId: c.get('requestId'),
+      ...(certificate ? { certificate } : {}),
+      asyncRequested: /\brespond-async\b/i.test(prefer) || (protocol === Protocol.SOAP && c.req.query('async') !== undefined),
+      header: (name) => c.req.header(name),
+      readBody: (limit) => readBody(c.req.raw, limit),
+    };
+  }
+
+  api.post('/rest/:service/v:major/:operation', (c) => pipeline.handle(inbound(c, Protocol.JSON, c.req.param('operation'))));
+  api.post('/soap/:service/v:major', (c) => pipeline.handle(inbound(c, Protocol.SOAP)));
+  return api;
+}
+
+/** Reads a request body whole, refusing it as soon as it passes `limit` bytes. */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
+}
+
+function tooLarge(limit: number): EgsbError {
+  return new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `the message exceeds this service's limit of ${limit} bytes`);
+}

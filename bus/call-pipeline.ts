@@ -1,0 +1,230 @@
+/**
+ * The synchronous call path, stage by stage: identify → find the service → read the body (bounded by
+ * the service's limit) → parse → context → authorise → validate the request → route → validate and
+ * filter the answer → audit → answer. Whatever happens, the call gets one audit record, and no answer
+ * (nor refusal) leaves before that record is committed.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EgsbError, ErrorCode, Mode, SoapVersion, isEgsbError, type CompiledContract, type Protocol } from '../contracts/index.ts';
+import type { Router, RouteTrace } from '../routing/index.ts';
+import { Decision, type AuditRecord, type AuditWriter } from './audit-writer.ts';
+import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from './call-authorise.ts';
+import { headerContext, resolveContext, type CallContext } from './call-context.ts';
+import { jsonProtocol } from './call-json.ts';
+import type { OutboundAnswer, ParsedRequest } from './call-protocol.ts';
+import { soapProtocol } from './call-soap.ts';
+import type { ContractCache } from './contract-cache.ts';
+import { errorResponse } from './http-support.ts';
+import type { Identity, PresentedCertificate } from './identity.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { serviceKey, type RegistryView } from './registry-view.ts';
+import type { ServiceVersion } from './service-store.ts';
+
+export interface InboundCall {
+  readonly protocol: Protocol;
+  readonly service: string;
+  readonly major: string;
+  readonly operation?: string;
+  readonly requestId: string;
+  readonly certificate?: PresentedCertificate;
+  /** `Prefer: respond-async`, or `?async` on a SOAP call. */
+  readonly asyncRequested: boolean;
+  header(name: string): string | undefined;
+  /** Reads the whole body; refuses with EGSB_MESSAGE_TOO_LARGE past `limit` bytes. */
+  readBody(limit: number): Promise<Uint8Array>;
+}
+
+export interface CallPipeline {
+  handle(call: InboundCall): Promise<Response>;
+}
+
+export interface CallPipelineOptions {
+  readonly view: RegistryView;
+  readonly identity: Identity;
+  readonly cache: ContractCache;
+  readonly router: Router;
+  readonly audit: AuditWriter;
+  readonly engine: AuthorisationEngine;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/;
+
+/** Mutable while the call runs; becomes the audit record at the end. */
+type Draft = { -readonly [K in keyof AuditRecord]: AuditRecord[K] };
+
+export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
+  const { audit, metrics, logger } = options;
+
+  return {
+    async handle(call) {
+      const started = performance.now();
+      const draft: Draft = {
+        id: randomUUID(),
+        time: new Date(),
+        requestId: call.requestId,
+        service: call.service,
+        protocol: call.protocol,
+        mode: Mode.SYNC,
+        decision: Decision.REFUSED,
+        legalBasis: [],
+        authorisations: [],
+        dataItems: [],
+        refusedItems: [],
+        subjects: [],
+        status: 0,
+        requestBytes: 0,
+        responseBytes: 0,
+        latencyMs: 0,
+      };
+      let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOf(call.header('content-type')) : undefined;
+      let response: Response;
+      let parsed: ParsedRequest | undefined;
+      try {
+        const run = await runCall(options, call, draft);
+        parsed = run.parsed;
+        soapVersion = run.parsed.soapVersion ?? soapVersion;
+        response = new Response(run.answer.body, {
+          status: run.answer.status,
+          headers: { 'content-type': run.answer.contentType, 'x-request-id': draft.requestId, 'x-egsb-data-items': draft.dataItems.join(' ') },
+        });
+        draft.status = run.answer.status;
+        draft.responseBytes = run.answer.body.byteLength;
+      } catch (error) {
+        const known = toEgsbError(error, logger, draft.requestId);
+        draft.code = known.code;
+        draft.status = known.status;
+        response = errorResponse(known, draft.requestId, soapVersion);
+      } finally {
+        parsed?.dispose();
+      }
+      draft.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+      try {
+        await audit.write(draft);
+      } catch (error) {
+        const refused = isEgsbError(error) ? error : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
+        logger.error('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
+        metrics.observeCall(call.service, refused.code);
+        return errorResponse(refused, draft.requestId, soapVersion);
+      }
+      metrics.observeCall(call.service, draft.code ?? 'ok');
+      return response;
+    },
+  };
+}
+
+async function runCall(o: CallPipelineOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer }> {
+  const caller = o.identity.identify(call.header('authorization'), call.certificate);
+  if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
+  if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
+  draft.aisId = caller.aisId;
+
+  const version = findService(o.view, call.service, call.major);
+  draft.serviceMajor = version.major;
+  draft.providerAis = version.ownerAis;
+  if (call.asyncRequested) {
+    if (!version.manifest.modes.includes(Mode.ASYNC)) throw new EgsbError(ErrorCode.SYNC_ONLY, `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`);
+    throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus does not run the asynchronous mode yet; call without Prefer: respond-async');
+  }
+  if (!version.manifest.modes.includes(Mode.SYNC)) throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
+  const compiled = await o.cache.get(version);
+
+  const body = await call.readBody(version.manifest.maxMessageBytes);
+  draft.requestBytes = body.byteLength;
+  const protocol = compiled.json ? jsonProtocol : soapProtocol;
+  const parsed = protocol.parse(compiled, { body, contentType: call.header('content-type'), soapAction: call.header('soapaction'), ...(call.operation ? { operation: call.operation } : {}) });
+  try {
+    draft.operation = parsed.operation;
+    draft.subjects = [...parsed.subjects];
+    const context = readCallContext(call, parsed, draft);
+    const decision = authorise(o, caller.aisId, context, version, compiled, draft);
+
+    const errors = parsed.validate();
+    if (errors.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
+
+    const trace: RouteTrace = { attempts: 0 };
+    const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId) };
+    try {
+      const target = {
+        endpoints: version.manifest.endpoints,
+        balancing: version.manifest.balancing ?? 'least-pending',
+        timeoutMs: version.manifest.timeoutMs,
+        idempotent: version.manifest.idempotentOperations.includes(parsed.operation),
+        maxResponseBytes: version.manifest.maxMessageBytes,
+      };
+      const answer = await o.router.route(target, headers, parsed.forwardBody(decision.effective), trace);
+      return { parsed, answer: parsed.readAnswer(answer, new Set(decision.effective)) };
+    } finally {
+      if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
+    }
+  } catch (error) {
+    parsed.dispose();
+    throw error;
+  }
+}
+
+function findService(view: RegistryView, code: string, majorRaw: string): ServiceVersion {
+  const major = /^[1-9][0-9]{0,4}$/.test(majorRaw) ? Number(majorRaw) : NaN;
+  const version = Number.isNaN(major) ? undefined : view.current().services.get(serviceKey(code, major));
+  if (version === undefined) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code.slice(0, 64)} v${majorRaw.slice(0, 8)} is published on this bus`);
+  return version;
+}
+
+function readCallContext(call: InboundCall, parsed: ParsedRequest, draft: Draft): CallContext {
+  // Record what the caller claimed even when it does not hold up, so a refusal's record says who tried.
+  const headers = headerContext((name) => call.header(name));
+  draft.ovm = headers.ovm ?? parsed.envelopeContext?.ovm ?? parsed.bodyContext.ovm;
+  draft.agenda = headers.agenda ?? parsed.envelopeContext?.agenda ?? parsed.bodyContext.agenda;
+  draft.role = headers.role ?? parsed.envelopeContext?.role ?? parsed.bodyContext.role;
+  draft.auditUserId = (headers.userId ?? parsed.envelopeContext?.userId ?? parsed.bodyContext.userId)?.slice(0, 256);
+  const context = resolveContext({ headers, 'ctx:Context': parsed.envelopeContext, body: parsed.bodyContext });
+  if (context.purpose !== undefined) draft.purpose = context.purpose;
+  if (context.requestId !== undefined && call.header('x-request-id') === undefined) draft.requestId = context.requestId;
+  return context;
+}
+
+function authorise(o: CallPipelineOptions, aisId: number, context: CallContext, version: ServiceVersion, compiled: CompiledContract, draft: Draft): CallDecision {
+  const request = { aisId, context, service: version, declared: compiled.plan.itemNames, at: draft.time };
+  const decision = authoriseCall(o.view.current(), o.engine, request);
+  draft.legalBasis = [...decision.legalBasis];
+  draft.authorisations = [...decision.authorisations];
+  draft.refusedItems = [...decision.refused];
+  requireSomeItem(decision, request);
+  draft.dataItems = [...decision.effective];
+  draft.decision = Decision.PERMITTED;
+  return decision;
+}
+
+/** Exactly the headers DESIGN.md lists; nothing the reader sent besides them reaches the provider. */
+function propagatedHeaders(call: InboundCall, context: CallContext, decision: CallDecision, aisId: number, requestId: string): Record<string, string> {
+  return {
+    'audit-user-id': context.userId,
+    'x-request-id': requestId,
+    'x-egsb-client-ais': String(aisId),
+    'x-egsb-client-ovm': context.ovm,
+    'x-egsb-agenda': context.agenda,
+    'x-egsb-role': context.role,
+    ...(context.purpose !== undefined ? { 'x-egsb-purpose': context.purpose } : {}),
+    'x-egsb-data-items': decision.effective.join(' '),
+    traceparent: childTraceparent(call.header('traceparent')),
+  };
+}
+
+/** Continues the caller's trace with the bus as a new span, or starts one. */
+function childTraceparent(incoming: string | undefined): string {
+  const match = incoming === undefined ? null : TRACEPARENT.exec(incoming);
+  const traceId = match?.[1] ?? randomBytes(16).toString('hex');
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${match?.[2] ?? '01'}`;
+}
+
+function soapVersionOf(contentType: string | undefined): SoapVersion {
+  return contentType?.toLowerCase().startsWith('application/soap+xml') ? SoapVersion.V12 : SoapVersion.V11;
+}
+
+function toEgsbError(error: unknown, logger: Logger, requestId: string): EgsbError {
+  if (isEgsbError(error)) return error;
+  logger.error('call failed unexpectedly', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  return new EgsbError(ErrorCode.INTERNAL, 'the bus failed to handle the call; the request id names it in the log', { cause: error });
+}

@@ -1,0 +1,133 @@
+/**
+ * SOAP envelopes on the call path: reading the version and action from the content type, parsing an
+ * envelope safely (UTF-8 only, no DOCTYPE, no entity, nothing fetched), and finding its header
+ * blocks, body payload and fault. The parsed document lives in WebAssembly memory: dispose it.
+ */
+import { XmlDocument, XmlElement, XmlLibError } from 'libxml2-wasm';
+import { CONTEXT_NS, EgsbError, ErrorCode, SoapVersion, escapeXml } from './errors.ts';
+import type { ContextField } from './types.ts';
+import { PARSE_OPTIONS } from './xml-graph.ts';
+import { inspectXml, isHazard } from './xml-safety.ts';
+
+export const ENVELOPE_NS: Readonly<Record<SoapVersion, string>> = {
+  '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
+  '1.2': 'http://www.w3.org/2003/05/soap-envelope',
+};
+
+export const SOAP_CONTENT_TYPE: Readonly<Record<SoapVersion, string>> = {
+  '1.1': 'text/xml; charset=utf-8',
+  '1.2': 'application/soap+xml; charset=utf-8',
+};
+
+export interface SoapEnvelope {
+  readonly version: SoapVersion;
+  readonly doc: XmlDocument;
+  readonly header?: XmlElement;
+  /** The first element inside soap:Body. */
+  readonly payload?: XmlElement;
+  readonly isFault: boolean;
+  dispose(): void;
+}
+
+/** The SOAP version and action a request's Content-Type (and SOAPAction header) declare. */
+export function soapRequestKind(contentType: string | undefined, soapAction: string | undefined): { version: SoapVersion; action?: string } {
+  const type = (contentType ?? '').toLowerCase();
+  if (type.startsWith('application/soap+xml')) {
+    const action = /;\s*action\s*=\s*"?([^";]*)"?/i.exec(contentType ?? '')?.[1];
+    return { version: SoapVersion.V12, ...(action ? { action } : {}) };
+  }
+  if (type.startsWith('text/xml')) {
+    const action = soapAction?.trim().replace(/^"(.*)"$/, '$1');
+    return { version: SoapVersion.V11, ...(action ? { action } : {}) };
+  }
+  throw new EgsbError(
+    ErrorCode.MESSAGE_MALFORMED,
+    `a SOAP call needs Content-Type text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2), not ${JSON.stringify((contentType ?? 'none').slice(0, 100))}`,
+  );
+}
+
+/**
+ * Parses an envelope; refuses with `code` (MESSAGE_MALFORMED for a request, PROVIDER_RESPONSE_INVALID
+ * for an answer) anything that is not a well-formed, hazard-free SOAP envelope.
+ */
+export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MESSAGE_MALFORMED): SoapEnvelope {
+  const inspected = inspectXml(bytes);
+  if (isHazard(inspected)) throw new EgsbError(code, `the message ${inspected.reason} (line ${inspected.line})`);
+  let doc: XmlDocument;
+  try {
+    doc = XmlDocument.fromBuffer(bytes, { option: PARSE_OPTIONS });
+  } catch (error) {
+    const detail = error instanceof XmlLibError ? error.details[0] : undefined;
+    const where = detail ? ` (line ${detail.line})` : '';
+    throw new EgsbError(code, `the message is not well-formed XML${where}: ${detail?.message.trim() ?? String(error)}`, { cause: error });
+  }
+  try {
+    const root = doc.root;
+    const version = root.namespaceUri === ENVELOPE_NS['1.1'] ? SoapVersion.V11 : root.namespaceUri === ENVELOPE_NS['1.2'] ? SoapVersion.V12 : undefined;
+    if (version === undefined || root.name !== 'Envelope') {
+      throw new EgsbError(code, `the message is not a SOAP envelope: its root is {${root.namespaceUri}}${root.name}`);
+    }
+    let header: XmlElement | undefined;
+    let body: XmlElement | undefined;
+    for (const child of elementChildren(root)) {
+      if (child.namespaceUri !== ENVELOPE_NS[version]) continue;
+      if (child.name === 'Header' && body === undefined) header = child;
+      else if (child.name === 'Body') body = child;
+    }
+    if (body === undefined) throw new EgsbError(code, 'the SOAP envelope has no Body');
+    const payload = elementChildren(body)[0];
+    const isFault = payload !== undefined && payload.namespaceUri === ENVELOPE_NS[version] && payload.name === 'Fault';
+    return { version, doc, ...(header ? { header } : {}), ...(payload ? { payload } : {}), isFault, dispose: () => doc.dispose() };
+  } catch (error) {
+    doc.dispose();
+    throw error;
+  }
+}
+
+export function elementChildren(element: XmlElement): XmlElement[] {
+  const children: XmlElement[] = [];
+  for (let node = element.firstChild; node !== null; node = node.next) {
+    if (node instanceof XmlElement) children.push(node);
+  }
+  return children;
+}
+
+const CONTEXT_CHILDREN: Readonly<Record<string, ContextField>> = {
+  ovm: 'ovm',
+  agenda: 'agenda',
+  role: 'role',
+  userId: 'userId',
+  purpose: 'purpose',
+  requestId: 'requestId',
+  dataItems: 'dataItems',
+};
+
+/** The fields of a `<ctx:Context>` header block, if the envelope carries one. */
+export function readContextHeader(envelope: SoapEnvelope): Partial<Record<ContextField, string>> | undefined {
+  if (envelope.header === undefined) return undefined;
+  const block = elementChildren(envelope.header).find((e) => e.namespaceUri === CONTEXT_NS && e.name === 'Context');
+  if (block === undefined) return undefined;
+  const fields: Partial<Record<ContextField, string>> = {};
+  for (const child of elementChildren(block)) {
+    const field = child.namespaceUri === CONTEXT_NS ? CONTEXT_CHILDREN[child.name] : undefined;
+    if (field === undefined) {
+      throw new EgsbError(ErrorCode.CONTEXT_INVALID, `ctx:Context holds an unknown element {${child.namespaceUri}}${child.name}`);
+    }
+    if (fields[field] !== undefined) throw new EgsbError(ErrorCode.CONTEXT_INVALID, `ctx:Context names ${field} twice`);
+    fields[field] = child.content;
+  }
+  return fields;
+}
+
+/** An envelope around a body fragment (already serialised XML). */
+export function envelopeOf(version: SoapVersion, bodyXml: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${ENVELOPE_NS[version]}"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+}
+
+/** The `<ctx:Context>` header block carrying a call's context, as the rewritten WSDL declares it. */
+export function contextHeaderXml(fields: Partial<Record<ContextField, string>>): string {
+  const children = Object.entries(fields)
+    .map(([name, value]) => `<ctx:${name}>${escapeXml(value ?? '')}</ctx:${name}>`)
+    .join('');
+  return `<ctx:Context xmlns:ctx="${CONTEXT_NS}">${children}</ctx:Context>`;
+}

@@ -1,0 +1,104 @@
+/**
+ * Routing a call to its provider: pick an endpoint, send through the connector for its scheme, and on
+ * failure try another endpoint only where that cannot repeat the call (nothing was sent, or the
+ * operation is declared idempotent). Every attempt feeds the endpoint's circuit. The service's
+ * timeout bounds the whole exchange, retries included.
+ */
+import { EgsbError, ErrorCode, type Endpoint } from '../contracts/index.ts';
+import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer } from '../connectors/index.ts';
+import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.ts';
+import { Balancing, createEndpointSelector, type EndpointSelector } from './endpoint-selector.ts';
+
+export interface RouteTarget {
+  readonly endpoints: readonly Endpoint[];
+  readonly balancing: Balancing;
+  readonly timeoutMs: number;
+  readonly idempotent: boolean;
+  readonly maxResponseBytes: number;
+}
+
+/** What routing did, for the audit record, filled in even when it fails. */
+export interface RouteTrace {
+  endpoint?: string;
+  attempts: number;
+}
+
+export interface Router {
+  route(target: RouteTarget, headers: Readonly<Record<string, string>>, body: Uint8Array, trace: RouteTrace): Promise<ProviderAnswer>;
+  readonly breaker: CircuitBreaker;
+  close(): Promise<void>;
+}
+
+export interface RouterOptions {
+  readonly connectors: readonly Connector[];
+  readonly breaker?: CircuitBreaker;
+  readonly selector?: EndpointSelector;
+  readonly connectTimeoutMs?: number;
+  readonly maxAttempts?: number;
+}
+
+/** Statuses that say the provider could not serve the call at all, as opposed to an answer. */
+const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
+
+export function createRouter({ connectors, breaker = createCircuitBreaker(), selector = createEndpointSelector(), connectTimeoutMs = 3000, maxAttempts = 3 }: RouterOptions): Router {
+  const byScheme = new Map<string, Connector>();
+  for (const connector of connectors) for (const scheme of connector.schemes) byScheme.set(scheme, connector);
+  const schemeOf = (url: string): string => url.slice(0, url.indexOf(':') + 1);
+
+  return {
+    breaker,
+    async route(target, headers, body, trace) {
+      const deadline = performance.now() + target.timeoutMs;
+      const tried = new Set<string>();
+      let last: EgsbError | undefined;
+      while (trace.attempts < maxAttempts && performance.now() < deadline) {
+        const endpoint = selector.select(target.endpoints, target.balancing, tried, (url) => breaker.tryAcquire(url));
+        if (endpoint === undefined) break;
+        tried.add(endpoint.url);
+        trace.endpoint = endpoint.url;
+        trace.attempts++;
+        const connector = byScheme.get(schemeOf(endpoint.url));
+        if (connector === undefined) {
+          breaker.failure(endpoint.url);
+          last = new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `no connector for ${schemeOf(endpoint.url)} endpoints is running on this bus`);
+          continue;
+        }
+        selector.started(endpoint.url);
+        try {
+          const answer = await connector.send({ endpoint: endpoint.url, headers, body, deadline, connectTimeoutMs, maxResponseBytes: target.maxResponseBytes });
+          if (!UNAVAILABLE_STATUS.has(answer.status)) {
+            breaker.success(endpoint.url);
+            return answer;
+          }
+          breaker.failure(endpoint.url);
+          last = new EgsbError(answer.status === 504 ? ErrorCode.PROVIDER_TIMEOUT : ErrorCode.PROVIDER_UNAVAILABLE, `the provider answered HTTP ${answer.status}`);
+          if (!target.idempotent) break;
+        } catch (error) {
+          if (!(error instanceof ProviderFailure)) throw error;
+          if (error.kind !== FailureKind.TOO_LARGE) breaker.failure(endpoint.url);
+          last = failureError(error, target.timeoutMs);
+          if (error.sent && !target.idempotent) break;
+        } finally {
+          selector.finished(endpoint.url);
+        }
+      }
+      if (last !== undefined) throw last;
+      if (performance.now() >= deadline) throw new EgsbError(ErrorCode.PROVIDER_TIMEOUT, `the provider did not answer within ${target.timeoutMs} ms`);
+      throw new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, 'every endpoint of the service is out of service (circuit open); try again shortly', { headers: { 'retry-after': '2' } });
+    },
+    async close() {
+      await Promise.all(connectors.map((c) => c.close()));
+    },
+  };
+}
+
+function failureError(failure: ProviderFailure, timeoutMs: number): EgsbError {
+  switch (failure.kind) {
+    case FailureKind.TIMEOUT:
+      return new EgsbError(ErrorCode.PROVIDER_TIMEOUT, `the provider did not answer within ${timeoutMs} ms`, { cause: failure });
+    case FailureKind.TOO_LARGE:
+      return new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, failure.message, { cause: failure });
+    default:
+      return new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `the provider could not be reached: ${failure.message}`, { cause: failure });
+  }
+}
