@@ -72,7 +72,7 @@ function findOperation(compiled: CompiledContract, envelope: SoapEnvelope, versi
   const payload = envelope.payload;
   const byAction = action ? operations.find((op) => op.soapActions?.[version] === action) : undefined;
   const byBody = payload ? operations.find((op) => op.input?.name === payload.name && op.input.namespace === payload.namespaceUri) : undefined;
-  if (action && byAction === undefined && byBody === undefined) {
+  if (action && byAction === undefined) {
     throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} has no operation with action ${JSON.stringify(action.slice(0, 200))}`);
   }
   const operation = byAction ?? byBody;

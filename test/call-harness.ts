@@ -1,0 +1,108 @@
+/**
+ * A bus with the test registry and the demo contracts published against the test provider, plus
+ * helpers to call it the way readers do, over JSON and over SOAP.
+ */
+import { readBundleDir } from '../bus/bundle-dir.ts';
+import { createBus, readConfig, type Bus } from '../bus/index.ts';
+import { startTestProvider, type TestProvider } from './provider.ts';
+
+export const ADMIN = 'test-operator-token-0123456789';
+export const PUBLISHER_KEY = 'egsb_test_publisher_key_000001';
+export const READER_KEY = 'egsb_test_reader_key_0000000002';
+export const SUSPENDED_KEY = 'egsb_test_suspended_key_00000003';
+export const PERSON_NS = 'urn:egsb:demo:persons:v1';
+export const AIFO = 'AAECAwQFBgcICQoLDA0ODxA=';
+
+const bundles = new URL('../mocks/bundles/', import.meta.url).pathname;
+
+export interface Harness {
+  readonly bus: Bus;
+  readonly provider: TestProvider;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 1500 }: HarnessOptions = {}): Promise<Harness> {
+  const provider = await startTestProvider();
+  const bus = await createBus(
+    readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: new URL('./fixtures/seed.yaml', import.meta.url).pathname, EGSB_LOG_LEVEL: 'silent', ...env }),
+  );
+  try {
+    const json = await readBundleDir(`${bundles}persons-json`);
+    await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${provider.url}/persons` }], timeoutMs } });
+    const soap = await readBundleDir(`${bundles}persons-soap`);
+    await publish(bus, { ...soap, manifest: { ...(soap.manifest as object), endpoints: [{ url: `${provider.url}/soap/persons` }], timeoutMs } });
+    // The same contract bound to SOAP 1.1 only.
+    const wsdl = String(soap.files['wsdl/persons.wsdl'])
+      .replace(/<wsdl:binding name="PersonsBinding12"[\s\S]*?<\/wsdl:binding>/, '')
+      .replace(/<wsdl:port name="PersonsPort12"[\s\S]*?<\/wsdl:port>/, '');
+    await publish(bus, {
+      files: { ...soap.files, 'wsdl/persons.wsdl': wsdl },
+      manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${provider.url}/soap/persons` }], timeoutMs },
+    });
+  } catch (error) {
+    await bus.close();
+    await provider.close();
+    throw error;
+  }
+  return {
+    bus,
+    provider,
+    async close() {
+      await bus.close();
+      await provider.close();
+    },
+  };
+}
+
+async function publish(bus: Bus, upload: object): Promise<void> {
+  const res = await bus.app.request('/publish', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
+    body: JSON.stringify(upload),
+  });
+  if (res.status >= 300) throw new Error(`publishing failed: ${res.status} ${await res.text()}`);
+}
+
+/** The context headers of a well-formed call by the test reader. */
+export function contextHeaders(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const headers: Record<string, string | undefined> = {
+    authorization: `Bearer ${READER_KEY}`,
+    'x-egsb-ovm': '00064581',
+    'x-egsb-agenda': 'A121',
+    'x-egsb-role': 'CR1001',
+    'audit-user-id': 'referent.novak@praha.example',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function jsonRequest(body: unknown = { aifo: AIFO }, overrides: Record<string, string | undefined> = {}): RequestInit {
+  return {
+    method: 'POST',
+    headers: contextHeaders({ 'content-type': 'application/json', ...overrides }),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
+export function soapBody({ agenda = 'A121', role = 'CR1001', aifo = AIFO } = {}): string {
+  return (
+    `<p:CtiOsobu xmlns:p="${PERSON_NS}"><p:ZadostInfo><p:Agenda>${agenda}</p:Agenda><p:AgendovaRole>${role}</p:AgendovaRole></p:ZadostInfo>` +
+    `<p:Aifo>${aifo}</p:Aifo></p:CtiOsobu>`
+  );
+}
+
+export function soapEnvelope(version: '1.1' | '1.2', body = soapBody(), header = ''): string {
+  const ns = version === '1.1' ? 'http://schemas.xmlsoap.org/soap/envelope/' : 'http://www.w3.org/2003/05/soap-envelope';
+  return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="${ns}">${header ? `<s:Header>${header}</s:Header>` : ''}<s:Body>${body}</s:Body></s:Envelope>`;
+}
+
+export function soapRequest(version: '1.1' | '1.2', envelope = soapEnvelope(version), overrides: Record<string, string | undefined> = {}): RequestInit {
+  const action = 'urn:egsb:demo:persons:CtiOsobu';
+  const typeHeaders = version === '1.1' ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` } : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
+  return { method: 'POST', headers: contextHeaders({ ...typeHeaders, ...overrides }), body: envelope };
+}
