@@ -7,18 +7,14 @@ import { Hono, type Context } from 'hono';
 import { EgsbError, ErrorCode, Protocol } from '../contracts/index.ts';
 import type { CallPipeline, InboundCall } from './call-pipeline.ts';
 import type { BusEnv } from './http-support.ts';
-import { createCertificateReader } from './tls-certificate.ts';
+import { certificateOf } from './tls-certificate.ts';
 
 export interface CallApiOptions {
   readonly pipeline: CallPipeline;
-  /** Whether client certificates must chain to the configured client CA. */
-  readonly requireTrustedCertificates: boolean;
 }
 
-export function callApi({ pipeline, requireTrustedCertificates }: CallApiOptions): Hono<BusEnv> {
+export function callApi({ pipeline }: CallApiOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
-  const certificateOf = createCertificateReader(requireTrustedCertificates);
-
   function inbound(c: Context<BusEnv>, protocol: Protocol, operation?: string): InboundCall {
     const certificate = certificateOf(c);
     const prefer = c.req.header('prefer') ?? '';

@@ -16,7 +16,7 @@ import { createAuditWriter, type AuditWriter } from './audit-writer.ts';
 import { registryOnlyEngine, type AuthorisationEngine } from './call-authorise.ts';
 import { createCallPipeline } from './call-pipeline.ts';
 import { createRegistryView, type RegistryView } from './registry-view.ts';
-import { createCertificateReader } from './tls-certificate.ts';
+import { certificateOf } from './tls-certificate.ts';
 import { healthApi } from './api-health.ts';
 import { operatorApi } from './api-operator.ts';
 import { publisherApi } from './api-publisher.ts';
@@ -69,7 +69,6 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const audit = createAuditWriter({ db });
     const router = createRouter({ connectors: [createHttpConnector()], connectTimeoutMs: config.connectTimeoutMs });
     const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger });
-    const certificateOf = createCertificateReader(config.tls?.clientCaFile !== undefined);
 
     const app = new Hono<BusEnv>();
     app.use(async function requestContext(c, next) {
@@ -99,7 +98,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     app.route('/', catalogueApi({ store, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/admin', operatorApi({ registry }));
-    app.route('/', callApi({ pipeline, requireTrustedCertificates: config.tls?.clientCaFile !== undefined }));
+    app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: createAuditStore({ db }) }));
     app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
 

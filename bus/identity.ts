@@ -67,9 +67,9 @@ export function createIdentity({ view, adminToken, allowApiKeys = true, now = Da
         return byDigest(digest, CredentialKind.API_KEY, 'API key');
       }
       if (certificate !== undefined) {
-        if (!certificate.trusted) throw new EgsbError(ErrorCode.AUTH_INVALID, `the client certificate is not trusted: ${certificate.trustError ?? 'unknown issuer'}`);
         const at = now();
         if (at < certificate.validFrom || at >= certificate.validTo) throw new EgsbError(ErrorCode.AUTH_INVALID, 'the client certificate is expired or not yet valid');
+        if (!certificate.trusted) throw new EgsbError(ErrorCode.AUTH_INVALID, `the client certificate is not trusted: ${certificate.trustError ?? 'unknown issuer'}`);
         return byDigest(fingerprintDigest(certificate.fingerprint256), CredentialKind.CERTIFICATE, 'client certificate');
       }
       return { kind: 'anonymous' };

@@ -7,5 +7,6 @@
  */
 export { createBus, type Bus } from './app.ts';
 export { readConfig, type BusConfig } from './config.ts';
+export { startServers, type RunningServers } from './server.ts';
 export { runCli } from './cli.ts';
 export type { Db, Queryable } from './storage/index.ts';

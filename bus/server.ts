@@ -1,0 +1,73 @@
+/**
+ * Serving the bus: plain HTTP on the configured port and, when a server certificate is configured,
+ * HTTPS that asks every client for its certificate. A certificate the bus does not know still
+ * completes the handshake, so that the caller gets EGSB_AUTH_INVALID as an answer, not a reset.
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Bus } from './app.ts';
+import type { BusConfig } from './config.ts';
+import { requireTrustedIssuer } from './tls-certificate.ts';
+
+export interface RunningServers {
+  readonly httpPort: number;
+  readonly httpsPort?: number;
+  close(): Promise<void>;
+}
+
+type Listening = ReturnType<typeof createAdaptorServer>;
+
+export async function startServers(bus: Bus, config: Pick<BusConfig, 'port' | 'host' | 'tls'>): Promise<RunningServers> {
+  const http = createAdaptorServer({ fetch: bus.app.fetch });
+  const servers: Listening[] = [http];
+  const httpPort = await listen(http, config.port, config.host);
+  let httpsPort: number | undefined;
+  if (config.tls) {
+    const { certFile, keyFile, clientCaFile, port } = config.tls;
+    const https = createAdaptorServer({
+      fetch: bus.app.fetch,
+      createServer: createHttpsServer,
+      serverOptions: {
+        cert: readFileSync(certFile),
+        key: readFileSync(keyFile),
+        ...(clientCaFile ? { ca: readFileSync(clientCaFile) } : {}),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+    });
+    if (clientCaFile) https.on('secureConnection', requireTrustedIssuer);
+    servers.push(https);
+    httpsPort = await listen(https, port, config.host);
+  }
+  for (const server of servers) {
+    (server as import('node:http').Server).keepAliveTimeout = 65_000;
+    // A request the HTTP parser cannot read (e.g. a header with a bare CR) gets a catalogue answer.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify({ type: 'urn:egsb:error:EGSB_MESSAGE_MALFORMED', title: 'Message malformed', status: 400, detail: `the HTTP request could not be parsed: ${error.code ?? 'malformed'}`, code: 'EGSB_MESSAGE_MALFORMED' });
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    });
+  }
+  return {
+    httpPort,
+    ...(httpsPort !== undefined ? { httpsPort } : {}),
+    async close() {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+      })));
+    },
+  };
+}
+
+function listen(server: Listening, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
