@@ -99,7 +99,12 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
   }
 
   async function run(): Promise<void> {
-    while (queue.length > 0) await writeBatch(queue.splice(0, maxBatch));
+    while (queue.length > 0) {
+      // Let the calls whose answers are already in finish first and join this commit; with the
+      // embedded database a commit blocks the event loop, so nothing could join it otherwise.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await writeBatch(queue.splice(0, maxBatch));
+    }
     running = undefined;
   }
 

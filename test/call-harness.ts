@@ -26,24 +26,15 @@ export interface HarnessOptions {
   readonly timeoutMs?: number;
 }
 
+export const SEED_FILE = new URL('./fixtures/seed.yaml', import.meta.url).pathname;
+
 export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 1500 }: HarnessOptions = {}): Promise<Harness> {
   const provider = await startTestProvider();
   const bus = await createBus(
-    readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: new URL('./fixtures/seed.yaml', import.meta.url).pathname, EGSB_LOG_LEVEL: 'silent', ...env }),
+    readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', ...env }),
   );
   try {
-    const json = await readBundleDir(`${bundles}persons-json`);
-    await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${provider.url}/persons` }], timeoutMs } });
-    const soap = await readBundleDir(`${bundles}persons-soap`);
-    await publish(bus, { ...soap, manifest: { ...(soap.manifest as object), endpoints: [{ url: `${provider.url}/soap/persons` }], timeoutMs } });
-    // The same contract bound to SOAP 1.1 only.
-    const wsdl = String(soap.files['wsdl/persons.wsdl'])
-      .replace(/<wsdl:binding name="PersonsBinding12"[\s\S]*?<\/wsdl:binding>/, '')
-      .replace(/<wsdl:port name="PersonsPort12"[\s\S]*?<\/wsdl:port>/, '');
-    await publish(bus, {
-      files: { ...soap.files, 'wsdl/persons.wsdl': wsdl },
-      manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${provider.url}/soap/persons` }], timeoutMs },
-    });
+    await publishDemoBundles(bus, provider.url, timeoutMs);
   } catch (error) {
     await bus.close();
     await provider.close();
@@ -57,6 +48,21 @@ export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 
       await provider.close();
     },
   };
+}
+
+/** Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider. */
+export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number): Promise<void> {
+  const json = await readBundleDir(`${bundles}persons-json`);
+  await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${providerUrl}/persons` }], timeoutMs } });
+  const soap = await readBundleDir(`${bundles}persons-soap`);
+  await publish(bus, { ...soap, manifest: { ...(soap.manifest as object), endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs } });
+  const wsdl = String(soap.files['wsdl/persons.wsdl'])
+    .replace(/<wsdl:binding name="PersonsBinding12"[\s\S]*?<\/wsdl:binding>/, '')
+    .replace(/<wsdl:port name="PersonsPort12"[\s\S]*?<\/wsdl:port>/, '');
+  await publish(bus, {
+    files: { ...soap.files, 'wsdl/persons.wsdl': wsdl },
+    manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs },
+  });
 }
 
 async function publish(bus: Bus, upload: object): Promise<void> {

@@ -1,0 +1,21 @@
+/**
+ * The bus under benchmark, in its own process: the test registry, the demo contracts published
+ * against the benchmark's provider, plain HTTP on a free port. Reports its port, then its peak memory
+ * when told to stop.
+ */
+import { createBus, readConfig, startServers } from '../../bus/index.ts';
+import { ADMIN, SEED_FILE, publishDemoBundles } from '../call-harness.ts';
+
+const providerUrl = process.env.BENCH_PROVIDER_URL ?? '';
+const bus = await createBus(readConfig({ ...process.env, EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'error' }));
+await publishDemoBundles(bus, providerUrl, 10_000);
+const servers = await startServers(bus, { port: 0, host: '127.0.0.1' });
+process.send?.({ port: servers.httpPort, storage: bus.db.kind });
+process.on('message', async (message) => {
+  if (message !== 'stop') return;
+  const { batches, records } = bus.audit.stats;
+  process.send?.({ maxRssBytes: process.resourceUsage().maxRSS * 1024, auditBatches: batches, auditRecords: records });
+  await servers.close();
+  await bus.close();
+  process.exit(0);
+});
