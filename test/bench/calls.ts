@@ -27,7 +27,7 @@ interface Result {
 }
 
 function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = fork(join(here, script), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, script), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE && script.startsWith('bus') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (info) => resolve({ child, info: info as Record<string, unknown> }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
