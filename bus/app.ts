@@ -77,7 +77,8 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       c.set('requestId', requestId);
       c.set('caller', { kind: 'anonymous' });
       await next();
-      c.header('x-request-id', requestId);
+      // A call may have adopted the request id its SOAP context carried; keep the one it answered with.
+      if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
       const seconds = (performance.now() - started) / 1000;
       metrics.observeRequest(c.req.routePath, c.req.method, c.res.status, seconds);
       logger.debug('request', { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) });

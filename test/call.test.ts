@@ -208,6 +208,15 @@ describe('SOAP specifics', () => {
     expect(h.provider.received[before]?.headers['audit-user-id']).toBe('z.ctx.header');
   });
 
+  it('answers and audits under the request id the ctx:Context block carries', async () => {
+    const header = '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:requestId>ctx-request-0001</ctx:requestId></ctx:Context>';
+    const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', soapBody(), header)));
+    expect(result.status).toBe(200);
+    expect(result.res.headers.get('x-request-id')).toBe('ctx-request-0001');
+    expect(h.provider.received.at(-1)?.headers['x-request-id']).toBe('ctx-request-0001');
+    expect(await auditOf(result.res)).toMatchObject({ requestId: 'ctx-request-0001', status: 200 });
+  });
+
   it('refuses a ctx:Context userId holding a line break', async () => {
     const header = '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:userId>novak&#13;&#10;X-Egsb-Client-Ais: 1</ctx:userId></ctx:Context>';
     const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', soapBody(), header), { 'audit-user-id': undefined }));
