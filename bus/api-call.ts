@@ -4,6 +4,8 @@
  * bounded body reader and the TLS client certificate, if the connection carried one.
  */
 import { Hono, type Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { EgsbError, ErrorCode, Protocol } from '../contracts/index.ts';
 import type { CallPipeline, InboundCall } from './call-pipeline.ts';
 import type { BusEnv } from './http-support.ts';
@@ -27,7 +29,11 @@ export function callApi({ pipeline }: CallApiOptions): Hono<BusEnv> {
       ...(certificate ? { certificate } : {}),
       asyncRequested: /\brespond-async\b/i.test(prefer) || (protocol === Protocol.SOAP && c.req.query('async') !== undefined),
       header: (name) => c.req.header(name),
-      readBody: (limit) => readBody(c.req.raw, limit),
+      readBody: (limit) => {
+        // On a real server, read the Node stream itself: cheaper than the web stream Hono builds over it.
+        const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+        return incoming instanceof Readable ? readNodeBody(incoming, limit) : readBody(c.req.raw, limit);
+      },
     };
   }
 
@@ -55,6 +61,22 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     chunks.push(value);
   }
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
+}
+
+async function readNodeBody(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = incoming.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      incoming.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
 function tooLarge(limit: number): EgsbError {

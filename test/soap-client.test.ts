@@ -31,3 +31,22 @@ it('calls CtiOsobu through the bus with a client generated from the bus WSDL', a
   expect(result.Osoba).toEqual({ Jmeno: 'Jan', Prijmeni: 'Novák' });
   expect(h.provider.received.at(-1)?.headers['audit-user-id']).toBe('soap.client@praha.example');
 });
+
+it('refuses an 11 MB body on a real port while it is still arriving, and keeps serving', async () => {
+  const url = `http://127.0.0.1:${servers.httpPort}/rest/demo-persons/v1/ctiOsobu`;
+  const headers = { authorization: `Bearer ${READER_KEY}`, 'content-type': 'application/json', 'x-egsb-ovm': '00064581', 'x-egsb-agenda': 'A121', 'x-egsb-role': 'CR1001', 'audit-user-id': 'big.sender' };
+  // Sent in chunks without a length, so only counting the bytes can stop it.
+  const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ < 11) controller.enqueue(chunk);
+      else controller.close();
+    },
+  });
+  const res = await fetch(url, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+  expect(res.status).toBe(413);
+  expect(await res.json()).toMatchObject({ code: 'EGSB_MESSAGE_TOO_LARGE' });
+  const after = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ aifo: AIFO }) });
+  expect(after.status).toBe(200);
+});
