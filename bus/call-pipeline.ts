@@ -57,6 +57,7 @@ type Draft = { -readonly [K in keyof AuditRecord]: AuditRecord[K] };
 
 export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
   const { audit, metrics, logger } = options;
+  const run = { ...options, randomHex: createHexSource() };
 
   return {
     async handle(call) {
@@ -83,15 +84,15 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       let response: Response;
       let parsed: ParsedRequest | undefined;
       try {
-        const run = await runCall(options, call, draft);
-        parsed = run.parsed;
-        soapVersion = run.parsed.soapVersion ?? soapVersion;
-        response = new Response(run.answer.body, {
-          status: run.answer.status,
-          headers: { 'content-type': run.answer.contentType, 'x-request-id': draft.requestId, 'x-egsb-data-items': draft.dataItems.join(' ') },
+        const done = await runCall(run, call, draft);
+        parsed = done.parsed;
+        soapVersion = done.parsed.soapVersion ?? soapVersion;
+        response = new Response(done.answer.body, {
+          status: done.answer.status,
+          headers: { 'content-type': done.answer.contentType, 'x-request-id': draft.requestId, 'x-egsb-data-items': draft.dataItems.join(' ') },
         });
-        draft.status = run.answer.status;
-        draft.responseBytes = run.answer.body.byteLength;
+        draft.status = done.answer.status;
+        draft.responseBytes = done.answer.body.byteLength;
       } catch (error) {
         const known = toEgsbError(error, logger, draft.requestId);
         draft.code = known.code;
@@ -115,7 +116,9 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
   };
 }
 
-async function runCall(o: CallPipelineOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer }> {
+type RunOptions = CallPipelineOptions & { readonly randomHex: (bytes: number) => string };
+
+async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer }> {
   const caller = o.identity.identify(call.header('authorization'), call.certificate);
   if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
   if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
@@ -145,7 +148,7 @@ async function runCall(o: CallPipelineOptions, call: InboundCall, draft: Draft):
     if (errors.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
 
     const trace: RouteTrace = { attempts: 0 };
-    const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId) };
+    const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
     try {
       const target = {
         endpoints: version.manifest.endpoints,
@@ -185,7 +188,7 @@ function readCallContext(call: InboundCall, parsed: ParsedRequest, draft: Draft)
   return context;
 }
 
-function authorise(o: CallPipelineOptions, aisId: number, context: CallContext, version: ServiceVersion, compiled: CompiledContract, draft: Draft): CallDecision {
+function authorise(o: RunOptions, aisId: number, context: CallContext, version: ServiceVersion, compiled: CompiledContract, draft: Draft): CallDecision {
   const request = { aisId, context, service: version, declared: compiled.plan.itemNames, at: draft.time };
   const decision = authoriseCall(o.view.current(), o.engine, request);
   draft.legalBasis = [...decision.legalBasis];
@@ -198,7 +201,7 @@ function authorise(o: CallPipelineOptions, aisId: number, context: CallContext, 
 }
 
 /** Exactly the headers DESIGN.md lists; nothing the reader sent besides them reaches the provider. */
-function propagatedHeaders(call: InboundCall, context: CallContext, decision: CallDecision, aisId: number, requestId: string): Record<string, string> {
+function propagatedHeaders(call: InboundCall, context: CallContext, decision: CallDecision, aisId: number, requestId: string, randomHex: (bytes: number) => string): Record<string, string> {
   return {
     'audit-user-id': context.userId,
     'x-request-id': requestId,
@@ -208,15 +211,29 @@ function propagatedHeaders(call: InboundCall, context: CallContext, decision: Ca
     'x-egsb-role': context.role,
     ...(context.purpose !== undefined ? { 'x-egsb-purpose': context.purpose } : {}),
     'x-egsb-data-items': decision.effective.join(' '),
-    traceparent: childTraceparent(call.header('traceparent')),
+    traceparent: childTraceparent(call.header('traceparent'), randomHex),
   };
 }
 
 /** Continues the caller's trace with the bus as a new span, or starts one. */
-function childTraceparent(incoming: string | undefined): string {
+function childTraceparent(incoming: string | undefined, randomHex: (bytes: number) => string): string {
   const match = incoming === undefined ? null : TRACEPARENT.exec(incoming);
-  const traceId = match?.[1] ?? randomBytes(16).toString('hex');
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${match?.[2] ?? '01'}`;
+  const traceId = match?.[1] ?? randomHex(16);
+  return `00-${traceId}-${randomHex(8)}-${match?.[2] ?? '01'}`;
+}
+
+/** Trace ids need randomness, not secrecy: drawn from a pooled buffer instead of a system call each. */
+function createHexSource(): (bytes: number) => string {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return function randomHex(bytes) {
+    if (offset + bytes > pool.length) {
+      pool = randomBytes(4096);
+      offset = 0;
+    }
+    offset += bytes;
+    return pool.toString('hex', offset - bytes, offset);
+  };
 }
 
 function soapVersionOf(contentType: string | undefined): SoapVersion {
