@@ -81,7 +81,7 @@ describe.each(variants)('a $name call', (v) => {
     expect(got?.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
     expect(got?.headers.authorization).toBeUndefined();
     const record = await auditOf(res);
-    expect(record).toMatchObject({ ais: 900002, ovm: '00064581', agenda: 'A121', role: 'CR1001', auditUserId: 'referent.novak@praha.example', decision: 'permitted', status: 200, providerAis: 900001 });
+    expect(record).toMatchObject({ ais: 900002, ovm: '00064581', agenda: 'A121', role: 'CR1001', auditUserId: 'referent.novak@praha.example', decision: 'permitted', status: 200, providerAis: 900001, subjects: ['AIFO:AAECAwQFBgcICQoLDA0ODxA='] });
   });
 
   it('drops a forged X-Egsb-Client-Ais and X-Egsb-Client-Ovm instead of forwarding them', async () => {
@@ -192,6 +192,7 @@ describe('SOAP specifics', () => {
     expect(result.code).toBe('EGSB_REQUEST_INVALID');
     expect(result.text).toContain('SOAP 1.1');
     expect(result.text).toContain('http://www.w3.org/2003/05/soap-envelope');
+    expect(await auditOf(result.res)).toMatchObject({ code: 'EGSB_REQUEST_INVALID', service: 'demo-persons-soap11' });
   });
 
   it('refuses a SOAP 1.2 envelope labelled as SOAP 1.1', async () => {
@@ -221,6 +222,7 @@ describe('SOAP specifics', () => {
     const header = '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:userId>novak&#13;&#10;X-Egsb-Client-Ais: 1</ctx:userId></ctx:Context>';
     const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', soapBody(), header), { 'audit-user-id': undefined }));
     expect(result.code).toBe('EGSB_AUDIT_USER_MISSING');
+    expect(await auditOf(result.res)).toMatchObject({ code: 'EGSB_AUDIT_USER_MISSING', decision: 'refused' });
   });
 
   it('refuses a body whose mapped agenda disagrees with the header', async () => {

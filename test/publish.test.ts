@@ -28,7 +28,7 @@ describe('publishing', () => {
     const upload = await readBundleDir(`${bundles}persons-json`);
     const again = await post('/publish', upload);
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ outcome: 'unchanged', version: '1.0' });
+    expect(await again.json()).toMatchObject({ outcome: 'unchanged', version: '1.1' });
     const v2 = await post('/publish', { ...upload, manifest: { ...(upload.manifest as object), version: '2.0' } });
     expect(v2.status).toBe(201);
     const codes = ((await (await bus.app.request('/catalog')).json()) as { services: { code: string; version: number }[] }).services.filter((s) => s.code === 'demo-persons').map((s) => s.version);
@@ -41,8 +41,8 @@ describe('publishing', () => {
     const refused = await post('/publish', changed);
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: 'EGSB_CONFLICT' });
-    const replaced = await post('/publish', { ...changed, manifest: { ...changed.manifest, version: '1.1' } });
-    expect(await replaced.json()).toMatchObject({ outcome: 'replaced', version: '1.1' });
+    const replaced = await post('/publish', { ...changed, manifest: { ...changed.manifest, version: '1.2' } });
+    expect(await replaced.json()).toMatchObject({ outcome: 'replaced', version: '1.2' });
   });
 
   it('refuses a service code another AIS owns, leaving the registry unchanged', async () => {
