@@ -45,6 +45,8 @@ export interface AuditWriter {
   write(record: AuditRecord): Promise<void>;
   /** Waits for everything queued so far. */
   drain(): Promise<void>;
+  /** False while the latest write failed and none has committed since: a call then need not reach its provider. */
+  healthy(): boolean;
   readonly stats: { batches: number; records: number; failures: number };
 }
 
@@ -75,6 +77,7 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
   const queue: Waiting[] = [];
   let running: Promise<void> | undefined;
   const stats = { batches: 0, records: 0, failures: 0 };
+  let failing = false;
 
   async function writeBatch(batch: Waiting[]): Promise<void> {
     const started = performance.now();
@@ -86,10 +89,12 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
       await Promise.race([db.query(INSERT, [JSON.stringify(batch.map((w) => toRow(w.record)))]), timeout]);
       stats.batches++;
       stats.records += batch.length;
+      failing = false;
       onBatch?.(batch.length, (performance.now() - started) / 1000, true);
       for (const w of batch) w.resolve();
     } catch (cause) {
       stats.failures += batch.length;
+      failing = true;
       onBatch?.(batch.length, (performance.now() - started) / 1000, false);
       const error = new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record of this call could not be made durable, so the call is refused', { cause });
       for (const w of batch) w.reject(error);
@@ -116,6 +121,7 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
         running ??= run();
       });
     },
+    healthy: () => !failing,
     async drain() {
       while (running) await running;
     },

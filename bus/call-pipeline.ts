@@ -147,6 +147,8 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     const errors = parsed.validate();
     if (errors.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
 
+    // With the audit failing, the record of this call would fail too: spare the provider the work.
+    if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider');
     const trace: RouteTrace = { attempts: 0 };
     const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
     try {

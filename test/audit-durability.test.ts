@@ -103,9 +103,10 @@ describeWithPostgres('audit durability on PostgreSQL', () => {
     const committed = new Map(rows.rows.map((r) => [r.request_id, r.status]));
     for (const a of answered) expect(committed.get(a.requestId)).toBe(200);
     const providerCalls = h.provider.received.length - providerBefore;
-    // The provider saw at least every answered call, and never more calls than were made.
+    // The provider saw every answered call; once the first write failed, the rest stopped before it
+    // (only the calls already on their way when the cut came got through).
     expect(providerCalls).toBeGreaterThanOrEqual(answered.length);
-    expect(providerCalls).toBeLessThanOrEqual(TOTAL);
+    expect(providerCalls).toBeLessThan(answered.length + 64);
     console.info(`durability: ${TOTAL} calls, provider saw ${providerCalls}, answered ${answered.length}, refused ${refused.length}, records ${committed.size}`);
 
     proxy.restore();
