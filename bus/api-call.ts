@@ -80,5 +80,7 @@ async function readNodeBody(incoming: IncomingMessage, limit: number): Promise<U
 }
 
 function tooLarge(limit: number): EgsbError {
-  return new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `the message exceeds this service's limit of ${limit} bytes`);
+  // The rest of the body may still be on its way: close the connection rather than let it be reused
+  // with unread bytes in it, or read megabytes nobody wants.
+  return new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `the message exceeds this service's limit of ${limit} bytes`, { headers: { connection: 'close' } });
 }

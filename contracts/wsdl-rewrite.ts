@@ -4,6 +4,7 @@
  */
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { resolveReference, type Bundle, type FileRef, type SchemaCatalogue } from './bundle.ts';
+import { CONTEXT_NS } from './errors.ts';
 import { PARSE_OPTIONS, REFERENCES, WSDL_NS, XS_NS } from './xml-graph.ts';
 
 const NS = {
@@ -21,14 +22,68 @@ export interface RewriteInput {
   readonly link: (target: FileRef) => string;
 }
 
-/** The WSDL with its service addresses set to `address` and its references set to bus links. */
+/**
+ * The WSDL with its service addresses set to `address`, its references set to bus links, and the
+ * bus's `ctx:Context` header block declared on every operation's input, so that generated clients
+ * can send the call context in the envelope.
+ */
 export function rewriteWsdl(input: RewriteInput & { readonly address: string }): string {
   return rewrite(input, (doc) => {
     for (const node of doc.find('//wsdl:port/s11:address | //wsdl:port/s12:address', NS)) {
       const location = (node as XmlElement).attr('location');
       if (location !== null) location.value = input.address;
     }
+    declareContextHeader(doc);
   });
+}
+
+const CONTEXT_FIELDS = ['ovm', 'agenda', 'role', 'userId', 'purpose', 'requestId', 'dataItems'];
+const CONTEXT_MESSAGE = 'EgsbContext';
+
+function declareContextHeader(doc: XmlDocument): void {
+  const root = doc.root;
+  const tns = root.attr('targetNamespace')?.value;
+  const types = doc.get('/wsdl:definitions/wsdl:types', NS) as XmlElement | null;
+  const bindings = doc.find('/wsdl:definitions/wsdl:binding', NS) as XmlElement[];
+  // Bindings in an imported WSDL, or a WSDL without types, keep their own shape.
+  if (tns === undefined || types === null || bindings.length === 0) return;
+  if (doc.get(`/wsdl:definitions/wsdl:message[@name='${CONTEXT_MESSAGE}']`, NS) !== null) return;
+  root.addNsDeclaration(XS_NS, 'egsbxs');
+  root.addNsDeclaration(CONTEXT_NS, 'egsbctx');
+  root.addNsDeclaration(tns, 'egsbw');
+  root.addNsDeclaration(NS.s11, 'egsbs11');
+  root.addNsDeclaration(NS.s12, 'egsbs12');
+
+  const schema = types.addElement('schema', 'egsbxs');
+  schema.setAttr('targetNamespace', CONTEXT_NS);
+  schema.setAttr('elementFormDefault', 'qualified');
+  const element = schema.addElement('element', 'egsbxs');
+  element.setAttr('name', 'Context');
+  const all = element.addElement('complexType', 'egsbxs').addElement('all', 'egsbxs');
+  for (const field of CONTEXT_FIELDS) {
+    const child = all.addElement('element', 'egsbxs');
+    child.setAttr('name', field);
+    child.setAttr('type', 'egsbxs:string');
+    child.setAttr('minOccurs', '0');
+  }
+
+  const wsdlPrefix = root.namespacePrefix === '' ? undefined : root.namespacePrefix;
+  const message = root.addElement('message', wsdlPrefix);
+  message.setAttr('name', CONTEXT_MESSAGE);
+  const part = message.addElement('part', wsdlPrefix);
+  part.setAttr('name', 'context');
+  part.setAttr('element', 'egsbctx:Context');
+
+  for (const binding of bindings) {
+    const soapPrefix = binding.get('s11:binding', NS) !== null ? 'egsbs11' : binding.get('s12:binding', NS) !== null ? 'egsbs12' : undefined;
+    if (soapPrefix === undefined) continue;
+    for (const node of binding.find('wsdl:operation/wsdl:input', NS)) {
+      const header = (node as XmlElement).addElement('header', soapPrefix);
+      header.setAttr('message', `egsbw:${CONTEXT_MESSAGE}`);
+      header.setAttr('part', 'context');
+      header.setAttr('use', 'literal');
+    }
+  }
 }
 
 /** A schema of the contract with its references set to bus links. */

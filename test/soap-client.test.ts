@@ -50,3 +50,16 @@ it('refuses an 11 MB body on a real port while it is still arriving, and keeps s
   const after = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ aifo: AIFO }) });
   expect(after.status).toBe(200);
 });
+
+it('declares ctx:Context in the WSDL, so a generated client can send the context in the envelope', async () => {
+  const wsdl = await (await fetch(`http://127.0.0.1:${servers.httpPort}/soap/demo-persons-soap/v1?wsdl`)).text();
+  expect(wsdl.match(/:header message="egsbw:EgsbContext" part="context" use="literal"/g)).toHaveLength(2);
+  const client = await createClientAsync(`http://127.0.0.1:${servers.httpPort}/soap/demo-persons-soap/v1?wsdl`);
+  client.addHttpHeader('Authorization', `Bearer ${READER_KEY}`);
+  client.addSoapHeader(
+    '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:ovm>00064581</ctx:ovm><ctx:agenda>A121</ctx:agenda><ctx:role>CR1001</ctx:role><ctx:userId>envelope.only@praha.example</ctx:userId><ctx:dataItems>Jmeno</ctx:dataItems></ctx:Context>',
+  );
+  const [result] = (await client.CtiOsobuAsync({ ZadostInfo: { Agenda: 'A121', AgendovaRole: 'CR1001' }, Aifo: AIFO })) as [{ Osoba?: { Jmeno?: string; Prijmeni?: string } }];
+  expect(result.Osoba).toEqual({ Jmeno: 'Jan' });
+  expect(h.provider.received.at(-1)?.headers['audit-user-id']).toBe('envelope.only@praha.example');
+});
