@@ -102,15 +102,17 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         parsed?.dispose();
       }
       draft.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+      // Only published services become metric labels: a caller must not be able to mint new series.
+      const serviceLabel = draft.serviceMajor !== undefined ? call.service : '(unknown)';
       try {
         await audit.write(draft);
       } catch (error) {
         const refused = isEgsbError(error) ? error : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
-        logger.error('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
-        metrics.observeCall(call.service, refused.code);
+        logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
+        metrics.observeCall(serviceLabel, refused.code);
         return errorResponse(refused, draft.requestId, soapVersion);
       }
-      metrics.observeCall(call.service, draft.code ?? 'ok');
+      metrics.observeCall(serviceLabel, draft.code ?? 'ok');
       return response;
     },
   };

@@ -250,6 +250,9 @@ describe('JSON specifics', () => {
     expect((await call('/rest/nothing/v1/x', jsonRequest())).code).toBe('EGSB_SERVICE_NOT_FOUND');
     expect((await call('/rest/demo-persons/v9/ctiOsobu', jsonRequest())).code).toBe('EGSB_SERVICE_NOT_FOUND');
     expect((await call('/rest/demo-persons/v1/smazOsobu', jsonRequest())).code).toBe('EGSB_OPERATION_NOT_FOUND');
+    const metrics = await (await h.bus.app.request('/metrics')).text();
+    expect(metrics).toContain('egsb_calls_total{service="(unknown)",outcome="EGSB_SERVICE_NOT_FOUND"}');
+    expect(metrics).not.toContain('service="nothing"');
   });
 });
 
