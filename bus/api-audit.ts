@@ -8,6 +8,7 @@ import type { AuditQuery, AuditStore, AuditView } from './audit-store.ts';
 import type { BusEnv } from './http-support.ts';
 
 const MAX_LIMIT = 1000;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const CSV_LIMIT = 100_000;
 
 export function auditApi({ audit }: { audit: AuditStore }): Hono<BusEnv> {
@@ -37,7 +38,7 @@ function readQuery(get: (name: string) => string | undefined, scopeAis: number |
     const raw = get(name);
     if (raw === undefined) return undefined;
     const value = new Date(raw);
-    if (Number.isNaN(value.getTime())) throw invalid(name, 'is not a date-time (ISO 8601)');
+    if (!ISO_TIME.test(raw) || Number.isNaN(value.getTime())) throw invalid(name, 'is not a date or date-time (ISO 8601, e.g. 2026-11-21T08:00:00Z)');
     return value;
   };
   const text = (name: string, pattern: RegExp): string | undefined => {

@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
-import { EMPTY_CATALOGUE, EgsbError, ErrorCode, SoapVersion, isEgsbError, loadSchemaCatalogue } from '../contracts/index.ts';
+import { EMPTY_CATALOGUE, EgsbError, ErrorCode, isEgsbError, loadSchemaCatalogue, soapVersionOfContentType, type SoapVersion } from '../contracts/index.ts';
 import { createHttpConnector } from '../connectors/index.ts';
 import { createRouter, type Router } from '../routing/index.ts';
 import { auditApi } from './api-audit.ts';
@@ -142,6 +142,5 @@ function isCall(method: string, path: string): boolean {
 
 /** SOAP calls (POSTs) are answered with faults; fetching a WSDL or schema gets problem+json. */
 function soapVersionOf(method: string, path: string, contentType: string | undefined): SoapVersion | undefined {
-  if (method !== 'POST' || !path.startsWith('/soap/')) return undefined;
-  return contentType?.toLowerCase().startsWith('application/soap+xml') ? SoapVersion.V12 : SoapVersion.V11;
+  return method === 'POST' && path.startsWith('/soap/') ? soapVersionOfContentType(contentType) : undefined;
 }

@@ -5,7 +5,7 @@
  * (nor refusal) leaves before that record is committed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EgsbError, ErrorCode, Mode, SoapVersion, isEgsbError, type CompiledContract, type Protocol } from '../contracts/index.ts';
+import { EgsbError, ErrorCode, Mode, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../contracts/index.ts';
 import type { Router, RouteTrace } from '../routing/index.ts';
 import { Decision, type AuditRecord, type AuditWriter } from './audit-writer.ts';
 import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from './call-authorise.ts';
@@ -80,7 +80,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         responseBytes: 0,
         latencyMs: 0,
       };
-      let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOf(call.header('content-type')) : undefined;
+      let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
       let response: Response;
       let parsed: ParsedRequest | undefined;
       try {
@@ -238,10 +238,6 @@ function createHexSource(): (bytes: number) => string {
     offset += bytes;
     return pool.toString('hex', offset - bytes, offset);
   };
-}
-
-function soapVersionOf(contentType: string | undefined): SoapVersion {
-  return contentType?.toLowerCase().startsWith('application/soap+xml') ? SoapVersion.V12 : SoapVersion.V11;
 }
 
 function toEgsbError(error: unknown, logger: Logger, requestId: string): EgsbError {

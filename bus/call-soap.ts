@@ -35,6 +35,8 @@ export const soapProtocol: ProtocolHandler = {
       if (!contract.model.soapVersions.includes(version)) {
         throw new EgsbError(ErrorCode.REQUEST_INVALID, `${compiled.manifest.code} v${major} binds SOAP ${contract.model.soapVersions.join(' and ')} only, not SOAP ${version}`);
       }
+      // Only the first element is validated; anything beside it would reach the provider unchecked.
+      if (envelope.bodyElements > 1) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the SOAP body holds ${envelope.bodyElements} elements; a document/literal call carries exactly one`);
       const operation = findOperation(compiled, envelope, version, action);
       const envelopeContext = readContextHeader(envelope);
       const payload = envelope.payload;
@@ -96,6 +98,7 @@ function readSoapAnswer(compiled: CompiledContract, operation: OperationModel, v
       throw new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, `the provider answered a SOAP ${version} call with a SOAP ${envelope.version} envelope`);
     }
     if (envelope.isFault) return { status: answer.status, contentType: SOAP_CONTENT_TYPE[version], body: answer.body };
+    if (envelope.bodyElements > 1) throw new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, `the provider's SOAP body holds ${envelope.bodyElements} elements; a document/literal answer carries exactly one`);
     const payload = envelope.payload;
     const output = operation.output;
     if (output !== undefined && (payload === undefined || payload.name !== output.name || payload.namespaceUri !== output.namespace)) {

@@ -2,7 +2,8 @@
  * Compiled contracts, kept per published version and named by their digest: compiled once when
  * published here, or on first use when another instance published them, never per call.
  */
-import { compileContract, createBundle, type CompiledContract, type SchemaCatalogue } from '../contracts/index.ts';
+import { compileContract, createBundle, majorOf, type CompiledContract, type SchemaCatalogue } from '../contracts/index.ts';
+import { serviceKey } from './registry-view.ts';
 import type { ServiceStore, ServiceVersion } from './service-store.ts';
 
 export interface ContractCache {
@@ -14,11 +15,10 @@ export interface ContractCache {
 
 export function createContractCache({ store, catalogue }: { store: ServiceStore; catalogue: SchemaCatalogue }): ContractCache {
   const byKey = new Map<string, CompiledContract>();
-  const keyOf = (code: string, major: number): string => `${code}/v${major}`;
 
   return {
     async get(version) {
-      const key = keyOf(version.code, version.major);
+      const key = serviceKey(version.code, version.major);
       const cached = byKey.get(key);
       if (cached?.digest === version.digest) return cached;
       const files = await store.files(version.code, version.major);
@@ -27,7 +27,7 @@ export function createContractCache({ store, catalogue }: { store: ServiceStore;
       return compiled;
     },
     put(compiled) {
-      const key = keyOf(compiled.manifest.code, Number(compiled.manifest.version.split('.')[0]));
+      const key = serviceKey(compiled.manifest.code, majorOf(compiled.manifest.version));
       const previous = byKey.get(key);
       byKey.set(key, compiled);
       if (previous !== undefined && previous !== compiled) previous.dispose();

@@ -3,7 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { EgsbError, ErrorCode, SoapVersion, type ErrorEntry } from '../contracts/index.ts';
+import { EgsbError, ErrorCode, SOAP_CONTENT_TYPE, SoapVersion, type ErrorEntry } from '../contracts/index.ts';
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -49,7 +49,7 @@ export function errorResponse(error: EgsbError, requestId: string, soap?: SoapVe
   if (soap !== undefined) {
     // SOAP 1.1 answers faults with 500 whatever the cause; SOAP 1.2 keeps the HTTP status.
     const status = soap === SoapVersion.V11 ? 500 : error.status;
-    headers['content-type'] = soap === SoapVersion.V11 ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8';
+    headers['content-type'] = SOAP_CONTENT_TYPE[soap];
     return new Response(error.toSoapFault(soap, requestId), { status, headers });
   }
   headers['content-type'] = 'application/problem+json';

@@ -65,12 +65,6 @@ export interface CredentialInfo {
   readonly validTo: string | null;
 }
 
-/** The AIS behind a presented credential, whatever its state; the caller decides what state allows. */
-export interface CredentialOwner {
-  readonly aisId: number;
-  readonly state: AisState;
-}
-
 export interface Registry {
   putOvm(code: string, input: { name: string; agendas?: readonly string[] }): Promise<Ovm>;
   getOvm(code: string): Promise<Ovm>;
@@ -84,8 +78,6 @@ export interface Registry {
   addCredential(aisId: number, input: CredentialInput): Promise<CredentialInfo & { apiKey?: string }>;
   listCredentials(aisId: number): Promise<CredentialInfo[]>;
   removeCredential(aisId: number, id: string): Promise<void>;
-  /** The AIS holding a credential valid at `now`, by the credential's digest. */
-  findCredential(digest: string, now: Date): Promise<CredentialOwner | undefined>;
 }
 
 export function digestSecret(secret: string): string {
@@ -256,15 +248,6 @@ export function createRegistry({ db }: { db: Db }): Registry {
         if (removed.length === 0) throw notFound(`AIS ${aisId} has no credential ${id}`);
         await bumpGeneration(tx);
       });
-    },
-
-    async findCredential(digest, now) {
-      const [row] = await db.query<{ ais_id: number; state: AisState }>(
-        `SELECT c.ais_id, a.state FROM ais_credential c JOIN ais a ON a.id = c.ais_id
-         WHERE c.digest = $1 AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to > $2)`,
-        [digest, now.toISOString()],
-      );
-      return row === undefined ? undefined : { aisId: row.ais_id, state: row.state };
     },
   };
 }

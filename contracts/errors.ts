@@ -105,7 +105,7 @@ export const SoapVersion = { V11: '1.1', V12: '1.2' } as const;
 export type SoapVersion = (typeof SoapVersion)[keyof typeof SoapVersion];
 
 export const CONTEXT_NS = 'urn:egsb:context:v1';
-const ENVELOPE_NS: Record<SoapVersion, string> = {
+export const ENVELOPE_NS: Readonly<Record<SoapVersion, string>> = {
   '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
   '1.2': 'http://www.w3.org/2003/05/soap-envelope',
 };

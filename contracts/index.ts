@@ -29,10 +29,8 @@ export {
   parseEnvelope,
   readContextHeader,
   soapRequestKind,
-  envelopeOf,
-  contextHeaderXml,
+  soapVersionOfContentType,
   elementChildren,
-  ENVELOPE_NS,
   SOAP_CONTENT_TYPE,
   type SoapEnvelope,
 } from './soap-envelope.ts';

@@ -56,10 +56,10 @@ export function removePointer(root: unknown, pointer: CompiledPointer): number {
 /** Sets the value at a pointer whose parent exists; returns false when it does not. */
 export function setPointer(root: unknown, pointer: CompiledPointer, value: unknown): boolean {
   if (pointer.length === 0 || pointer.includes('__proto__')) return false;
-  const parents = selectPointer(root, pointer.slice(0, -1));
+  const parents = pointer.length === 1 ? [root] : selectPointer(root, pointer.slice(0, -1)).map((slot) => slot.value);
   const key = pointer[pointer.length - 1] as string;
   let done = false;
-  for (const { value: parent } of pointer.length === 1 ? [{ value: root }] : parents) {
+  for (const parent of parents) {
     if (parent !== null && typeof parent === 'object' && !Array.isArray(parent) && key !== '*') {
       (parent as Record<string, unknown>)[key] = value;
       done = true;

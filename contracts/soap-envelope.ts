@@ -4,15 +4,10 @@
  * blocks, body payload and fault. The parsed document lives in WebAssembly memory: dispose it.
  */
 import { XmlDocument, XmlElement, XmlLibError } from 'libxml2-wasm';
-import { CONTEXT_NS, EgsbError, ErrorCode, SoapVersion, escapeXml } from './errors.ts';
+import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, SoapVersion } from './errors.ts';
 import type { ContextField } from './types.ts';
 import { PARSE_OPTIONS } from './xml-graph.ts';
 import { inspectXml, isHazard } from './xml-safety.ts';
-
-export const ENVELOPE_NS: Readonly<Record<SoapVersion, string>> = {
-  '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
-  '1.2': 'http://www.w3.org/2003/05/soap-envelope',
-};
 
 export const SOAP_CONTENT_TYPE: Readonly<Record<SoapVersion, string>> = {
   '1.1': 'text/xml; charset=utf-8',
@@ -25,8 +20,15 @@ export interface SoapEnvelope {
   readonly header?: XmlElement;
   /** The first element inside soap:Body. */
   readonly payload?: XmlElement;
+  /** How many elements soap:Body holds; document/literal messages carry exactly one. */
+  readonly bodyElements: number;
   readonly isFault: boolean;
   dispose(): void;
+}
+
+/** The SOAP version a Content-Type names: 1.2 for application/soap+xml, else 1.1 (text/xml or unknown). */
+export function soapVersionOfContentType(contentType: string | undefined): SoapVersion {
+  return contentType?.toLowerCase().startsWith('application/soap+xml') ? SoapVersion.V12 : SoapVersion.V11;
 }
 
 /** The SOAP version and action a request's Content-Type (and SOAPAction header) declare. */
@@ -75,9 +77,10 @@ export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MES
       else if (child.name === 'Body') body = child;
     }
     if (body === undefined) throw new EgsbError(code, 'the SOAP envelope has no Body');
-    const payload = elementChildren(body)[0];
+    const children = elementChildren(body);
+    const payload = children[0];
     const isFault = payload !== undefined && payload.namespaceUri === ENVELOPE_NS[version] && payload.name === 'Fault';
-    return { version, doc, ...(header ? { header } : {}), ...(payload ? { payload } : {}), isFault, dispose: () => doc.dispose() };
+    return { version, doc, ...(header ? { header } : {}), ...(payload ? { payload } : {}), bodyElements: children.length, isFault, dispose: () => doc.dispose() };
   } catch (error) {
     doc.dispose();
     throw error;
@@ -117,17 +120,4 @@ export function readContextHeader(envelope: SoapEnvelope): Partial<Record<Contex
     fields[field] = child.content;
   }
   return fields;
-}
-
-/** An envelope around a body fragment (already serialised XML). */
-export function envelopeOf(version: SoapVersion, bodyXml: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${ENVELOPE_NS[version]}"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
-}
-
-/** The `<ctx:Context>` header block carrying a call's context, as the rewritten WSDL declares it. */
-export function contextHeaderXml(fields: Partial<Record<ContextField, string>>): string {
-  const children = Object.entries(fields)
-    .map(([name, value]) => `<ctx:${name}>${escapeXml(value ?? '')}</ctx:${name}>`)
-    .join('');
-  return `<ctx:Context xmlns:ctx="${CONTEXT_NS}">${children}</ctx:Context>`;
 }

@@ -231,6 +231,14 @@ describe('SOAP specifics', () => {
     expect(result.text).toContain('agenda differs');
   });
 
+  it('refuses a SOAP body with a second element beside the request', async () => {
+    const before = h.provider.received.length;
+    const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', `${soapBody()}<x:Navic xmlns:x="urn:x">unchecked</x:Navic>`)));
+    expect(result.code).toBe('EGSB_REQUEST_INVALID');
+    expect(h.provider.received.length).toBe(before);
+    expect(await auditOf(result.res)).toMatchObject({ code: 'EGSB_REQUEST_INVALID' });
+  });
+
   it('refuses an unknown SOAPAction', async () => {
     const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', undefined, { soapaction: '"urn:nothing"' }));
     expect(result.code).toBe('EGSB_OPERATION_NOT_FOUND');
@@ -268,6 +276,13 @@ describe('the audit trail', () => {
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toMatch(/^id,time,requestId,ais,/);
     expect(lines.length).toBeGreaterThan(3);
+  });
+
+  it('refuses an audit query whose time is not ISO 8601', async () => {
+    const res = await h.bus.app.request('/audit?from=1', { headers: { authorization: `Bearer ${READER_KEY}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'EGSB_REQUEST_INVALID' });
+    expect((await h.bus.app.request('/audit?from=2026-01-01', { headers: { authorization: `Bearer ${READER_KEY}` } })).status).toBe(200);
   });
 
   it('refuses the audit trail without credentials', async () => {

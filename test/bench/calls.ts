@@ -9,9 +9,9 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { Pool } from 'undici';
 import { AIFO, READER_KEY, soapEnvelope } from '../call-harness.ts';
+import { createTestDatabase } from '../postgres.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -102,29 +102,10 @@ http { access_log off; upstream p { server ${new URL(providerUrl).host}; keepali
   }
 }
 
+/** A fresh database on the benchmark's PostgreSQL, or none when no server answers. */
 async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const base = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-  const name = `egsb_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch {
-    return undefined;
-  } finally {
-    await admin.end().catch(() => {});
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return createTestDatabase(base).catch(() => undefined);
 }
 
 async function main(): Promise<void> {
