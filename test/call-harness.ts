@@ -13,7 +13,7 @@ export const SUSPENDED_KEY = 'egsb_test_suspended_key_00000003';
 export const PERSON_NS = 'urn:egsb:demo:persons:v1';
 export const AIFO = 'AAECAwQFBgcICQoLDA0ODxA=';
 
-const bundles = new URL('../mocks/bundles/', import.meta.url).pathname;
+const bundles = new URL('./fixtures/bundles/', import.meta.url).pathname;
 
 export interface Harness {
   readonly bus: Bus;

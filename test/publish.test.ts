@@ -6,7 +6,7 @@ import { createBus, readConfig, type Bus } from '../bus/index.ts';
 
 const ADMIN = 'test-operator-token-0123456789';
 const PUBLISHER = 'egsb_demo_publisher_key_0001';
-const bundles = new URL('../mocks/bundles/', import.meta.url).pathname;
+const bundles = new URL('./fixtures/bundles/', import.meta.url).pathname;
 
 let bus: Bus;
 beforeAll(async () => {
