@@ -27,8 +27,8 @@ import { createIdentity } from './identity.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import { createPublisher } from './publisher.ts';
-import { createRegistry } from './registry.ts';
+import { createPublisher, type Publisher } from './publisher.ts';
+import { createRegistry, type Registry } from './registry.ts';
 import { applySeedFile, type SeedResult } from './seed.ts';
 import { createServiceStore } from './service-store.ts';
 import { openStorage, type Db } from './storage/index.ts';
@@ -41,6 +41,8 @@ export interface Bus {
   readonly view: RegistryView;
   readonly audit: AuditWriter;
   readonly router: Router;
+  readonly registry: Registry;
+  readonly publisher: Publisher;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,8 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       view,
       audit,
       router,
+      registry,
+      publisher,
       async close() {
         registryView.close();
         await audit.drain();

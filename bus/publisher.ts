@@ -2,7 +2,7 @@
  * Publishing a bundle: compile it once, then store it in one transaction and keep the compiled form
  * for the call path. Whoever publishes: an AIS as itself, or the operator for a named AIS.
  */
-import { EgsbError, ErrorCode, compileContract, createBundle, type SchemaCatalogue } from '../contracts/index.ts';
+import { DEFAULT_BUNDLE_LIMITS, EgsbError, ErrorCode, compileContract, createBundle, type Bundle, type BundleLimits, type SchemaCatalogue } from '../contracts/index.ts';
 import type { ContractCache } from './contract-cache.ts';
 import type { Caller } from './identity.ts';
 import type { Registry } from './registry.ts';
@@ -12,6 +12,14 @@ export interface BundleUpload {
   readonly manifest: unknown;
   /** Files by relative path: UTF-8 text, or `{ base64 }` for bytes. */
   readonly files: Readonly<Record<string, string | { readonly base64: string }>>;
+}
+
+/** The files of an upload as a bundle (text as UTF-8, `{ base64 }` as bytes), within the limits. */
+export function bundleOf(upload: BundleUpload, limits: BundleLimits = DEFAULT_BUNDLE_LIMITS): Bundle {
+  return createBundle(
+    Object.entries(upload.files).map(([path, content]) => [path, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.base64, 'base64')] as const),
+    limits,
+  );
 }
 
 export interface Publisher {
@@ -34,10 +42,7 @@ export function createPublisher({ registry, store, cache, catalogue, maxBundleBy
       await registry.getAis(ownerAis).catch((error: unknown) => {
         throw new EgsbError(ErrorCode.CONTRACT_INVALID, `manifest names AIS ${ownerAis}, which is not registered`, { cause: error });
       });
-      const bundle = createBundle(
-        Object.entries(upload.files).map(([path, content]) => [path, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.base64, 'base64')] as const),
-        { maxFiles: 5000, maxBytes: maxBundleBytes },
-      );
+      const bundle = bundleOf(upload, { maxFiles: 5000, maxBytes: maxBundleBytes });
       const compiled = compileContract({ manifest: upload.manifest, bundle, catalogue });
       try {
         const publishedBy = caller.kind === 'operator' ? 'operator' : `ais:${caller.aisId}`;

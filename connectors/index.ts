@@ -1,6 +1,7 @@
 /**
  * Connectors: how the bus reaches providers. The HTTP connector (undici pools, buffered bodies,
- * connect and total deadlines) serves `http(s)://` endpoints.
+ * connect and total deadlines) serves `http(s)://` endpoints. The NATS provider adapter lets a
+ * publishing AIS serve its operations on a NATS subject (request/reply).
  *
  * @example
  * const http = createHttpConnector({ connections: 64 });
@@ -8,3 +9,5 @@
  */
 export * from './types.ts';
 export { createHttpConnector, type HttpConnectorOptions } from './http/http-connector.ts';
+export { serveOverNats, type ProviderHandler, type ProviderReply, type ServeOptions } from './nats/provider-adapter.ts';
+export { operationSubject, headerReader, STATUS_HEADER } from './nats/nats-protocol.ts';

@@ -1,0 +1,23 @@
+/**
+ * A mock's own contract bundle: read from its folder, with the endpoints pointed at where the mocks
+ * actually listen, and compiled once so the mock can check its requests (and tests its answers).
+ */
+import { readBundleDir } from '../bus/bundle-dir.ts';
+import { bundleOf, type BundleUpload } from '../bus/publisher.ts';
+import { EMPTY_CATALOGUE, compileContract, type CompiledContract } from '../contracts/index.ts';
+
+/** The origin the bundles name; `npm start` and tests replace it with the mocks' real address. */
+export const BUNDLE_ORIGIN = 'http://127.0.0.1:8091';
+
+export interface MockBundle {
+  readonly upload: BundleUpload;
+  readonly contract: CompiledContract;
+}
+
+export async function loadMockBundle(dir: string, origin = BUNDLE_ORIGIN): Promise<MockBundle> {
+  const read = await readBundleDir(dir);
+  const manifest = read.manifest as { endpoints?: { url: string }[] };
+  const endpoints = (manifest.endpoints ?? []).map((e) => (e.url.startsWith(BUNDLE_ORIGIN) ? { ...e, url: `${origin}${e.url.slice(BUNDLE_ORIGIN.length)}` } : e));
+  const upload: BundleUpload = { manifest: { ...manifest, endpoints }, files: read.files };
+  return { upload, contract: compileContract({ manifest: upload.manifest, bundle: bundleOf(upload), catalogue: EMPTY_CATALOGUE }) };
+}

@@ -1,0 +1,54 @@
+/**
+ * Where the RPP mock reads agendas and authorisations: the registry the bus enforces. Under
+ * `npm start` that is the bus's own registry; `npm run mocks` alone reads the seed file the bus
+ * would load.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+
+export interface RppAgenda {
+  readonly code: string;
+  readonly name: string;
+  readonly roles: readonly { readonly code: string; readonly name: string }[];
+  readonly ovms: readonly string[];
+}
+
+export interface RppAuthorisation {
+  readonly id: string;
+  readonly source: string;
+  /** Activity roles, or `*` for all roles of the agenda. */
+  readonly roles: readonly string[] | '*';
+  readonly services: readonly string[] | '*';
+  readonly dataItems: readonly string[];
+  readonly legalBasis: string;
+  readonly validFrom: string;
+  readonly validTo?: string;
+}
+
+export interface RppSource {
+  agenda(code: string): Promise<RppAgenda | undefined>;
+  /** The authorisations of an agenda that name this role (or all roles). */
+  authorisations(agenda: string, role: string): Promise<readonly RppAuthorisation[]>;
+}
+
+interface SeedShape {
+  agendas?: { code: string; name: string; roles?: { code: string; name: string }[] }[];
+  ovms?: { code: string; agendas?: string[] }[];
+  authorisations?: (Omit<RppAuthorisation, 'id'> & { id?: string; agenda: string })[];
+}
+
+/** Reads the seed file once; the RPP of a mocks-only run is what the bus would load. */
+export async function seedRppSource(file: string): Promise<RppSource> {
+  const text = await readFile(file, 'utf8');
+  const seed = (/\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 })) as SeedShape;
+  const agendas = new Map<string, RppAgenda>();
+  for (const a of seed.agendas ?? []) {
+    const ovms = (seed.ovms ?? []).filter((o) => o.agendas?.includes(a.code)).map((o) => o.code);
+    agendas.set(a.code, { code: a.code, name: a.name, roles: a.roles ?? [], ovms });
+  }
+  const authorisations = (seed.authorisations ?? []).map((a, i) => ({ ...a, id: a.id ?? `seed-${i + 1}` }));
+  return {
+    agenda: async (code) => agendas.get(code),
+    authorisations: async (agenda, role) => authorisations.filter((a) => a.agenda === agenda && (a.roles === '*' || a.roles.includes(role))),
+  };
+}
