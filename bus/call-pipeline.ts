@@ -160,6 +160,8 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
         timeoutMs: version.manifest.timeoutMs,
         idempotent: version.manifest.idempotentOperations.includes(parsed.operation),
         maxResponseBytes: version.manifest.maxMessageBytes,
+        operation: parsed.operation,
+        operationInPath: compiled.json !== undefined,
       };
       const answer = await o.router.route(target, headers, parsed.forwardBody(decision.effective), trace);
       return { parsed, answer: parsed.readAnswer(answer, new Set(decision.effective)) };

@@ -49,6 +49,8 @@ const checkSeed = bodyValidator<Seed>(seedSchema);
 export interface SeedResult {
   /** Keys made during this start, by AIS and label; shown once. */
   readonly newKeys: readonly { ais: number; label: string; apiKey: string }[];
+  /** Keys the seed file itself spells out (demo setups), whether made now or earlier. */
+  readonly declaredKeys: readonly { ais: number; label: string; apiKey: string }[];
   readonly published: readonly string[];
 }
 
@@ -62,10 +64,12 @@ async function applySeed(seed: Seed, base: string, { registry, publisher, logger
   for (const { code, ...agenda } of seed.agendas ?? []) await registry.putAgenda(code, agenda);
   for (const { code, ...ovm } of seed.ovms ?? []) await registry.putOvm(code, ovm);
   const newKeys: { ais: number; label: string; apiKey: string }[] = [];
+  const declaredKeys: { ais: number; label: string; apiKey: string }[] = [];
   for (const { id, apiKeys = [], ...ais } of seed.ais ?? []) {
     await registry.putAis(id, ais);
     const existing = new Set((await registry.listCredentials(id)).map((c) => c.label));
     for (const { label, key } of apiKeys) {
+      if (key !== undefined) declaredKeys.push({ ais: id, label, apiKey: key });
       if (existing.has(label)) continue;
       const made = await registry.addCredential(id, { kind: 'api-key', label, ...(key ? { apiKey: key } : {}) });
       if (made.apiKey) newKeys.push({ ais: id, label, apiKey: made.apiKey });
@@ -78,7 +82,7 @@ async function applySeed(seed: Seed, base: string, { registry, publisher, logger
     published.push(`${version.code} ${version.major}.${version.minor} (${outcome})`);
   }
   logger.info('seed applied', { agendas: seed.agendas?.length ?? 0, ovms: seed.ovms?.length ?? 0, ais: seed.ais?.length ?? 0, published });
-  return { newKeys, published };
+  return { newKeys, declaredKeys, published };
 }
 
 function strip<T extends { $id?: string }>({ $id: _id, ...rest }: T): Omit<T, '$id'> {

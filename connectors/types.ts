@@ -6,6 +6,10 @@
 export interface ProviderRequest {
   /** The endpoint as the manifest names it (`http(s)://…`, `nats:subject`). */
   readonly endpoint: string;
+  /** The operation called; NATS addresses it by subject, HTTP by path when `operationInPath`. */
+  readonly operation: string;
+  /** JSON services: POST to `<endpoint>/<operation>`; SOAP services: to the endpoint itself. */
+  readonly operationInPath: boolean;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
   /** Absolute deadline (performance.now() scale) for the whole exchange. */

@@ -8,7 +8,7 @@
  * const aifo = mocks.population.org.aifoOf(0, 'A121');
  */
 export { startMocks, MOCK_NAMES, VOZIDLA_SUBJECT, type MockName, type MocksOptions, type RunningMocks } from './server.ts';
-export { seedRppSource, type RppSource, type RppAgenda, type RppAuthorisation } from './rpp/rpp-source.ts';
+export { seedRppSource, registryRppSource, type RppSource, type RppAgenda, type RppAuthorisation } from './rpp/rpp-source.ts';
 export { createPopulation, type Population, type Person, type LegalPerson, type AddressPlace, type Vehicle } from './data/population.ts';
 export { parseFaultConfig, FAULT_HEADER, type FaultConfig } from './faults.ts';
 export { BUNDLE_ORIGIN, type MockBundle } from './mock-bundle.ts';

@@ -15,6 +15,8 @@ export interface RouteTarget {
   readonly timeoutMs: number;
   readonly idempotent: boolean;
   readonly maxResponseBytes: number;
+  readonly operation: string;
+  readonly operationInPath: boolean;
 }
 
 /** What routing did, for the audit record, filled in even when it fails. */
@@ -65,7 +67,7 @@ export function createRouter({ connectors, breaker = createCircuitBreaker(), sel
         }
         selector.started(endpoint.url);
         try {
-          const answer = await connector.send({ endpoint: endpoint.url, headers, body, deadline, connectTimeoutMs, maxResponseBytes: target.maxResponseBytes });
+          const answer = await connector.send({ endpoint: endpoint.url, operation: target.operation, operationInPath: target.operationInPath, headers, body, deadline, connectTimeoutMs, maxResponseBytes: target.maxResponseBytes });
           if (!UNAVAILABLE_STATUS.has(answer.status)) {
             breaker.success(endpoint.url);
             return answer;

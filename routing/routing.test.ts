@@ -21,7 +21,7 @@ function scripted(answer: (endpoint: string) => ProviderAnswer | ProviderFailure
 }
 
 const endpoints = [{ url: 'http://a' }, { url: 'http://b' }];
-const target = (idempotent: boolean) => ({ endpoints, balancing: 'least-pending' as const, timeoutMs: 1000, idempotent, maxResponseBytes: 1024 });
+const target = (idempotent: boolean) => ({ endpoints, balancing: 'least-pending' as const, timeoutMs: 1000, idempotent, maxResponseBytes: 1024, operation: 'op', operationInPath: false });
 
 describe('router', () => {
   it('tries another endpoint when nothing was sent to the first', async () => {

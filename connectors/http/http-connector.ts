@@ -37,7 +37,7 @@ export function createHttpConnector({ connections = 128, keepAliveMs = 30_000 }:
       try {
         const response = await agentFor(Math.min(request.connectTimeoutMs, remaining)).request({
           origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          path: `${request.operationInPath ? `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(request.operation)}` : url.pathname}${url.search}`,
           method: 'POST',
           headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
           body: request.body,

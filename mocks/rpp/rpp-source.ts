@@ -52,3 +52,22 @@ export async function seedRppSource(file: string): Promise<RppSource> {
     authorisations: async (agenda, role) => authorisations.filter((a) => a.agenda === agenda && (a.roles === '*' || a.roles.includes(role))),
   };
 }
+
+/** The part of the bus's registry the RPP mock reads. */
+export interface RegistryReader {
+  getAgenda(code: string): Promise<{ code: string; name: string; roles: readonly { code: string; name: string }[] }>;
+  listOvms(): Promise<readonly { code: string; agendas: readonly string[] }[]>;
+}
+
+/** RPP over the bus's own registry (`npm start`): what RPP answers is what the bus enforces. */
+export function registryRppSource(registry: RegistryReader, authorisations: RppSource['authorisations'] = async () => []): RppSource {
+  return {
+    async agenda(code) {
+      const agenda = await registry.getAgenda(code).catch(() => undefined);
+      if (agenda === undefined) return undefined;
+      const ovms = (await registry.listOvms()).filter((o) => o.agendas.includes(code)).map((o) => o.code);
+      return { code: agenda.code, name: agenda.name, roles: agenda.roles.map((r) => ({ code: r.code, name: r.name })), ovms };
+    },
+    authorisations,
+  };
+}
