@@ -2,6 +2,7 @@
  * A source mock that speaks JSON against its own JSON Schema contract: `POST /{operation}`, the
  * request validated, the handler run, the answer in JSON. Bad input gets problem+json of the mock's
  * own (`urn:egsb:mock:error:…`); injected faults misbehave on purpose. The same handlers serve NATS.
+ * A request's own `seznamUdaju` list narrows the answer as the `X-Egsb-Data-Items` header does.
  */
 import { Hono, type Context } from 'hono';
 import type { CompiledContract, ErrorEntry } from '../contracts/index.ts';
@@ -58,7 +59,8 @@ export function jsonOperationRunner({ contract, handlers }: Omit<JsonMockOptions
     if (errors.length > 0) return problem(400, 'request-invalid', `the request breaks the contract: ${errors[0]?.message ?? ''}`, errors);
     let answer: JsonAnswer;
     try {
-      answer = await handler(request, mockContext(header));
+      const list = (request as { seznamUdaju?: unknown }).seznamUdaju;
+      answer = await handler(request, mockContext(header, Array.isArray(list) ? { dataItems: list.join(' ') } : {}));
     } catch (error) {
       if (error instanceof MockInputError) return problem(400, 'request-invalid', error.message);
       throw error;
