@@ -1,0 +1,105 @@
+/**
+ * The demo as `npm start` runs it: the bus with the demo registry and every register mock published
+ * from its bundle, called the way a reader AIS calls, over JSON and SOAP.
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBus, readConfig, type Bus } from '../bus/index.ts';
+import { registryRppSource, startMocks, type RunningMocks } from '../mocks/index.ts';
+
+const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
+const READER = 'Bearer egsb_demo_reader_key_00000002';
+let bus: Bus;
+let mocks: RunningMocks;
+
+beforeAll(async () => {
+  bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent' }));
+  mocks = await startMocks({ port: 0, persons: 1000, seed: 'bus-tests', extractDelayMs: 10, rpp: registryRppSource(bus.registry) });
+  for (const bundle of mocks.bundles.values()) await bus.publisher.publish(bundle.upload, { kind: 'operator' });
+  await bus.view.refresh();
+});
+afterAll(async () => {
+  await mocks?.close();
+  await bus?.close();
+});
+
+function context(agenda: string, role: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: READER, 'x-egsb-ovm': '00064581', 'x-egsb-agenda': agenda, 'x-egsb-role': role, 'audit-user-id': 'referent.novak', ...extra };
+}
+
+async function soapCall(service: string, ns: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string; res: Response }> {
+  const res = await bus.app.request(`/soap/${service}/v1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/soap+xml; charset=utf-8', ...headers },
+    body: `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><m:${body.replace(/^(\w+)/, `$1 xmlns:m="${ns}"`)}</s:Body></s:Envelope>`,
+  });
+  return { status: res.status, text: await res.text(), res };
+}
+
+describe('the demo registers through the bus', () => {
+  it('publishes every mock and lists it in the catalogue', async () => {
+    const catalogue = (await (await bus.app.request('/catalog')).json()) as { services: { code: string; modes: string[] }[] };
+    expect(catalogue.services.map((s) => s.code).sort()).toEqual(['rejstrik-trestu', 'rob', 'ros', 'rpp', 'ruian', 'vozidla']);
+    expect(catalogue.services.find((s) => s.code === 'rejstrik-trestu')?.modes).toEqual(['async']);
+  });
+
+  it('reads a person from ROB over SOAP with only the wanted items, and the audit names the AIFO', async () => {
+    const aifo = mocks.population.org.aifoOf(5, 'A121');
+    const person = mocks.population.person(5);
+    const { status, text, res } = await soapCall('rob', 'urn:egsb:mock:rob:v1', `RobCtiAifo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, context('A121', 'CR1001', { 'x-egsb-data-items': 'Jmeno Prijmeni' }));
+    expect(status).toBe(200);
+    expect(text).toContain(`<rob:Jmeno>${person.givenName}</rob:Jmeno>`);
+    expect(text).not.toContain('DatumNarozeni');
+    const audit = (await (await bus.app.request(`/audit?requestId=${res.headers.get('x-request-id')}`, { headers: { authorization: READER } })).json()) as { records: { dataItems: string[]; status: number }[] };
+    expect(audit.records[0]).toMatchObject({ dataItems: ['Jmeno', 'Prijmeni'], status: 200 });
+  });
+
+  it('reads a company from ROS, an address from RUIAN and an agenda from RPP', async () => {
+    const ros = await soapCall('ros', 'urn:egsb:mock:ros:v1', 'RosCtiIco><m:Ico>00064581</m:Ico></m:RosCtiIco>', context('A1186', 'CR3001'));
+    expect(ros.text).toContain('<ros:ObchodniNazev>Hlavní město Praha</ros:ObchodniNazev>');
+    const place = mocks.population.addressPlace(3);
+    const ruian = await soapCall('ruian', 'urn:egsb:mock:ruian:v1', `RuianCtiAdresu><m:AdresniMistoKod>${place.code}</m:AdresniMistoKod></m:RuianCtiAdresu>`, context('A121', 'CR1001'));
+    expect(ruian.text).toContain(`<ruian:TextAdresy>${place.text}</ruian:TextAdresy>`);
+    const rpp = await soapCall('rpp', 'urn:egsb:mock:rpp:v1', 'RppCtiAgendu><m:KodAgendy>A343</m:KodAgendy></m:RppCtiAgendu>', context('A121', 'CR1001'));
+    expect(rpp.text).toContain('<rpp:Kod>CR2001</rpp:Kod>');
+    expect(rpp.text).toContain('<rpp:Ovm>00064581</rpp:Ovm>');
+  });
+
+  it('reads a vehicle over JSON, filtered to the wanted items', async () => {
+    const v = mocks.population.vehicle(2);
+    const res = await bus.app.request('/rest/vozidla/v1/ctiVozidlo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...context('A343', 'CR2001', { 'x-egsb-data-items': 'TovarniZnacka RokVyroby' }) },
+      body: JSON.stringify({ vin: v.vin }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { vozidlo: unknown }).vozidlo).toEqual({ vin: v.vin, rz: v.plate, tovarniZnacka: v.make, rokVyroby: v.year });
+  });
+
+  it('refuses a synchronous call to the asynchronous-only criminal record', async () => {
+    const res = await bus.app.request('/rest/rejstrik-trestu/v1/vypis', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...context('A121', 'CR1001') },
+      body: JSON.stringify({ aifo: mocks.population.org.aifoOf(1, 'A121') }),
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { code: string }).code).toBe('EGSB_ASYNC_ONLY');
+  });
+
+  it('turns a mock told to break its contract into EGSB_PROVIDER_RESPONSE_INVALID, and a mock told to fail into a passed-on fault', async () => {
+    const body = `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(1).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`;
+    mocks.faults.get('ruian')?.configure({ breakContractRate: 1 });
+    try {
+      const broken = await soapCall('ruian', 'urn:egsb:mock:ruian:v1', body, context('A121', 'CR1001'));
+      expect(broken.status).toBe(502);
+      expect(broken.text).toContain('EGSB_PROVIDER_RESPONSE_INVALID');
+      mocks.faults.get('ruian')?.configure({ errorRate: 1 });
+      const failed = await soapCall('ruian', 'urn:egsb:mock:ruian:v1', body, context('A121', 'CR1001'));
+      expect(failed.status).toBe(500);
+      expect(failed.text).toContain('injected fault');
+      expect(failed.text).not.toContain('EGSB_');
+    } finally {
+      mocks.faults.get('ruian')?.configure({});
+    }
+  });
+});
