@@ -16,9 +16,9 @@ export function robHandlers(population: Population): Readonly<Record<string, Soa
   const answer = (name: string, status: Status, context: MockContext, osoba = ''): string =>
     `<rob:${name} xmlns:rob="${ROB_NS}">${odpovedInfoXml('rob', status, context)}${osoba}</rob:${name}>`;
 
-  const osobaXml = (index: number, agenda: string, context: MockContext): string => {
+  const osobaXml = (index: number, aifo: string, context: MockContext): string => {
     const p = population.person(index);
-    const parts = [el('rob', 'Aifo', population.org.aifoOf(index, agenda))];
+    const parts = [el('rob', 'Aifo', aifo)];
     if (wants(context, 'Jmeno')) parts.push(el('rob', 'Jmeno', p.givenName));
     if (wants(context, 'Prijmeni')) parts.push(el('rob', 'Prijmeni', p.surname));
     if (wants(context, 'DatumNarozeni')) parts.push(el('rob', 'DatumNarozeni', p.birthDate));
@@ -41,7 +41,7 @@ export function robHandlers(population: Population): Readonly<Record<string, Soa
       if (person === undefined) {
         return answer('RobCtiAifoResponse', { kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` }, context);
       }
-      return answer('RobCtiAifoResponse', OK, context, osobaXml(person, agenda, context));
+      return answer('RobCtiAifoResponse', OK, context, osobaXml(person, aifo, context));
     },
     RobCtiPodleUdaju(request: XmlElement, context: MockContext): string {
       const agenda = requireAgenda(context);
@@ -54,7 +54,8 @@ export function robHandlers(population: Population): Readonly<Record<string, Soa
       if (found.length > 1) {
         return answer('RobCtiPodleUdajuResponse', { kod: VysledekKod.VAROVANI, subKod: 'NALEZENO VICE OSOB', popis: `zadaným údajům odpovídá ${found.length} osob; upřesněte dotaz` }, context);
       }
-      return answer('RobCtiPodleUdajuResponse', OK, context, osobaXml(found[0] as number, agenda, context));
+      const person = found[0] as number;
+      return answer('RobCtiPodleUdajuResponse', OK, context, osobaXml(person, population.org.aifoOf(person, agenda), context));
     },
   };
 }
