@@ -13,7 +13,7 @@ import { callApi } from './api-call.ts';
 import { catalogueApi } from './api-catalogue.ts';
 import { createAuditStore } from './audit-store.ts';
 import { createAuditWriter, type AuditWriter } from './audit-writer.ts';
-import { registryOnlyEngine, type AuthorisationEngine } from './call-authorise.ts';
+import type { AuthorisationEngine } from './call-authorise.ts';
 import { createCallPipeline } from './call-pipeline.ts';
 import { createRegistryView, type RegistryView } from './registry-view.ts';
 import { certificateOf } from './tls-certificate.ts';
@@ -28,6 +28,10 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { createPublisher, type Publisher } from './publisher.ts';
+import { createAccessStore } from './access-store.ts';
+import { authorisationApi } from './api-authorisation.ts';
+import { createLegalEngine } from './authorisation-engine.ts';
+import { createAuthorisationStore, type AuthorisationStore } from './authorisation-store.ts';
 import { createRegistry, type Registry } from './registry.ts';
 import { applySeedFile, type SeedResult } from './seed.ts';
 import { createServiceStore } from './service-store.ts';
@@ -43,18 +47,22 @@ export interface Bus {
   readonly router: Router;
   readonly registry: Registry;
   readonly publisher: Publisher;
+  readonly authorisations: AuthorisationStore;
   close(): Promise<void>;
 }
 
 export interface BusParts {
   readonly logger?: Logger;
-  /** The legal-authorisation engine; by default every declared item is permitted after the registry checks. */
+  /** The authorisation engine; by default the legal one over the registered authorisations (deny by default). */
   readonly engine?: AuthorisationEngine;
+  /** Applied to the endpoint URLs of bundles the seed publishes (to point demo bundles at where the mocks run). */
+  readonly rewriteEndpoint?: (url: string) => string;
 }
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
+const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
-export async function createBus(config: BusConfig, { logger = createLogger({ level: config.logLevel }), engine = registryOnlyEngine }: BusParts = {}): Promise<Bus> {
+export async function createBus(config: BusConfig, { logger = createLogger({ level: config.logLevel }), engine: givenEngine, rewriteEndpoint }: BusParts = {}): Promise<Bus> {
   const db = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemory });
   let view: RegistryView | undefined;
   try {
@@ -70,6 +78,9 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const metrics = createMetrics();
     const audit = createAuditWriter({ db });
     const router = createRouter({ connectors: [createHttpConnector()], connectTimeoutMs: config.connectTimeoutMs });
+    const authorisations = createAuthorisationStore({ db });
+    const access = createAccessStore({ db });
+    const engine = givenEngine ?? createLegalEngine(view);
     const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger });
 
     const app = new Hono<BusEnv>();
@@ -95,11 +106,15 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       // This instance's own writes are visible to its next request at once; other instances poll.
       if (c.req.method !== 'GET' && c.res.status < 300 && !isCall(c.req.method, c.req.path)) await registryView.refresh();
     });
-    app.use('/admin/*', bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `operator API bodies are at most ${ADMIN_BODY_LIMIT} bytes`); } }));
+    const adminLimit = bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `operator API bodies are at most ${ADMIN_BODY_LIMIT} bytes`); } });
+    const importLimit = bodyLimit({ maxSize: IMPORT_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an authorisation import is at most ${IMPORT_BODY_LIMIT} bytes`); } });
+    app.use('/admin/*', (c, next) => (c.req.path === '/admin/authorisations/import' ? importLimit(c, next) : adminLimit(c, next)));
+    app.use('/access-requests/*', adminLimit);
 
     app.route('/', healthApi({ db, metrics, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}) }));
     app.route('/', catalogueApi({ store, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
+    app.route('/', authorisationApi({ authorisations, access, view }));
     app.route('/admin', operatorApi({ registry }));
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: createAuditStore({ db }) }));
@@ -113,7 +128,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       return errorResponse(known, requestId, soapVersionOf(c.req.method, c.req.path, c.req.header('content-type')));
     });
 
-    const seed = config.seedFile ? await applySeedFile(config.seedFile, { registry, publisher, logger }) : undefined;
+    const seed = config.seedFile ? await applySeedFile(config.seedFile, { registry, publisher, authorisations, logger, ...(rewriteEndpoint ? { rewriteEndpoint } : {}) }) : undefined;
     await registryView.refresh();
     return {
       app,
@@ -125,6 +140,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       router,
       registry,
       publisher,
+      authorisations,
       async close() {
         registryView.close();
         await audit.drain();

@@ -36,14 +36,6 @@ export interface CallDecision extends Permission {
   readonly refused: readonly string[];
 }
 
-/**
- * Until per-agenda authorisations are registered, every item a service declares is permitted to any
- * AIS that passes the registry checks; the decision says so by naming no legal basis.
- */
-export const registryOnlyEngine: AuthorisationEngine = {
-  permit: ({ declared }) => ({ permitted: declared, legalBasis: [], authorisations: [] }),
-};
-
 export function authoriseCall(registry: RegistrySnapshot, engine: AuthorisationEngine, request: AuthorisationRequest): CallDecision {
   const { aisId, context } = request;
   const ais = registry.ais.get(aisId);

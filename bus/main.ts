@@ -1,12 +1,12 @@
 /**
  * `npm start`: the bus with the demo registry and, unless `EGSB_MOCKS=0`, every register mock started
- * and published from its bundle, so that the README's calls answer at once. Stops cleanly on
+ * and published from its bundle by the seed, so that the README's calls answer at once. Stops cleanly on
  * SIGINT/SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
-import { readMocksConfig, registryRppSource, startMocks, type RunningMocks } from '../mocks/index.ts';
-import { createBus } from './app.ts';
+import { readMocksConfig } from '../mocks/index.ts';
 import { readConfig } from './config.ts';
+import { startDemo } from './demo.ts';
 import { createLogger } from './logger.ts';
 import { startServers } from './server.ts';
 
@@ -15,22 +15,12 @@ const DEMO_SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const config = readConfig({ EGSB_SEED_FILE: DEMO_SEED, ...process.env });
 const mocksConfig = readMocksConfig();
 const logger = createLogger({ level: config.logLevel });
-const bus = await createBus(config, { logger });
+
+const { bus, mocks } = await startDemo(config, mocksConfig.enabled ? { ...mocksConfig, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}), logger } : undefined, { logger });
 if (config.adminToken === undefined) logger.info('operator token for this run (set EGSB_ADMIN_TOKEN to fix one)', { adminToken: bus.adminToken });
 for (const key of bus.seed?.newKeys ?? []) logger.info('API key made for AIS (shown once)', key);
 for (const key of bus.seed?.declaredKeys ?? []) logger.info('demo API key from the seed file (for local use only)', key);
-
-let mocks: RunningMocks | undefined;
-if (mocksConfig.enabled) {
-  mocks = await startMocks({ ...mocksConfig, rpp: registryRppSource(bus.registry), ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}), logger });
-  const published: string[] = [];
-  for (const [name, bundle] of mocks.bundles) {
-    const { outcome, version } = await bus.publisher.publish(bundle.upload, { kind: 'operator' });
-    published.push(`${name} ${version.major}.${version.minor} (${outcome})`);
-  }
-  await bus.view.refresh();
-  logger.info('register mocks running and published', { url: mocks.url, published, persons: mocks.population.counts.persons, samples: `${mocks.url}/_control/sample?agenda=A121` });
-}
+if (mocks) logger.info('register mocks running', { url: mocks.url, persons: mocks.population.counts.persons, samples: `${mocks.url}/_control/sample?agenda=A121` });
 
 const servers = await startServers(bus, config);
 const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

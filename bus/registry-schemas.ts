@@ -71,4 +71,49 @@ export const credentialBody = {
   },
 } as const;
 
+const day = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' } as const;
+const itemName = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' } as const;
+const all = { const: '*' } as const;
+
+/** An authorisation; `roles` and `services` are lists or `*` (all). */
+export const authorisationBody = {
+  $id: 'urn:egsb:schema:authorisation',
+  type: 'object',
+  additionalProperties: false,
+  required: ['agenda', 'roles', 'source', 'services', 'dataItems', 'legalBasis', 'validFrom'],
+  properties: {
+    agenda: agendaCode,
+    roles: { oneOf: [all, { type: 'array', items: roleCode, minItems: 1, maxItems: 500, uniqueItems: true }] },
+    source: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,31}$' },
+    services: { oneOf: [all, { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }, minItems: 1, maxItems: 500, uniqueItems: true }] },
+    dataItems: { type: 'array', items: itemName, minItems: 1, maxItems: 1000, uniqueItems: true },
+    legalBasis: { type: 'string', minLength: 1, maxLength: 1024 },
+    validFrom: day,
+    validTo: day,
+  },
+} as const;
+
+export const authorisationId = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' } as const;
+
+export const authorisationImportBody = {
+  $id: 'urn:egsb:schema:authorisation-import',
+  type: 'object',
+  additionalProperties: false,
+  required: ['authorisations'],
+  properties: {
+    /** Also remove stored authorisations the file does not name. */
+    replace: { type: 'boolean' },
+    authorisations: {
+      type: 'array',
+      maxItems: 200_000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', ...authorisationBody.required],
+        properties: { id: authorisationId, ...authorisationBody.properties },
+      },
+    },
+  },
+} as const;
+
 export const patterns = { ovmCode, agendaCode, roleCode } as const;

@@ -1,10 +1,14 @@
 /**
  * What the call path needs from the registry, held in memory and indexed: credentials by digest,
  * AIS with the OVMs and agendas they may use, which OVM exercises which agenda, which agenda a role
- * belongs to, and the published service versions. The database stays the truth: each instance polls
+ * belongs to, the published service versions, the legal authorisations and approved accesses. The
+ * database stays the truth: each instance polls
  * the registry's generation number and reloads when another instance (or this one) changed anything,
  * so a call costs map lookups, not queries.
  */
+import { accessKey } from './authorisation-engine.ts';
+import { createAuthorisationIndex, type AuthorisationIndex } from './authorisation-index.ts';
+import { loadAuthorisations } from './authorisation-store.ts';
 import type { Logger } from './logger.ts';
 import type { AisState } from './registry-schemas.ts';
 import { readGeneration } from './registry-generation.ts';
@@ -34,6 +38,10 @@ export interface RegistrySnapshot {
   readonly roleAgenda: ReadonlyMap<string, string>;
   /** `code/vMajor` → the published version. */
   readonly services: ReadonlyMap<string, ServiceVersion>;
+  /** Legal authorisations, indexed for decisions. */
+  readonly authorisations: AuthorisationIndex;
+  /** `service|ais` of every approved access to a restricted service. */
+  readonly approvedAccess: ReadonlySet<string>;
 }
 
 export interface RegistryView {
@@ -47,7 +55,7 @@ export function serviceKey(code: string, major: number): string {
   return `${code}/v${major}`;
 }
 
-export async function createRegistryView({ db, store, logger, pollMs = 1000 }: { db: Db; store: ServiceStore; logger: Logger; pollMs?: number }): Promise<RegistryView> {
+export async function createRegistryView({ db, store, logger, pollMs = 500 }: { db: Db; store: ServiceStore; logger: Logger; pollMs?: number }): Promise<RegistryView> {
   let snapshot = await loadSnapshot(db, store);
   let loading: Promise<void> | undefined;
 
@@ -79,7 +87,7 @@ export async function createRegistryView({ db, store, logger, pollMs = 1000 }: {
 async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapshot> {
   // Read the generation first: a write landing during the load raises it again and is picked up next time.
   const generation = await readGeneration(db);
-  const [credentials, ais, links, agendas, ovmAgendas, roles, services] = await Promise.all([
+  const [credentials, ais, links, agendas, ovmAgendas, roles, services, authorisations, access] = await Promise.all([
     db.query<{ digest: string; ais_id: number; kind: 'api-key' | 'certificate'; valid_from: Date | string; valid_to: Date | string | null }>(
       'SELECT digest, ais_id, kind, valid_from, valid_to FROM ais_credential',
     ),
@@ -89,6 +97,8 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     db.query<{ ovm_code: string; agenda_code: string }>('SELECT ovm_code, agenda_code FROM ovm_agenda'),
     db.query<{ code: string; agenda_code: string }>('SELECT code, agenda_code FROM activity_role'),
     store.list(),
+    loadAuthorisations(db),
+    db.query<{ service_code: string; reader_ais: number }>("SELECT service_code, reader_ais FROM access_request WHERE state = 'approved'"),
   ]);
   const aisMap = new Map<number, { id: number; state: AisState; actsFor: Set<string>; agendas: Set<string> }>();
   for (const row of ais) aisMap.set(row.id, { id: row.id, state: row.state, actsFor: new Set(), agendas: new Set() });
@@ -113,5 +123,7 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     ovmAgendas: ovmMap,
     roleAgenda: new Map(roles.map((r) => [r.code, r.agenda_code])),
     services: new Map(services.map((v) => [serviceKey(v.code, v.major), v])),
+    authorisations: createAuthorisationIndex(authorisations),
+    approvedAccess: new Set(access.map((a) => accessKey(a.service_code, a.reader_ais))),
   };
 }

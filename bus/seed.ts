@@ -1,6 +1,6 @@
 /**
  * A declarative setup loaded at start (YAML or JSON): agendas with roles, OVMs, AIS with their API
- * keys, and bundle folders to publish. Applying it twice changes nothing the second time.
+ * keys, bundle folders to publish, and legal authorisations. Applying it twice changes nothing the second time.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -10,7 +10,8 @@ import { bodyValidator } from './http-support.ts';
 import type { Logger } from './logger.ts';
 import type { Publisher } from './publisher.ts';
 import type { Registry } from './registry.ts';
-import { agendaBody, aisBody, ovmBody, patterns } from './registry-schemas.ts';
+import type { Authorisation, AuthorisationStore } from './authorisation-store.ts';
+import { agendaBody, aisBody, authorisationImportBody, ovmBody, patterns } from './registry-schemas.ts';
 
 const seedSchema = {
   type: 'object',
@@ -34,6 +35,7 @@ const seedSchema = {
       },
     },
     services: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['bundle'], properties: { bundle: { type: 'string' } } } },
+    authorisations: authorisationImportBody.properties.authorisations,
   },
 } as const;
 
@@ -42,6 +44,7 @@ interface Seed {
   ovms?: { code: string; name: string; agendas?: string[] }[];
   ais?: (Parameters<Registry['putAis']>[1] & { id: number; apiKeys?: { label: string; key?: string }[] })[];
   services?: { bundle: string }[];
+  authorisations?: Authorisation[];
 }
 
 const checkSeed = bodyValidator<Seed>(seedSchema);
@@ -54,13 +57,22 @@ export interface SeedResult {
   readonly published: readonly string[];
 }
 
-export async function applySeedFile(file: string, deps: { registry: Registry; publisher: Publisher; logger: Logger }): Promise<SeedResult> {
+export interface SeedDeps {
+  readonly registry: Registry;
+  readonly publisher: Publisher;
+  readonly authorisations: AuthorisationStore;
+  readonly logger: Logger;
+  /** Applied to the endpoints of the bundles the seed publishes. */
+  readonly rewriteEndpoint?: (url: string) => string;
+}
+
+export async function applySeedFile(file: string, deps: SeedDeps): Promise<SeedResult> {
   const text = await readFile(file, 'utf8');
   const seed = checkSeed(/\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 }));
   return applySeed(seed, dirname(resolve(file)), deps);
 }
 
-async function applySeed(seed: Seed, base: string, { registry, publisher, logger }: { registry: Registry; publisher: Publisher; logger: Logger }): Promise<SeedResult> {
+async function applySeed(seed: Seed, base: string, { registry, publisher, authorisations, logger, rewriteEndpoint }: SeedDeps): Promise<SeedResult> {
   for (const { code, ...agenda } of seed.agendas ?? []) await registry.putAgenda(code, agenda);
   for (const { code, ...ovm } of seed.ovms ?? []) await registry.putOvm(code, ovm);
   const newKeys: { ais: number; label: string; apiKey: string }[] = [];
@@ -77,11 +89,21 @@ async function applySeed(seed: Seed, base: string, { registry, publisher, logger
   }
   const published: string[] = [];
   for (const { bundle } of seed.services ?? []) {
-    const upload = await readBundleDir(resolve(base, bundle));
+    const read = await readBundleDir(resolve(base, bundle));
+    const manifest = read.manifest as { endpoints?: { url: string }[] };
+    const upload = rewriteEndpoint ? { ...read, manifest: { ...manifest, endpoints: (manifest.endpoints ?? []).map((e) => ({ ...e, url: rewriteEndpoint(e.url) })) } } : read;
     const { outcome, version } = await publisher.publish(upload, { kind: 'operator' });
     published.push(`${version.code} ${version.major}.${version.minor} (${outcome})`);
   }
-  logger.info('seed applied', { agendas: seed.agendas?.length ?? 0, ovms: seed.ovms?.length ?? 0, ais: seed.ais?.length ?? 0, published });
+  // Authorisations last: they are checked against the agendas and the services published above.
+  const report = seed.authorisations ? await authorisations.importMany(seed.authorisations) : undefined;
+  logger.info('seed applied', {
+    agendas: seed.agendas?.length ?? 0,
+    ovms: seed.ovms?.length ?? 0,
+    ais: seed.ais?.length ?? 0,
+    published,
+    ...(report ? { authorisations: { created: report.created.length, updated: report.updated.length, unchanged: report.unchanged } } : {}),
+  });
   return { newKeys, declaredKeys, published };
 }
 

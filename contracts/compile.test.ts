@@ -5,7 +5,7 @@ import { EMPTY_CATALOGUE, createBundle } from './bundle.ts';
 import { compileContract } from './compile.ts';
 import { EgsbError } from './errors.ts';
 
-const BUNDLES = new URL('../mocks/bundles/', import.meta.url).pathname;
+const BUNDLES = new URL('../test/fixtures/bundles/', import.meta.url).pathname;
 
 function readDir(dir: string): { manifest: Record<string, unknown>; files: Map<string, Uint8Array> } {
   const files = new Map<string, Uint8Array>();

@@ -50,7 +50,10 @@ export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 
   };
 }
 
-/** Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider. */
+/**
+ * Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider, and
+ * authorises agenda A121, role CR1001 to read every item of source ROB through them.
+ */
 export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number): Promise<void> {
   const json = await readBundleDir(`${bundles}persons-json`);
   await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${providerUrl}/persons` }], timeoutMs } });
@@ -63,7 +66,24 @@ export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutM
     files: { ...soap.files, 'wsdl/persons.wsdl': wsdl },
     manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs },
   });
+  const res = await bus.app.request('/admin/authorisations/test-a121-rob', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+    body: JSON.stringify(TEST_AUTHORISATION),
+  });
+  if (res.status >= 300) throw new Error(`authorising failed: ${res.status} ${await res.text()}`);
+  await bus.view.refresh();
 }
+
+export const TEST_AUTHORISATION = {
+  agenda: 'A121',
+  roles: ['CR1001'],
+  source: 'ROB',
+  services: '*',
+  dataItems: ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu'],
+  legalBasis: 'zákon č. 111/2009 Sb., § 8 (test)',
+  validFrom: '2020-01-01',
+} as const;
 
 async function publish(bus: Bus, upload: object): Promise<void> {
   const res = await bus.app.request('/publish', {

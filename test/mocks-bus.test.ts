@@ -4,23 +4,23 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, readConfig, type Bus } from '../bus/index.ts';
-import { registryRppSource, startMocks, type RunningMocks } from '../mocks/index.ts';
+import { startDemo, type Demo } from '../bus/demo.ts';
+import { readConfig, type Bus } from '../bus/index.ts';
+import type { RunningMocks } from '../mocks/index.ts';
 
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const READER = 'Bearer egsb_demo_reader_key_00000002';
+let demo: Demo;
 let bus: Bus;
 let mocks: RunningMocks;
 
 beforeAll(async () => {
-  bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent' }));
-  mocks = await startMocks({ port: 0, persons: 1000, seed: 'bus-tests', extractDelayMs: 10, rpp: registryRppSource(bus.registry) });
-  for (const bundle of mocks.bundles.values()) await bus.publisher.publish(bundle.upload, { kind: 'operator' });
-  await bus.view.refresh();
+  demo = await startDemo(readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent' }), { port: 0, persons: 1000, seed: 'bus-tests', extractDelayMs: 10 });
+  bus = demo.bus;
+  mocks = demo.mocks as RunningMocks;
 });
 afterAll(async () => {
-  await mocks?.close();
-  await bus?.close();
+  await demo?.close();
 });
 
 function context(agenda: string, role: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -11,6 +11,10 @@ const bundles = new URL('./fixtures/bundles/', import.meta.url).pathname;
 let bus: Bus;
 beforeAll(async () => {
   bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: new URL('../mocks/seed.yaml', import.meta.url).pathname, EGSB_LOG_LEVEL: 'silent' }));
+  for (const name of ['persons-json', 'persons-soap']) {
+    const res = await post('/publish', await readBundleDir(`${bundles}${name}`));
+    if (res.status !== 201) throw new Error(`publishing ${name}: ${res.status} ${await res.text()}`);
+  }
 });
 afterAll(async () => bus.close());
 
@@ -18,7 +22,9 @@ const post = (path: string, body: unknown, key = PUBLISHER) =>
   bus.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
 
 describe('publishing', () => {
-  it('lists the seeded services in the catalogue with operations and data items', async () => {
+  it('lists the seeded and published services in the catalogue with operations and data items', async () => {
+    const seeded = (await (await bus.app.request('/catalog')).json()) as { services: { code: string }[] };
+    expect(seeded.services.map((s) => s.code)).toContain('rob');
     const res = await bus.app.request('/catalog');
     const body = (await res.json()) as { services: { code: string; version: number; protocol: string; operations: string[]; dataItems: string[] }[] };
     expect(body.services.find((s) => s.code === 'demo-persons')).toMatchObject({ version: 1, protocol: 'json', operations: ['ctiOsobu'], dataItems: ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu'] });

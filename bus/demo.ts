@@ -1,0 +1,51 @@
+/**
+ * The demo as `npm start` runs it: the register mocks first, then the bus whose seed publishes them at
+ * the address they really listen on; RPP answers from the bus's own registry and authorisations.
+ * Tests start the same thing on free ports.
+ */
+import { BUNDLE_ORIGIN, registryRppSource, startMocks, type MocksOptions, type RunningMocks } from '../mocks/index.ts';
+import { createBus, type Bus, type BusParts } from './app.ts';
+import type { BusConfig } from './config.ts';
+
+export interface Demo {
+  readonly bus: Bus;
+  /** Absent when the mocks are switched off. */
+  readonly mocks?: RunningMocks;
+  close(): Promise<void>;
+}
+
+export async function startDemo(config: BusConfig, mocks: Omit<MocksOptions, 'rpp'> | undefined, parts: BusParts = {}): Promise<Demo> {
+  let started: Bus | undefined;
+  const busNow = (): Bus => {
+    if (started === undefined) throw new Error('the bus is still starting');
+    return started;
+  };
+  const running = mocks
+    ? await startMocks({
+        ...mocks,
+        rpp: registryRppSource(
+          { getAgenda: (code) => busNow().registry.getAgenda(code), listOvms: () => busNow().registry.listOvms() },
+          (agenda, role) => busNow().authorisations.list({ agenda, role }),
+        ),
+      })
+    : undefined;
+  const origin = running?.url;
+  try {
+    started = await createBus(config, {
+      ...parts,
+      ...(origin ? { rewriteEndpoint: (url: string) => (url.startsWith(BUNDLE_ORIGIN) ? `${origin}${url.slice(BUNDLE_ORIGIN.length)}` : url) } : {}),
+    });
+  } catch (error) {
+    await running?.close();
+    throw error;
+  }
+  const bus = started;
+  return {
+    bus,
+    ...(running ? { mocks: running } : {}),
+    async close() {
+      await running?.close();
+      await bus.close();
+    },
+  };
+}
