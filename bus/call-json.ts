@@ -35,7 +35,7 @@ export const jsonProtocol: ProtocolHandler = {
         return plan.rewriteItems(body, effective) ? encoder.encode(JSON.stringify(body)) : message.body;
       },
       providerHeaders: () => ({ 'content-type': 'application/json', accept: 'application/json' }),
-      readAnswer(answer, effective) {
+      readAnswer(answer, { effective }) {
         return readJsonAnswer(compiled, operation.validateResponse, answer, effective);
       },
       dispose() {},

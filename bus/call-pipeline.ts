@@ -89,7 +89,12 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         soapVersion = done.parsed.soapVersion ?? soapVersion;
         response = new Response(done.answer.body, {
           status: done.answer.status,
-          headers: { 'content-type': done.answer.contentType, 'x-request-id': draft.requestId, 'x-egsb-data-items': draft.dataItems.join(' ') },
+          headers: {
+            'content-type': done.answer.contentType,
+            'x-request-id': draft.requestId,
+            'x-egsb-data-items': draft.dataItems.join(' '),
+            ...(draft.refusedItems.length > 0 ? { 'x-egsb-data-items-refused': draft.refusedItems.join(' ') } : {}),
+          },
         });
         draft.status = done.answer.status;
         draft.responseBytes = done.answer.body.byteLength;
@@ -164,7 +169,7 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
         operationInPath: compiled.json !== undefined,
       };
       const answer = await o.router.route(target, headers, parsed.forwardBody(decision.effective), trace);
-      return { parsed, answer: parsed.readAnswer(answer, new Set(decision.effective)) };
+      return { parsed, answer: parsed.readAnswer(answer, { effective: new Set(decision.effective), refused: decision.refused }) };
     } finally {
       if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
     }

@@ -36,9 +36,15 @@ export interface ParsedRequest {
   /** Content type and, for SOAP 1.1, SOAPAction for the provider. */
   providerHeaders(): Record<string, string>;
   /** Checks the provider's answer against the contract and filters it to the effective items. */
-  readAnswer(answer: ProviderAnswer, effective: ReadonlySet<string>): OutboundAnswer;
+  /** Checks the answer and filters it to the effective items; a SOAP answer also names them in a ctx header block. */
+  readAnswer(answer: ProviderAnswer, items: AnswerItems): OutboundAnswer;
   /** Frees what parsing held (the SOAP document lives in WebAssembly memory). */
   dispose(): void;
+}
+
+export interface AnswerItems {
+  readonly effective: ReadonlySet<string>;
+  readonly refused: readonly string[];
 }
 
 export interface ProtocolHandler {

@@ -5,6 +5,7 @@
  * version: a fault passes through unchanged, any other body is validated and filtered.
  */
 import {
+  CONTEXT_NS,
   EgsbError,
   ErrorCode,
   SOAP_CONTENT_TYPE,
@@ -17,7 +18,7 @@ import {
   type SoapVersion,
 } from '../contracts/index.ts';
 import type { ProviderAnswer } from '../connectors/index.ts';
-import type { InboundMessage, OutboundAnswer, ParsedRequest, ProtocolHandler } from './call-protocol.ts';
+import type { AnswerItems, InboundMessage, OutboundAnswer, ParsedRequest, ProtocolHandler } from './call-protocol.ts';
 
 const encoder = new TextEncoder();
 
@@ -57,8 +58,8 @@ export const soapProtocol: ProtocolHandler = {
             ? { 'content-type': SOAP_CONTENT_TYPE['1.1'], soapaction: `"${soapAction}"` }
             : { 'content-type': `${SOAP_CONTENT_TYPE['1.2']}${soapAction ? `; action="${soapAction}"` : ''}` };
         },
-        readAnswer(answer, effective) {
-          return readSoapAnswer(compiled, operation, version, answer, effective);
+        readAnswer(answer, items) {
+          return readSoapAnswer(compiled, operation, version, answer, items);
         },
         dispose: () => envelope.dispose(),
       } satisfies ParsedRequest;
@@ -91,7 +92,7 @@ function findOperation(compiled: CompiledContract, envelope: SoapEnvelope, versi
   return operation;
 }
 
-function readSoapAnswer(compiled: CompiledContract, operation: OperationModel, version: SoapVersion, answer: ProviderAnswer, effective: ReadonlySet<string>): OutboundAnswer {
+function readSoapAnswer(compiled: CompiledContract, operation: OperationModel, version: SoapVersion, answer: ProviderAnswer, { effective, refused }: AnswerItems): OutboundAnswer {
   const envelope = parseEnvelope(answer.body, ErrorCode.PROVIDER_RESPONSE_INVALID);
   try {
     if (envelope.version !== version) {
@@ -109,9 +110,22 @@ function readSoapAnswer(compiled: CompiledContract, operation: OperationModel, v
     if (errors.length > 0) {
       throw new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, `the provider's answer breaks the contract of ${compiled.manifest.code}: ${errors[0]?.message}`, { errors });
     }
-    const changed = compiled.plan.filterAnswer(payload, effective);
-    return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: changed ? encoder.encode(envelope.doc.toString()) : answer.body };
+    compiled.plan.filterAnswer(payload, effective);
+    addItemsHeader(envelope, [...effective], refused);
+    return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(envelope.doc.toString()) };
   } finally {
     envelope.dispose();
   }
+}
+
+/** Names the effective and refused data items in a `ctx:Context` block of the answer's SOAP header. */
+function addItemsHeader(envelope: SoapEnvelope, effective: readonly string[], refused: readonly string[]): void {
+  const body = envelope.payload?.parent;
+  if (!body) return;
+  const header = envelope.header ?? body.prependElement('Header', body.prefix);
+  // A prefix of our own, so that it cannot clash with one the provider declared on its header.
+  header.addLocalNamespace(CONTEXT_NS, 'egsbctx');
+  const block = header.addElement('Context', 'egsbctx');
+  block.addElement('dataItems', 'egsbctx').addText(effective.join(' '));
+  if (refused.length > 0) block.addElement('refusedItems', 'egsbctx').addText(refused.join(' '));
 }
