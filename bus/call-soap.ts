@@ -50,7 +50,7 @@ export const soapProtocol: ProtocolHandler = {
         subjects: plan.subjectsOf(payload),
         validate: () => (payload === undefined ? [{ location: '/Envelope/Body', rule: 'required', message: 'the body is empty' }] : contract.validate(payload)),
         forwardBody(effective) {
-          return plan.rewriteItems(payload, effective) ? encoder.encode(envelope.doc.toString()) : message.body;
+          return plan.rewriteItems(payload, effective) ? encoder.encode(envelope.doc.toString({ format: false })) : message.body;
         },
         providerHeaders(): Record<string, string> {
           const soapAction = operation.soapActions?.[version] ?? '';
@@ -112,7 +112,7 @@ function readSoapAnswer(compiled: CompiledContract, operation: OperationModel, v
     }
     compiled.plan.filterAnswer(payload, effective);
     addItemsHeader(envelope, [...effective], refused);
-    return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(envelope.doc.toString()) };
+    return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(envelope.doc.toString({ format: false })) };
   } finally {
     envelope.dispose();
   }
