@@ -102,4 +102,38 @@ describe('the demo registers through the bus', () => {
       mocks.faults.get('ruian')?.configure({});
     }
   });
+
+  it('gives the same person to two agendas with different items, each by its own AIFO', async () => {
+    const person = 8;
+    const forAgenda = async (agenda: string, role: string) =>
+      soapCall('rob', 'urn:egsb:mock:rob:v1', `RobCtiAifo><m:Aifo>${mocks.population.org.aifoOf(person, agenda)}</m:Aifo></m:RobCtiAifo>`, context(agenda, role));
+    const evidence = await forAgenda('A121', 'CR1001');
+    const vehicles = await forAgenda('A343', 'CR2001');
+    expect(evidence.status).toBe(200);
+    expect(vehicles.status).toBe(200);
+    expect(evidence.text).toContain('<rob:DatumNarozeni>');
+    expect(vehicles.text).not.toContain('<rob:DatumNarozeni>');
+    expect(vehicles.text).toContain(`<rob:Prijmeni>${mocks.population.person(person).surname}</rob:Prijmeni>`);
+    expect(vehicles.res.headers.get('x-egsb-data-items')).toBe('Jmeno Prijmeni AdresaPobytu');
+    expect(vehicles.res.headers.get('x-egsb-data-items-refused')).toContain('DatumNarozeni');
+  });
+
+  it('refuses an agenda with no authorisation for a source over JSON, and one whose authorisation expired', async () => {
+    const vin = mocks.population.vehicle(1).vin;
+    const res = await bus.app.request('/rest/vozidla/v1/ctiVozidlo', { method: 'POST', headers: { 'content-type': 'application/json', ...context('A121', 'CR1001') }, body: JSON.stringify({ vin }) });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe('EGSB_NOT_AUTHORISED');
+    const ros = await soapCall('ros', 'urn:egsb:mock:ros:v1', 'RosCtiIco><m:Ico>00064581</m:Ico></m:RosCtiIco>', context('A343', 'CR2001'));
+    expect(ros.status).toBe(403);
+    expect(ros.text).toContain('EGSB_NOT_AUTHORISED');
+    expect(ros.text).toContain('a343-ros-2019 expired on 2019-12-31');
+  });
+
+  it('has RPP list the authorisations the bus enforces (like E227)', async () => {
+    const rpp = await soapCall('rpp', 'urn:egsb:mock:rpp:v1', 'RppVypisOpravneni><m:KodAgendy>A343</m:KodAgendy><m:KodRole>CR2001</m:KodRole></m:RppVypisOpravneni>', context('A121', 'CR1001'));
+    expect(rpp.status).toBe(200);
+    expect(rpp.text).toContain('<rpp:Id>a343-rob</rpp:Id>');
+    expect(rpp.text).toContain('<rpp:Udaje>Jmeno Prijmeni AdresaPobytu</rpp:Udaje>');
+    expect(rpp.text).toContain('<rpp:PlatnostDo>2019-12-31</rpp:PlatnostDo>');
+  });
 });
