@@ -6,7 +6,7 @@
  */
 import { EgsbError, ErrorCode, Visibility } from '../contracts/index.ts';
 import type { Authorisation } from './authorisation-store.ts';
-import type { AuthorisationEngine } from './call-authorise.ts';
+import type { AuthorisationEngine, Permission } from './call-authorise.ts';
 import { pragueDay } from './prague-day.ts';
 import type { RegistryView } from './registry-view.ts';
 
@@ -15,6 +15,9 @@ export function isValidOn(a: Authorisation, day: string): boolean {
 }
 
 export function createLegalEngine(view: RegistryView): AuthorisationEngine {
+  // What a covering list permits on a day, for a service's declared items: the same for every call
+  // until the day turns or the index is rebuilt (a new index makes new covering lists).
+  const memo = new WeakMap<readonly Authorisation[], { day: string; byDeclared: Map<readonly string[], Permission> }>();
   return {
     permit({ aisId, context, service, declared, at }) {
       const snapshot = view.current();
@@ -27,15 +30,24 @@ export function createLegalEngine(view: RegistryView): AuthorisationEngine {
       const source = service.manifest.source;
       const covering = snapshot.authorisations.covering(context.agenda, context.role, service.code, source);
       const day = pragueDay(at.getTime());
+      let entry = memo.get(covering);
+      if (entry === undefined || entry.day !== day) {
+        entry = { day, byDeclared: new Map() };
+        memo.set(covering, entry);
+      }
+      const known = entry.byDeclared.get(declared);
+      if (known !== undefined) return known;
       const valid = covering.filter((a) => isValidOn(a, day));
       if (valid.length === 0) throw new EgsbError(ErrorCode.NOT_AUTHORISED, notAuthorisedDetail(covering, context.agenda, context.role, service.code, source, day));
       const allowed = new Set<string>();
       for (const a of valid) for (const item of a.dataItems) allowed.add(item);
-      return {
+      const permission: Permission = {
         permitted: declared.filter((item) => allowed.has(item)),
         legalBasis: [...new Set(valid.map((a) => a.legalBasis))],
         authorisations: valid.map((a) => a.id),
       };
+      if (entry.byDeclared.size < 64) entry.byDeclared.set(declared, permission);
+      return permission;
     },
   };
 }

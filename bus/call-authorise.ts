@@ -51,10 +51,10 @@ export function authoriseCall(registry: RegistrySnapshot, engine: AuthorisationE
   if (!ais.agendas.has(context.agenda)) throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, `AIS ${aisId} does not serve agenda ${context.agenda}`);
 
   const permission = engine.permit(request);
-  const permitted = new Set(permission.permitted);
   const wanted = context.dataItems ?? request.declared;
-  const effective = wanted.filter((item) => permitted.has(item));
-  const refused = wanted.filter((item) => !permitted.has(item));
+  const effective: string[] = [];
+  const refused: string[] = [];
+  for (const item of wanted) (permission.permitted.includes(item) ? effective : refused).push(item);
   return { ...permission, effective, refused };
 }
 
