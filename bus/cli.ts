@@ -1,44 +1,66 @@
 /**
- * The `egsb` command. `egsb publish <bundle-dir>` sends a bundle to a running bus:
- * EGSB_URL (default http://127.0.0.1:8080) and EGSB_API_KEY (the publishing AIS's key, or the
- * operator token), or --url and --key.
+ * The `egsb` command. `egsb publish <bundle-dir>` sends a bundle to a running bus;
+ * `egsb import-authorisations <file>` sends a YAML or JSON list of authorisations to the operator API
+ * in one import. EGSB_URL (default http://127.0.0.1:8080) and EGSB_API_KEY (the publishing AIS's key,
+ * or the operator token), or --url and --key.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { readBundleDir } from './bundle-dir.ts';
 
-const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
+/** Where the command writes; process.stdout and process.stderr by default. */
+export interface Writer {
+  write(text: string): unknown;
+}
 
-  publish   compile and publish a contract bundle (manifest.json + WSDL/XSD or JSON Schemas)
+const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
+       egsb import-authorisations <file.yaml|file.json> [--replace] [--url URL] [--key OPERATOR-TOKEN]
+
+  publish                 compile and publish a contract bundle (manifest.json + WSDL/XSD or JSON Schemas)
+  import-authorisations   create or update every authorisation in the file in one transaction;
+                          --replace also removes those the file does not name
 
 Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY.
-Exit codes: 0 published, 1 refused by the bus, 2 usage or local error, 3 bus unreachable.`;
+Exit codes: 0 done, 1 refused by the bus, 2 usage or local error, 3 bus unreachable.`;
 
-export async function runCli(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function runCli(argv: readonly string[], out: Writer = process.stdout, err: Writer = process.stderr): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { url: { type: 'string' }, key: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { url: { type: 'string' }, key: { type: 'string' }, replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
-  const [command, dir] = positionals;
-  if (values.help || command !== 'publish' || dir === undefined) {
+  const [command, file] = positionals;
+  if (values.help || (command !== 'publish' && command !== 'import-authorisations') || file === undefined) {
     (values.help ? out : err).write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
   const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const key = values.key ?? process.env.EGSB_API_KEY;
-  let upload;
+  let path: string;
+  let payload: unknown;
   try {
-    upload = await readBundleDir(dir);
+    if (command === 'publish') {
+      path = '/publish';
+      payload = await readBundleDir(file);
+    } else {
+      path = '/admin/authorisations/import';
+      const text = await readFile(file, 'utf8');
+      const parsed = (/\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 })) as unknown;
+      const authorisations = Array.isArray(parsed) ? parsed : (parsed as { authorisations?: unknown } | null)?.authorisations;
+      if (!Array.isArray(authorisations)) throw new Error(`${file} holds neither a list of authorisations nor {authorisations: [...]}`);
+      payload = { authorisations, ...(values.replace ? { replace: true } : {}) };
+    }
   } catch (error) {
     err.write(`egsb: ${(error as Error).message}\n`);
     return 2;
   }
   let response: Response;
   try {
-    response = await fetch(`${url}/publish`, {
+    response = await fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: JSON.stringify(upload),
+      body: JSON.stringify(payload),
     });
   } catch (error) {
     err.write(`egsb: cannot reach the bus at ${url}: ${(error as Error).message}\n`);
@@ -50,7 +72,13 @@ export async function runCli(argv: readonly string[], out = process.stdout, err 
     for (const e of (body.errors as { location: string; message: string }[] | undefined) ?? []) err.write(`  ${e.location}: ${e.message}\n`);
     return 1;
   }
-  out.write(`${String(body.code)} ${String(body.version)}: ${String(body.outcome)} (operations: ${(body.operations as string[]).join(', ')})\n`);
+  if (command === 'publish') {
+    out.write(`${String(body.code)} ${String(body.version)}: ${String(body.outcome)} (operations: ${(body.operations as string[]).join(', ')})\n`);
+  } else {
+    const list = (name: string) => (body[name] as string[] | undefined) ?? [];
+    out.write(`${String(body.total)} authorisations: ${list('created').length} created, ${list('updated').length} updated, ${String(body.unchanged)} unchanged, ${list('removed').length} removed\n`);
+    for (const name of ['created', 'updated', 'removed']) if (list(name).length > 0 && list(name).length <= 50) out.write(`  ${name}: ${list(name).join(', ')}\n`);
+  }
   return 0;
 }
 

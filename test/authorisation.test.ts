@@ -4,7 +4,13 @@
  * refusals of bad authorisations, bulk import, the explain endpoint, access approval for restricted
  * services, and (on PostgreSQL) a change reaching another bus instance.
  */
+import { serve } from '@hono/node-server';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../bus/cli.ts';
 import { readBundleDir } from '../bus/bundle-dir.ts';
 import { createBus, readConfig } from '../bus/index.ts';
 import { ADMIN, AIFO, PUBLISHER_KEY, SEED_FILE, TEST_AUTHORISATION, jsonRequest, publishDemoBundles, startHarness, type Harness } from './call-harness.ts';
@@ -140,6 +146,38 @@ describe('bulk import', () => {
     const res = await admin('POST', '/admin/authorisations/import', { authorisations: [...many(2), ...many(1)] });
     expect(res.status).toBe(400);
     expect((await problemOf(res)).detail).toContain('bulk-00000 more than once');
+  });
+});
+
+describe('the import command', () => {
+  it('imports a YAML file through the operator API and reports; a bad file is refused whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'egsb-authz-'));
+    const server = serve({ fetch: h.bus.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sink = () => {
+      let text = '';
+      return { stream: { write: (chunk: string) => (text += chunk) }, text: () => text };
+    };
+    try {
+      const entry = (id: string, agenda = 'A121') =>
+        `  - { id: ${id}, agenda: ${agenda}, roles: [CR1001], source: ROB, services: "*", dataItems: [Jmeno], legalBasis: "zákon 133/2000 Sb.", validFrom: "2024-01-01" }\n`;
+      await writeFile(join(dir, 'ok.yaml'), `authorisations:\n${entry('cli-1')}${entry('cli-2')}`);
+      const out = sink();
+      const err = sink();
+      expect(await runCli(['import-authorisations', join(dir, 'ok.yaml'), '--url', base, '--key', ADMIN], out.stream, err.stream)).toBe(0);
+      expect(out.text()).toContain('2 authorisations: 2 created, 0 updated, 0 unchanged, 0 removed');
+      await writeFile(join(dir, 'bad.yaml'), `authorisations:\n${entry('cli-3')}${entry('cli-4', 'A998')}`);
+      const badErr = sink();
+      expect(await runCli(['import-authorisations', join(dir, 'bad.yaml'), '--url', base, '--key', ADMIN], sink().stream, badErr.stream)).toBe(1);
+      expect(badErr.text()).toContain('/authorisations/1/agenda: agenda A998 is not registered');
+      expect((await admin('GET', '/admin/authorisations/cli-3')).status).toBe(404);
+    } finally {
+      await admin('DELETE', '/admin/authorisations/cli-1');
+      await admin('DELETE', '/admin/authorisations/cli-2');
+      server.close();
+      await rm(dir, { recursive: true });
+    }
   });
 });
 
