@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import type { CompiledContract, ErrorEntry } from '../contracts/index.ts';
 import { FAULT_HEADER, FaultKind, type FaultInjector, type FaultPlan } from './faults.ts';
 import { mockContext, MockInputError, type HeaderReader, type MockContext } from './mock-context.ts';
-import { BodyTooLargeError, drop, hang, readBody, sleep } from './mock-http.ts';
+import { drop, hang, isTooLarge, readBody, sleep } from './mock-http.ts';
 
 export interface JsonAnswer {
   readonly status?: number;
@@ -90,7 +90,7 @@ export function jsonMock(options: JsonMockOptions): Hono {
     try {
       bytes = await readBody(c);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return send(c, problem(413, 'too-large', error.message));
+      if (isTooLarge(error)) return send(c, problem(413, 'too-large', error.message));
       throw error;
     }
     return send(c, await run(c.req.param('operation'), bytes, (name) => c.req.header(name), plan.fault));

@@ -1,31 +1,18 @@
 /** HTTP plumbing the mocks share: bounded body reads and the misbehaviours fault injection needs. */
 import type { Context } from 'hono';
+import { readBody as readLimitedBody } from '../bus/api-call.ts';
+import { ErrorCode, isEgsbError } from '../contracts/index.ts';
 
 export const MOCK_MAX_BODY_BYTES = 1024 * 1024;
 
-export class BodyTooLargeError extends Error {
-  override readonly name = 'BodyTooLargeError';
+/** The request body, refused past `limit` bytes whether or not a length was declared (the bus's own reader). */
+export async function readBody(c: Context, limit = MOCK_MAX_BODY_BYTES): Promise<Uint8Array> {
+  return readLimitedBody(c.req.raw, limit);
 }
 
-/** The request body, refused past `limit` bytes whether or not a length was declared. */
-export async function readBody(c: Context, limit = MOCK_MAX_BODY_BYTES): Promise<Uint8Array> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > limit) throw new BodyTooLargeError(`the body is over ${limit} bytes`);
-  const reader = c.req.raw.body?.getReader();
-  if (reader === undefined) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new BodyTooLargeError(`the body is over ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+/** Whether reading failed because the body was too large. */
+export function isTooLarge(error: unknown): error is Error {
+  return isEgsbError(error) && error.code === ErrorCode.MESSAGE_TOO_LARGE;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -9,7 +9,7 @@ import type { XmlElement } from 'libxml2-wasm';
 import { ENVELOPE_NS, SoapVersion, escapeXml, isEgsbError, parseEnvelope, soapVersionOfContentType, type CompiledContract, type ErrorEntry } from '../contracts/index.ts';
 import { FAULT_HEADER, FaultKind, type FaultInjector, type FaultPlan } from './faults.ts';
 import { mockContext, MockInputError, type MockContext } from './mock-context.ts';
-import { BodyTooLargeError, drop, hang, readBody, sleep } from './mock-http.ts';
+import { drop, hang, isTooLarge, readBody, sleep } from './mock-http.ts';
 import { childText, childElement } from './xml-read.ts';
 
 /** Answers one operation: returns the answer element as XML text (namespaced, no envelope). */
@@ -51,7 +51,7 @@ export function soapMock({ contract, handlers, faults }: SoapMockOptions): Hono 
     try {
       bytes = await readBody(c);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return fault(c, version, true, error.message, 413);
+      if (isTooLarge(error)) return fault(c, version, true, error.message, 413);
       throw error;
     }
     let envelope: ReturnType<typeof parseEnvelope>;
