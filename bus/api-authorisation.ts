@@ -102,7 +102,13 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
   for (const decision of ['approve', 'reject', 'revoke'] as const) {
     api.post(`/access-requests/:id/${decision}`, async (c) => {
       const text = await c.req.text();
-      const body = text.trim() === '' ? {} : checkNote(JSON.parse(text));
+      let parsed: unknown = {};
+      try {
+        if (text.trim() !== '') parsed = JSON.parse(text);
+      } catch (error) {
+        throw new EgsbError(ErrorCode.MESSAGE_MALFORMED, `the body is not JSON: ${(error as Error).message}`);
+      }
+      const body = checkNote(parsed);
       const decided = await access.decide(c.req.param('id'), decision, c.get('caller'), body.note);
       await view.refresh();
       return c.json(decided);

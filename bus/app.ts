@@ -109,6 +109,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const adminLimit = bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `operator API bodies are at most ${ADMIN_BODY_LIMIT} bytes`); } });
     const importLimit = bodyLimit({ maxSize: IMPORT_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an authorisation import is at most ${IMPORT_BODY_LIMIT} bytes`); } });
     app.use('/admin/*', (c, next) => (c.req.path === '/admin/authorisations/import' ? importLimit(c, next) : adminLimit(c, next)));
+    app.use('/access-requests', adminLimit);
     app.use('/access-requests/*', adminLimit);
 
     app.route('/', healthApi({ db, metrics, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}) }));

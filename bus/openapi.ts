@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document of the bus's own HTTP API, with a path for each published JSON operation. */
 import { manifestSchema } from '../contracts/index.ts';
 import { uploadSchema } from './api-publisher.ts';
-import { agendaBody, aisBody, credentialBody, ovmBody } from './registry-schemas.ts';
+import { agendaBody, aisBody, authorisationBody, authorisationImportBody, credentialBody, ovmBody } from './registry-schemas.ts';
 import type { ServiceVersion } from './service-store.ts';
 
 const problem = { description: 'An error from the catalogue', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
@@ -22,6 +22,19 @@ export function openApiDocument(services: readonly ServiceVersion[]): object {
     '/admin/agendas/{code}': { put: { summary: 'Create or update an agenda and its activity roles', parameters: pathParams('code'), requestBody: body(withoutId(agendaBody)), responses: { 200: json({ type: 'object' }), 400: problem } } },
     '/admin/ais/{id}': { put: { summary: 'Create or update an AIS', parameters: pathParams('id'), requestBody: body(withoutId(aisBody)), responses: { 200: json({ type: 'object' }), 400: problem } } },
     '/admin/ais/{id}/credentials': { post: { summary: 'Add an API key (shown once) or a certificate fingerprint', parameters: pathParams('id'), requestBody: body(withoutId(credentialBody)), responses: { 201: json({ type: 'object' }), 400: problem } } },
+    '/admin/authorisations': { get: { summary: 'Authorisations, filtered by agenda, role and source', parameters: queryParams('agenda', 'role', 'source'), responses: { 200: json({ type: 'object' }), 403: problem } } },
+    '/admin/authorisations/{id}': {
+      put: { summary: 'Create or replace an authorisation', parameters: pathParams('id'), requestBody: body(withoutId(authorisationBody)), responses: { 200: json({ type: 'object' }), 201: json({ type: 'object' }), 400: problem } },
+      get: { summary: 'One authorisation', parameters: pathParams('id'), responses: { 200: json({ type: 'object' }), 404: problem } },
+      delete: { summary: 'Remove an authorisation', parameters: pathParams('id'), responses: { 204: { description: 'Removed' }, 404: problem } },
+    },
+    '/admin/authorisations/import': { post: { summary: 'Import many authorisations in one transaction; answers what changed', requestBody: body(withoutId(authorisationImportBody)), responses: { 200: json({ type: 'object' }), 400: problem, 413: problem } } },
+    '/authorisations/effective': { get: { summary: 'The items an agenda and role would get from a service, and the authorisations behind them', parameters: queryParams('agenda', 'role', 'service', 'version'), responses: { 200: json({ type: 'object' }), 400: problem, 401: problem, 404: problem } } },
+    '/access-requests': {
+      post: { summary: 'A reader AIS asks for access to a restricted service', requestBody: body({ type: 'object', required: ['service'], properties: { service: { type: 'string' }, note: { type: 'string' } } }), responses: { 201: json({ type: 'object' }), 400: problem, 409: problem } },
+      get: { summary: 'Access requests the caller made or must decide', responses: { 200: json({ type: 'object' }) } },
+    },
+    '/access-requests/{id}/{decision}': { post: { summary: 'The owner approves, rejects or revokes (decision: approve, reject, revoke)', parameters: pathParams('id', 'decision'), responses: { 200: json({ type: 'object' }), 403: problem, 404: problem, 409: problem } } },
   };
   for (const v of services) {
     if (v.model.protocol !== 'json') continue;
@@ -58,4 +71,8 @@ export function openApiDocument(services: readonly ServiceVersion[]): object {
 
 function pathParams(...names: string[]): object[] {
   return names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+}
+
+function queryParams(...names: string[]): object[] {
+  return names.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
 }

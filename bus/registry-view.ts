@@ -2,9 +2,8 @@
  * What the call path needs from the registry, held in memory and indexed: credentials by digest,
  * AIS with the OVMs and agendas they may use, which OVM exercises which agenda, which agenda a role
  * belongs to, the published service versions, the legal authorisations and approved accesses. The
- * database stays the truth: each instance polls
- * the registry's generation number and reloads when another instance (or this one) changed anything,
- * so a call costs map lookups, not queries.
+ * database stays the truth: each instance polls the registry's generation number and reloads when
+ * another instance (or this one) changed anything, so a call costs map lookups, not queries.
  */
 import { accessKey } from './authorisation-engine.ts';
 import { createAuthorisationIndex, type AuthorisationIndex } from './authorisation-index.ts';

@@ -236,6 +236,10 @@ describe('restricted services and access approval', () => {
     expect((await problemOf(await call())).code).toBe('EGSB_ACCESS_NOT_APPROVED');
     const others = await h.bus.app.request(`/access-requests/${id}`, { headers: { authorization: 'Bearer egsb_test_suspended_key_00000003' } });
     expect(others.status).not.toBe(200);
+    const garbled = await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner, body: '{"note":' });
+    expect(garbled.status).toBe(400);
+    const huge = await h.bus.app.request('/access-requests', { method: 'POST', headers: reader, body: JSON.stringify({ service: 'demo-restricted', note: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(huge.status).toBe(413);
   });
 });
 
