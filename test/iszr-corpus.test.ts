@@ -24,7 +24,8 @@ function manifestFor(wsdl: string): object {
 }
 
 describe.runIf(present)('ISZR corpus', () => {
-  const files = listFiles(ROOT);
+  // A skipped describe still runs its body to collect tests: read nothing when the corpus is absent.
+  const files = present ? listFiles(ROOT) : [];
   const bundle = createBundle(files.map((f) => [relative(ROOT, f), readFileSync(f)] as const), { maxFiles: 5000, maxBytes: 64 * 1024 * 1024 });
   const wsdls = files.filter((f) => f.startsWith(join(ROOT, 'egon/wsdl/')) && f.endsWith('.wsdl')).map((f) => relative(ROOT, f));
 
