@@ -352,11 +352,8 @@ function generateAddresses(random: Random, count: number) {
   const street = new Int8Array(count);
   const house = new Uint16Array(count);
   const orientation = new Uint8Array(count);
-  const total = MUNICIPALITY_CUMULATIVE.at(-1) ?? 1;
   for (let i = 0; i < count; i++) {
-    const r = random.below(total);
-    let m = 0;
-    while ((MUNICIPALITY_CUMULATIVE[m] ?? total) <= r) m++;
+    const m = weightedIndex(random, MUNICIPALITY_CUMULATIVE);
     const town = MUNICIPALITIES[m] ?? (MUNICIPALITIES[0] as (typeof MUNICIPALITIES)[number]);
     municipality[i] = m;
     part[i] = random.below(town.parts.length);
@@ -380,7 +377,6 @@ function generatePersons(random: Random, count: number, addressCount: number) {
   const flags = new Uint8Array(count);
   // Serials issued so far per (day, sex, extension): unique birth numbers without a set of strings.
   const issued = new Uint16Array((LAST_BIRTH - FIRST_BIRTH + 2) * 4);
-  const total = MUNICIPALITY_CUMULATIVE.at(-1) ?? 1;
   for (let i = 0; i < count; i++) {
     const isFemale = random.chance(0.51);
     female[i] = isFemale ? 1 : 0;
@@ -407,10 +403,7 @@ function generatePersons(random: Random, count: number, addressCount: number) {
     }
     birthDay[i] = day;
     serial[i] = chosen | (extended ? 0x400 : 0);
-    const r = random.below(total);
-    let m = 0;
-    while ((MUNICIPALITY_CUMULATIVE[m] ?? total) <= r) m++;
-    birthPlace[i] = m;
+    birthPlace[i] = weightedIndex(random, MUNICIPALITY_CUMULATIVE);
     address[i] = random.below(addressCount);
     citizenship[i] = random.chance(0.95) ? 0 : 1 + random.below(CITIZENSHIPS.length - 1);
     if (day < Date.UTC(1960, 0, 1) / 86_400_000 && random.chance(0.03)) {
@@ -430,7 +423,6 @@ function generateLegalPersons(random: Random, count: number, personCount: number
   const address = new Uint32Array(count);
   const statutory = new Uint32Array(count * 3);
   const weights = LEGAL_FORMS.reduce<number[]>((acc, f) => [...acc, (acc.at(-1) ?? 0) + f.weight], []);
-  const total = weights.at(-1) ?? 1;
   const adult = (): number => {
     for (let tries = 0; tries < 64; tries++) {
       const p = random.below(personCount);
@@ -439,10 +431,7 @@ function generateLegalPersons(random: Random, count: number, personCount: number
     return 0;
   };
   for (let i = 0; i < count; i++) {
-    const r = random.below(total);
-    let f = 0;
-    while ((weights[f] ?? total) <= r) f++;
-    form[i] = f;
+    form[i] = weightedIndex(random, weights);
     nameA[i] = random.below(SURNAMES.length);
     nameB[i] = random.below(Math.max(TRADES.length, CLUB_NAMES.length));
     established[i] = Date.UTC(1991, 0, 1) / 86_400_000 + random.below(33 * 365);
@@ -461,12 +450,8 @@ function generateVehicles(random: Random, count: number, personCount: number, le
   const colour = new Uint8Array(count);
   const keeper = new Uint32Array(count);
   const weights = VEHICLE_MODELS.reduce<number[]>((acc, m) => [...acc, (acc.at(-1) ?? 0) + m.weight], []);
-  const total = weights.at(-1) ?? 1;
   for (let i = 0; i < count; i++) {
-    const r = random.below(total);
-    let m = 0;
-    while ((weights[m] ?? total) <= r) m++;
-    model[i] = m;
+    model[i] = weightedIndex(random, weights);
     const built = random.between(2001, 2024);
     year[i] = built;
     registered[i] = Date.UTC(built, 0, 1) / 86_400_000 + random.below(365);
@@ -475,6 +460,15 @@ function generateVehicles(random: Random, count: number, personCount: number, le
     keeper[i] = random.chance(0.8) ? random.below(personCount) : personCount + random.below(legalCount);
   }
   return { model, year, registered, fuel, colour, keeper };
+}
+
+/** An index drawn in proportion to the weights whose running totals are `cumulative`. */
+function weightedIndex(random: Random, cumulative: readonly number[]): number {
+  const total = cumulative.at(-1) ?? 1;
+  const r = random.below(total);
+  let i = 0;
+  while ((cumulative[i] ?? total) <= r) i++;
+  return i;
 }
 
 function legalName(form: (typeof LEGAL_FORMS)[number], a: number, b: number): string {
