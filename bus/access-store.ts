@@ -60,26 +60,30 @@ function actorOf(caller: Caller): string {
 }
 
 export function createAccessStore({ db }: { db: Db }): AccessStore {
-  const load = async (q: Queryable, id: string): Promise<AccessRequest | undefined> => {
-    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
-    const [row] = await q.query<Row>(
-      'SELECT r.id, r.service_code, r.reader_ais, s.owner_ais, r.state FROM access_request r JOIN service s ON s.code = r.service_code WHERE r.id = $1',
-      [id],
+  /** The requests with these ids and their histories, in two queries whatever their number. */
+  const loadMany = async (q: Queryable, ids: readonly string[]): Promise<AccessRequest[]> => {
+    if (ids.length === 0) return [];
+    const rows = await q.query<Row>(
+      'SELECT r.id, r.service_code, r.reader_ais, s.owner_ais, r.state FROM access_request r JOIN service s ON s.code = r.service_code WHERE r.id = ANY ($1::uuid[])',
+      [ids],
     );
-    if (row === undefined) return undefined;
-    const events = await q.query<{ action: AccessState; actor: string; at: Date | string; note: string | null }>(
-      'SELECT action, actor, at, note FROM access_event WHERE request_id = $1 ORDER BY seq',
-      [id],
+    const events = await q.query<{ request_id: string; action: AccessState; actor: string; at: Date | string; note: string | null }>(
+      'SELECT request_id, action, actor, at, note FROM access_event WHERE request_id = ANY ($1::uuid[]) ORDER BY request_id, seq',
+      [ids],
     );
-    return {
-      id: row.id,
-      service: row.service_code,
-      readerAis: row.reader_ais,
-      ownerAis: row.owner_ais,
-      state: row.state,
-      history: events.map((e) => ({ action: e.action, actor: e.actor, at: new Date(e.at).toISOString(), ...(e.note === null ? {} : { note: e.note }) })),
-    };
+    const histories = new Map<string, AccessEvent[]>();
+    for (const e of events) {
+      const history = histories.get(e.request_id) ?? [];
+      history.push({ action: e.action, actor: e.actor, at: new Date(e.at).toISOString(), ...(e.note === null ? {} : { note: e.note }) });
+      histories.set(e.request_id, history);
+    }
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row === undefined ? [] : [{ id: row.id, service: row.service_code, readerAis: row.reader_ais, ownerAis: row.owner_ais, state: row.state, history: histories.get(id) ?? [] }];
+    });
   };
+  const load = async (q: Queryable, id: string): Promise<AccessRequest | undefined> => (/^[0-9a-f-]{36}$/.test(id) ? (await loadMany(q, [id]))[0] : undefined);
   const record = async (q: Queryable, id: string, action: AccessState, actor: string, note: string | undefined): Promise<void> => {
     await q.query(
       'INSERT INTO access_event (request_id, seq, action, actor, at, note) VALUES ($1, (SELECT count(*) + 1 FROM access_event WHERE request_id = $1), $2, $3, now(), $4)',
@@ -131,12 +135,7 @@ export function createAccessStore({ db }: { db: Db }): AccessStore {
          WHERE $1::integer IS NULL OR r.reader_ais = $1 OR s.owner_ais = $1 ORDER BY r.created_at DESC LIMIT 1000`,
         [caller.kind === 'ais' ? caller.aisId : null],
       );
-      const found: AccessRequest[] = [];
-      for (const { id } of rows) {
-        const request = await load(db, id);
-        if (request) found.push(request);
-      }
-      return found;
+      return loadMany(db, rows.map((r) => r.id));
     },
     async get(id, caller) {
       actorOf(caller);

@@ -3,7 +3,7 @@
  * the address they really listen on; RPP answers from the bus's own registry and authorisations.
  * Tests start the same thing on free ports.
  */
-import { BUNDLE_ORIGIN, registryRppSource, startMocks, type MocksOptions, type RunningMocks } from '../mocks/index.ts';
+import { rebaseEndpoint, registryRppSource, startMocks, type MocksOptions, type RunningMocks } from '../mocks/index.ts';
 import { createBus, type Bus, type BusParts } from './app.ts';
 import type { BusConfig } from './config.ts';
 
@@ -33,7 +33,7 @@ export async function startDemo(config: BusConfig, mocks: Omit<MocksOptions, 'rp
   try {
     started = await createBus(config, {
       ...parts,
-      ...(origin ? { rewriteEndpoint: (url: string) => (url.startsWith(BUNDLE_ORIGIN) ? `${origin}${url.slice(BUNDLE_ORIGIN.length)}` : url) } : {}),
+      ...(origin ? { rewriteEndpoint: (url: string) => rebaseEndpoint(url, origin) } : {}),
     });
   } catch (error) {
     await running?.close();

@@ -11,5 +11,5 @@ export { startMocks, MOCK_NAMES, VOZIDLA_SUBJECT, type MockName, type MocksOptio
 export { seedRppSource, registryRppSource, type RppSource, type RppAgenda, type RppAuthorisation } from './rpp/rpp-source.ts';
 export { createPopulation, type Population, type Person, type LegalPerson, type AddressPlace, type Vehicle } from './data/population.ts';
 export { parseFaultConfig, FAULT_HEADER, type FaultConfig } from './faults.ts';
-export { BUNDLE_ORIGIN, type MockBundle } from './mock-bundle.ts';
+export { BUNDLE_ORIGIN, rebaseEndpoint, type MockBundle } from './mock-bundle.ts';
 export { readMocksConfig, type MocksConfig } from './mocks-config.ts';

@@ -234,6 +234,8 @@ describe('restricted services and access approval', () => {
     const history = ((await revoked.json()) as { history: { action: string; actor: string; at: string }[] }).history;
     expect(history.map((e) => `${e.action} by ${e.actor}`)).toEqual(['requested by ais:900002', 'approved by ais:900001', 'revoked by ais:900001']);
     expect((await problemOf(await call())).code).toBe('EGSB_ACCESS_NOT_APPROVED');
+    const listed = (await (await h.bus.app.request('/access-requests', { headers: owner })).json()) as { requests: { id: string; state: string; history: unknown[] }[] };
+    expect(listed.requests.find((r) => r.id === id)).toMatchObject({ state: 'revoked', history: history });
     const others = await h.bus.app.request(`/access-requests/${id}`, { headers: { authorization: 'Bearer egsb_test_suspended_key_00000003' } });
     expect(others.status).not.toBe(200);
     const garbled = await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner, body: '{"note":' });

@@ -3,6 +3,7 @@
  * towns and common street names; every code (municipality, part, street, address place) is synthetic,
  * shaped like RUIAN's but not taken from it. `weight` spreads addresses roughly like the population.
  */
+import { cumulativeWeights } from './random.ts';
 
 export interface Municipality {
   readonly name: string;
@@ -62,7 +63,4 @@ export function streetCode(municipality: number, street: number): number {
 }
 
 /** Cumulative weights for picking a municipality in proportion to its weight. */
-export const MUNICIPALITY_CUMULATIVE: readonly number[] = MUNICIPALITIES.reduce<number[]>(
-  (acc, m) => [...acc, (acc.at(-1) ?? 0) + m.weight],
-  [],
-);
+export const MUNICIPALITY_CUMULATIVE: readonly number[] = cumulativeWeights(MUNICIPALITIES.map((m) => m.weight));

@@ -22,7 +22,7 @@ import {
 import { icoFromStem } from './ico.ts';
 import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, SURNAMES } from './names.ts';
 import { MUNICIPALITIES, MUNICIPALITY_CUMULATIVE, STREETS, municipalityCode, partCode, streetCode } from './places.ts';
-import { createRandom, type Random } from './random.ts';
+import { createRandom, cumulativeWeights, weightedIndex, type Random } from './random.ts';
 import { withVinCheck } from './vin.ts';
 
 export interface PopulationOptions {
@@ -422,7 +422,7 @@ function generateLegalPersons(random: Random, count: number, personCount: number
   const established = new Int32Array(count);
   const address = new Uint32Array(count);
   const statutory = new Uint32Array(count * 3);
-  const weights = LEGAL_FORMS.reduce<number[]>((acc, f) => [...acc, (acc.at(-1) ?? 0) + f.weight], []);
+  const weights = cumulativeWeights(LEGAL_FORMS.map((f) => f.weight));
   const adult = (): number => {
     for (let tries = 0; tries < 64; tries++) {
       const p = random.below(personCount);
@@ -449,7 +449,7 @@ function generateVehicles(random: Random, count: number, personCount: number, le
   const fuel = new Uint8Array(count);
   const colour = new Uint8Array(count);
   const keeper = new Uint32Array(count);
-  const weights = VEHICLE_MODELS.reduce<number[]>((acc, m) => [...acc, (acc.at(-1) ?? 0) + m.weight], []);
+  const weights = cumulativeWeights(VEHICLE_MODELS.map((m) => m.weight));
   for (let i = 0; i < count; i++) {
     model[i] = weightedIndex(random, weights);
     const built = random.between(2001, 2024);
@@ -460,15 +460,6 @@ function generateVehicles(random: Random, count: number, personCount: number, le
     keeper[i] = random.chance(0.8) ? random.below(personCount) : personCount + random.below(legalCount);
   }
   return { model, year, registered, fuel, colour, keeper };
-}
-
-/** An index drawn in proportion to the weights whose running totals are `cumulative`. */
-function weightedIndex(random: Random, cumulative: readonly number[]): number {
-  const total = cumulative.at(-1) ?? 1;
-  const r = random.below(total);
-  let i = 0;
-  while ((cumulative[i] ?? total) <= r) i++;
-  return i;
 }
 
 function legalName(form: (typeof LEGAL_FORMS)[number], a: number, b: number): string {

@@ -55,3 +55,18 @@ function seedWords(seed: string): number[] {
   const digest = createHash('sha256').update(seed).digest();
   return [0, 4, 8, 12].map((offset) => digest.readUInt32LE(offset));
 }
+
+/** Running totals of weights, for `weightedIndex`. */
+export function cumulativeWeights(weights: readonly number[]): number[] {
+  let total = 0;
+  return weights.map((w) => (total += w));
+}
+
+/** An index drawn in proportion to the weights whose running totals are `cumulative`. */
+export function weightedIndex(random: Random, cumulative: readonly number[]): number {
+  const total = cumulative.at(-1) ?? 1;
+  const r = random.below(total);
+  let i = 0;
+  while ((cumulative[i] ?? total) <= r) i++;
+  return i;
+}

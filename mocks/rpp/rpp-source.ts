@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { ErrorCode, isEgsbError } from '../../contracts/index.ts';
 
 export interface RppAgenda {
   readonly code: string;
@@ -63,7 +64,11 @@ export interface RegistryReader {
 export function registryRppSource(registry: RegistryReader, authorisations: RppSource['authorisations'] = async () => []): RppSource {
   return {
     async agenda(code) {
-      const agenda = await registry.getAgenda(code).catch(() => undefined);
+      // Only "not registered" means an unknown agenda; a storage failure must surface, not read as one.
+      const agenda = await registry.getAgenda(code).catch((error: unknown) => {
+        if (isEgsbError(error) && error.code === ErrorCode.NOT_FOUND) return undefined;
+        throw error;
+      });
       if (agenda === undefined) return undefined;
       const ovms = (await registry.listOvms()).filter((o) => o.agendas.includes(code)).map((o) => o.code);
       return { code: agenda.code, name: agenda.name, roles: agenda.roles.map((r) => ({ code: r.code, name: r.name })), ovms };
