@@ -6,8 +6,14 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
 import { EMPTY_CATALOGUE, EgsbError, ErrorCode, isEgsbError, loadSchemaCatalogue, soapVersionOfContentType, type SoapVersion } from '../contracts/index.ts';
-import { createHttpConnector } from '../connectors/index.ts';
+import { NatsLinkState, createHttpConnector, createNatsConnector, openNatsLink, type NatsLink } from '../connectors/index.ts';
 import { createRouter, type Router } from '../routing/index.ts';
+import { asyncApi } from './api-async.ts';
+import { startCallbacks, type CallbackPusher } from './async-callbacks.ts';
+import { startDispatcher, type Dispatcher } from './async-dispatcher.ts';
+import { createAsyncQueue, type AsyncQueue } from './async-queue.ts';
+import { publishAsyncGauges, readAsyncStatus } from './async-status.ts';
+import { createTicketStore } from './ticket-store.ts';
 import { auditApi } from './api-audit.ts';
 import { callApi } from './api-call.ts';
 import { catalogueApi } from './api-catalogue.ts';
@@ -48,6 +54,8 @@ export interface Bus {
   readonly registry: Registry;
   readonly publisher: Publisher;
   readonly authorisations: AuthorisationStore;
+  /** The asynchronous mode's queue; absent when the bus runs without NATS. */
+  readonly queue?: AsyncQueue;
   close(): Promise<void>;
 }
 
@@ -65,6 +73,7 @@ const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 export async function createBus(config: BusConfig, { logger = createLogger({ level: config.logLevel }), engine: givenEngine, rewriteEndpoint }: BusParts = {}): Promise<Bus> {
   const db = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemory });
   let view: RegistryView | undefined;
+  let link: NatsLink | undefined;
   try {
     const catalogue = config.schemaCatalogue ? await loadSchemaCatalogue(config.schemaCatalogue) : EMPTY_CATALOGUE;
     const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
@@ -77,11 +86,51 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
     const metrics = createMetrics();
     const audit = createAuditWriter({ db });
-    const router = createRouter({ connectors: [createHttpConnector()], connectTimeoutMs: config.connectTimeoutMs });
+    const tickets = createTicketStore({ db });
+    const natsConfig = config.nats;
+    let queue: AsyncQueue | undefined;
+    if (natsConfig !== undefined) {
+      let toldUnreachable = false;
+      link = openNatsLink({
+        ...natsConfig,
+        name: 'egsb-bus',
+        onState: (state, detail) => {
+          if (state === NatsLinkState.CONNECTED) logger.info('connected to NATS', { server: detail ?? natsConfig.url });
+          else logger.warn('NATS connection lost; asynchronous calls answer EGSB_ASYNC_UNAVAILABLE until it is back', { state, detail });
+        },
+      });
+      // Said once: the bus runs on, and takes asynchronous calls once NATS answers.
+      const unreachable = setTimeout(() => {
+        if (link?.current() === undefined && !toldUnreachable) {
+          toldUnreachable = true;
+          logger.warn('NATS is not reachable; asynchronous calls answer EGSB_ASYNC_UNAVAILABLE until it is', { nats: natsConfig.url });
+        }
+      }, 3000);
+      unreachable.unref();
+      queue = createAsyncQueue({ link, prefix: natsConfig.prefix, onError: (error) => logger.warn('JetStream streams could not be set up; retrying', { error: String(error) }) });
+    }
+    const natsLink = link;
+    const router = createRouter({
+      connectors: [createHttpConnector(), ...(natsLink ? [createNatsConnector(() => natsLink.current())] : [])],
+      connectTimeoutMs: config.connectTimeoutMs,
+    });
     const authorisations = createAuthorisationStore({ db });
     const access = createAccessStore({ db });
     const engine = givenEngine ?? createLegalEngine(view);
-    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger });
+    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger, ...(queue ? { async: { queue, tickets } } : {}) });
+    let callbacks: CallbackPusher | undefined;
+    let dispatcher: Dispatcher | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    if (queue !== undefined) {
+      const q = queue;
+      if (config.async.dispatch) {
+        callbacks = startCallbacks({ queue: q, view, tickets, metrics, logger, ackWaitMs: config.async.ackWaitMs });
+        dispatcher = startDispatcher({ queue: q, view, cache, router, tickets, audit, callbacks, metrics, logger, config: config.async });
+      }
+      timers.push(setInterval(() => void readAsyncStatus(q, tickets).then((status) => publishAsyncGauges(metrics, status), () => undefined), 5000));
+    }
+    timers.push(setInterval(() => void tickets.expire(config.async.resultTtlMs).catch((error: unknown) => logger.warn('expiring async results failed', { error: String(error) })), 600_000));
+    for (const t of timers) t.unref();
 
     const app = new Hono<BusEnv>();
     app.use(async function requestContext(c, next) {
@@ -112,13 +161,14 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     app.use('/access-requests', adminLimit);
     app.use('/access-requests/*', adminLimit);
 
-    app.route('/', healthApi({ db, metrics, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}) }));
+    app.route('/', healthApi({ db, metrics, ...(natsLink ? { nats: () => (queue?.ready() ? 'ok' : natsLink.current() ? 'connected, JetStream not ready' : 'not connected') } : {}) }));
     app.route('/', catalogueApi({ store, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
     app.route('/admin', operatorApi({ registry }));
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: createAuditStore({ db }) }));
+    app.route('/', asyncApi({ tickets, queue }));
     app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
 
     app.notFound((c) => errorResponse(new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`), c.get('requestId') ?? requestIdOf(undefined)));
@@ -142,16 +192,22 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       registry,
       publisher,
       authorisations,
+      ...(queue ? { queue } : {}),
       async close() {
+        for (const t of timers) clearInterval(t);
         registryView.close();
+        await dispatcher?.close();
+        await callbacks?.close();
         await audit.drain();
         await router.close();
+        await natsLink?.close();
         cache.close();
         await db.close();
       },
     };
   } catch (error) {
     view?.close();
+    await link?.close();
     await db.close();
     throw error;
   }

@@ -41,6 +41,11 @@ export const jsonProtocol: ProtocolHandler = {
       dispose() {},
     } satisfies ParsedRequest;
   },
+  readAnswer(compiled, call, answer, { effective }) {
+    const operation = compiled.json?.operations.get(call.operation);
+    if (operation === undefined) throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} no longer has operation ${call.operation}`);
+    return readJsonAnswer(compiled, operation.validateResponse, answer, effective);
+  },
 };
 
 function readJsonAnswer(compiled: CompiledContract, validate: (body: unknown) => readonly { location: string; rule: string; message: string }[], answer: ProviderAnswer, effective: ReadonlySet<string>): OutboundAnswer {

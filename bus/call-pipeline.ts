@@ -5,8 +5,10 @@
  * (nor refusal) leaves before that record is committed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EgsbError, ErrorCode, Mode, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../contracts/index.ts';
+import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, Mode, SOAP_CONTENT_TYPE, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../contracts/index.ts';
 import type { Router, RouteTrace } from '../routing/index.ts';
+import { encodeQueuedCall, type QueuedCall } from './async-message.ts';
+import type { AsyncQueue } from './async-queue.ts';
 import { Decision, type AuditRecord, type AuditWriter } from './audit-writer.ts';
 import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from './call-authorise.ts';
 import { headerContext, resolveContext, type CallContext } from './call-context.ts';
@@ -20,6 +22,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { serviceKey, type RegistryView } from './registry-view.ts';
 import type { ServiceVersion } from './service-store.ts';
+import { ticketOf, type TicketStore } from './ticket-store.ts';
 
 export interface InboundCall {
   readonly protocol: Protocol;
@@ -48,6 +51,8 @@ export interface CallPipelineOptions {
   readonly engine: AuthorisationEngine;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The asynchronous mode; absent when the bus runs without NATS. */
+  readonly async?: { readonly queue: AsyncQueue; readonly tickets: TicketStore };
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/;
@@ -90,6 +95,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         response = new Response(done.answer.body, {
           status: done.answer.status,
           headers: {
+            ...done.answer.headers,
             'content-type': done.answer.contentType,
             'x-request-id': draft.requestId,
             'x-egsb-data-items': draft.dataItems.join(' '),
@@ -135,10 +141,12 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
   draft.serviceMajor = version.major;
   draft.providerAis = version.ownerAis;
   if (call.asyncRequested) {
+    draft.mode = Mode.ASYNC;
     if (!version.manifest.modes.includes(Mode.ASYNC)) throw new EgsbError(ErrorCode.SYNC_ONLY, `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`);
-    throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus does not run the asynchronous mode yet; call without Prefer: respond-async');
+    if (o.async === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
+  } else if (!version.manifest.modes.includes(Mode.SYNC)) {
+    throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
   }
-  if (!version.manifest.modes.includes(Mode.SYNC)) throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
   const compiled = await o.cache.get(version);
 
   const body = await call.readBody(version.manifest.maxMessageBytes);
@@ -158,6 +166,9 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider');
     const trace: RouteTrace = { attempts: 0 };
     const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
+    if (o.async !== undefined && call.asyncRequested) {
+      return { parsed, answer: await accept(o.async, { call, parsed, context, decision, version, draft, headers, aisId: caller.aisId }) };
+    }
     try {
       const target = {
         endpoints: version.manifest.endpoints,
@@ -178,6 +189,68 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     throw error;
   }
 }
+
+interface Acceptance {
+  readonly call: InboundCall;
+  readonly parsed: ParsedRequest;
+  readonly context: CallContext;
+  readonly decision: CallDecision;
+  readonly version: ServiceVersion;
+  readonly draft: Draft;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly aisId: number;
+}
+
+/**
+ * Queues a checked call: JetStream must acknowledge it, and its ticket be recorded, before the reader
+ * hears 202. The same request id from the same AIS names the same ticket and is not queued twice.
+ */
+async function accept(async: NonNullable<CallPipelineOptions['async']>, a: Acceptance): Promise<OutboundAnswer> {
+  const { draft, parsed, context, decision, version } = a;
+  const ticket = ticketOf(a.aisId, draft.requestId);
+  const queued: QueuedCall = {
+    ticket,
+    requestId: draft.requestId,
+    aisId: a.aisId,
+    service: version.code,
+    major: version.major,
+    operation: parsed.operation,
+    protocol: a.call.protocol,
+    ...(parsed.soapVersion !== undefined ? { soapVersion: parsed.soapVersion } : {}),
+    acceptedAt: draft.time.getTime(),
+    headers: a.headers,
+    effective: decision.effective,
+    refused: decision.refused,
+    ovm: context.ovm,
+    agenda: context.agenda,
+    role: context.role,
+    auditUserId: context.userId,
+    ...(context.purpose !== undefined ? { purpose: context.purpose } : {}),
+    legalBasis: decision.legalBasis,
+    authorisations: decision.authorisations,
+    subjects: parsed.subjects,
+    ...(version.ownerAis !== undefined ? { providerAis: version.ownerAis } : {}),
+  };
+  await async.queue.publish(async.queue.callSubject(version.code, version.major), encodeQueuedCall(queued, parsed.forwardBody(decision.effective)), ticket);
+  try {
+    await async.tickets.accept({ ticket, requestId: draft.requestId, aisId: a.aisId, service: version.code, major: version.major, operation: parsed.operation, protocol: a.call.protocol, createdAt: draft.time });
+  } catch (error) {
+    // Queued but not on record: the dispatcher will not deliver it (it waits for the record, then drops it).
+    throw new EgsbError(ErrorCode.STORAGE_UNAVAILABLE, 'the ticket could not be recorded, so the call is not taken; send it again with the same X-Request-Id', { cause: error });
+  }
+  const location = `/async/${ticket}`;
+  const headers = { location, 'x-egsb-ticket': ticket };
+  if (parsed.soapVersion === undefined) {
+    return { status: 202, contentType: 'application/json', headers, body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })) };
+  }
+  const env = ENVELOPE_NS[parsed.soapVersion];
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${env}"><env:Body><ctx:Accepted xmlns:ctx="${CONTEXT_NS}">` +
+    `<ctx:ticket>${ticket}</ctx:ticket><ctx:status>queued</ctx:status><ctx:location>${location}</ctx:location></ctx:Accepted></env:Body></env:Envelope>`;
+  return { status: 202, contentType: SOAP_CONTENT_TYPE[parsed.soapVersion], headers, body: encoder.encode(xml) };
+}
+
+const encoder = new TextEncoder();
 
 function findService(view: RegistryView, code: string, majorRaw: string): ServiceVersion {
   const major = /^[1-9][0-9]{0,4}$/.test(majorRaw) ? Number(majorRaw) : NaN;

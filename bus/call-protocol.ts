@@ -19,6 +19,8 @@ export interface OutboundAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: Uint8Array;
+  /** Headers of the bus's own beyond the usual ones (an acceptance's Location). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ParsedRequest {
@@ -35,7 +37,6 @@ export interface ParsedRequest {
   forwardBody(effective: readonly string[]): Uint8Array;
   /** Content type and, for SOAP 1.1, SOAPAction for the provider. */
   providerHeaders(): Record<string, string>;
-  /** Checks the provider's answer against the contract and filters it to the effective items. */
   /** Checks the answer and filters it to the effective items; a SOAP answer also names them in a ctx header block. */
   readAnswer(answer: ProviderAnswer, items: AnswerItems): OutboundAnswer;
   /** Frees what parsing held (the SOAP document lives in WebAssembly memory). */
@@ -49,4 +50,9 @@ export interface AnswerItems {
 
 export interface ProtocolHandler {
   parse(compiled: CompiledContract, message: InboundMessage): ParsedRequest;
+  /**
+   * Reads an answer to a call parsed earlier, perhaps by another bus instance (asynchronous mode):
+   * the same checks and filtering as `ParsedRequest.readAnswer`.
+   */
+  readAnswer(compiled: CompiledContract, call: { operation: string; soapVersion?: SoapVersion }, answer: ProviderAnswer, items: AnswerItems): OutboundAnswer;
 }

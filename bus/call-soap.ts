@@ -68,6 +68,11 @@ export const soapProtocol: ProtocolHandler = {
       throw error;
     }
   },
+  readAnswer(compiled, call, answer, items) {
+    const operation = compiled.model.operations.find((op) => op.name === call.operation);
+    if (operation === undefined) throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} no longer has operation ${call.operation}`);
+    return readSoapAnswer(compiled, operation, call.soapVersion ?? '1.1', answer, items);
+  },
 };
 
 function findOperation(compiled: CompiledContract, envelope: SoapEnvelope, version: SoapVersion, action: string | undefined): OperationModel {

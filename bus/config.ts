@@ -9,8 +9,9 @@ export interface BusConfig {
   readonly dataDir: string;
   readonly databaseUrl?: string;
   readonly inMemory: boolean;
-  /** Set when NATS is part of the setup; /readyz then checks it. */
-  readonly natsUrl?: string;
+  /** NATS with JetStream for the asynchronous mode; absent when switched off (`NATS_URL=`). */
+  readonly nats?: NatsConfig;
+  readonly async: AsyncConfig;
   /** Bearer token of the operator API; generated at start (and logged once) when not set. */
   readonly adminToken?: string;
   readonly seedFile?: string;
@@ -23,6 +24,31 @@ export interface BusConfig {
   readonly tls?: TlsConfig;
   /** Connect timeout towards providers. */
   readonly connectTimeoutMs: number;
+}
+
+export interface NatsConfig {
+  readonly url: string;
+  /** Names of the bus's streams, subjects and consumers start with it, so that separate buses can share a NATS. */
+  readonly prefix: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly token?: string;
+  /** A NATS credentials file (JWT and nkey seed). */
+  readonly credsFile?: string;
+  readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
+}
+
+export interface AsyncConfig {
+  /** How long a completed call's result can be fetched. */
+  readonly resultTtlMs: number;
+  /** Deliveries to the provider before a ticket fails. */
+  readonly maxAttempts: number;
+  /** A delivery not acknowledged (nor kept alive) within this time goes to another dispatcher. */
+  readonly ackWaitMs: number;
+  /** Calls one bus instance delivers at once, per service. */
+  readonly concurrency: number;
+  /** Whether this instance delivers queued calls; an instance may only accept them. */
+  readonly dispatch: boolean;
 }
 
 export interface TlsConfig {
@@ -50,6 +76,14 @@ export function readConfig(env: Env = process.env): BusConfig {
   const tlsPort = integer(env.EGSB_TLS_PORT, 8443, 'EGSB_TLS_PORT', problems);
   const connectTimeoutMs = integer(env.EGSB_CONNECT_TIMEOUT_MS, 3000, 'EGSB_CONNECT_TIMEOUT_MS', problems);
   if ((env.EGSB_TLS_CERT === undefined) !== (env.EGSB_TLS_KEY === undefined)) problems.push('EGSB_TLS_CERT and EGSB_TLS_KEY go together');
+  const resultTtlHours = integer(env.EGSB_ASYNC_RESULT_TTL_HOURS, 7 * 24, 'EGSB_ASYNC_RESULT_TTL_HOURS', problems);
+  const maxAttempts = integer(env.EGSB_ASYNC_MAX_ATTEMPTS, 10, 'EGSB_ASYNC_MAX_ATTEMPTS', problems);
+  const ackWaitMs = integer(env.EGSB_ASYNC_ACK_WAIT_MS, 30_000, 'EGSB_ASYNC_ACK_WAIT_MS', problems);
+  const concurrency = integer(env.EGSB_ASYNC_CONCURRENCY, 64, 'EGSB_ASYNC_CONCURRENCY', problems);
+  if (maxAttempts < 1) problems.push('EGSB_ASYNC_MAX_ATTEMPTS must be at least 1');
+  if (ackWaitMs < 1000) problems.push('EGSB_ASYNC_ACK_WAIT_MS must be at least 1000');
+  if (concurrency < 1) problems.push('EGSB_ASYNC_CONCURRENCY must be at least 1');
+  const nats = readNatsConfig(env, problems);
   const allowApiKeys = (env.EGSB_ALLOW_API_KEYS ?? 'true') !== 'false' && env.EGSB_ALLOW_API_KEYS !== '0';
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze({
@@ -61,12 +95,13 @@ export function readConfig(env: Env = process.env): BusConfig {
     logLevel,
     allowApiKeys,
     connectTimeoutMs,
+    async: { resultTtlMs: resultTtlHours * 3_600_000, maxAttempts, ackWaitMs, concurrency, dispatch: env.EGSB_ASYNC_DISPATCH !== '0' && env.EGSB_ASYNC_DISPATCH !== 'false' },
+    ...(nats ? { nats } : {}),
     ...(env.EGSB_TLS_CERT && env.EGSB_TLS_KEY
       ? { tls: { port: tlsPort, certFile: env.EGSB_TLS_CERT, keyFile: env.EGSB_TLS_KEY, ...(env.EGSB_TLS_CLIENT_CA ? { clientCaFile: env.EGSB_TLS_CLIENT_CA } : {}) } }
       : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    ...(env.NATS_URL ? { natsUrl: env.NATS_URL } : {}),
     ...(env.EGSB_ADMIN_TOKEN ? { adminToken: env.EGSB_ADMIN_TOKEN } : {}),
     ...(env.EGSB_SEED_FILE ? { seedFile: env.EGSB_SEED_FILE } : {}),
     ...(env.EGSB_SCHEMA_CATALOGUE ? { schemaCatalogue: env.EGSB_SCHEMA_CATALOGUE } : {}),
@@ -78,4 +113,28 @@ function integer(raw: string | undefined, fallback: number, name: string, proble
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) problems.push(`${name} must be a non-negative integer`);
   return value;
+}
+
+/** NATS_URL defaults to the local server; set it empty to run without the asynchronous mode. */
+function readNatsConfig(env: Env, problems: string[]): NatsConfig | undefined {
+  const url = env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  if (url === '') return undefined;
+  if (!/^(nats|tls):\/\/[^\s]+$/.test(url) && !/^[^\s:/]+:\d+$/.test(url)) problems.push('NATS_URL must be nats://host:port (several separated by commas) or empty');
+  const prefix = env.EGSB_NATS_PREFIX ?? 'egsb';
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(prefix)) problems.push('EGSB_NATS_PREFIX must be a letter then letters, digits, _ or - (at most 32)');
+  if ((env.NATS_TLS_CERT === undefined) !== (env.NATS_TLS_KEY === undefined)) problems.push('NATS_TLS_CERT and NATS_TLS_KEY go together');
+  const tls = {
+    ...(env.NATS_TLS_CA ? { caFile: env.NATS_TLS_CA } : {}),
+    ...(env.NATS_TLS_CERT ? { certFile: env.NATS_TLS_CERT } : {}),
+    ...(env.NATS_TLS_KEY ? { keyFile: env.NATS_TLS_KEY } : {}),
+  };
+  return {
+    url,
+    prefix,
+    ...(env.NATS_USER ? { user: env.NATS_USER } : {}),
+    ...(env.NATS_PASSWORD ? { password: env.NATS_PASSWORD } : {}),
+    ...(env.NATS_TOKEN ? { token: env.NATS_TOKEN } : {}),
+    ...(env.NATS_CREDS ? { credsFile: env.NATS_CREDS } : {}),
+    ...(Object.keys(tls).length > 0 ? { tls } : {}),
+  };
 }

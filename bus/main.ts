@@ -16,7 +16,7 @@ const config = readConfig({ EGSB_SEED_FILE: DEMO_SEED, ...process.env });
 const mocksConfig = readMocksConfig();
 const logger = createLogger({ level: config.logLevel });
 
-const { bus, mocks } = await startDemo(config, mocksConfig.enabled ? { ...mocksConfig, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}), logger } : undefined, { logger });
+const { bus, mocks } = await startDemo(config, mocksConfig.enabled ? { ...mocksConfig, ...(config.nats ? { natsUrl: config.nats.url } : {}), logger } : undefined, { logger });
 if (config.adminToken === undefined) logger.info('operator token for this run (set EGSB_ADMIN_TOKEN to fix one)', { adminToken: bus.adminToken });
 for (const key of bus.seed?.newKeys ?? []) logger.info('API key made for AIS (shown once)', key);
 for (const key of bus.seed?.declaredKeys ?? []) logger.info('demo API key from the seed file (for local use only)', key);
@@ -29,7 +29,7 @@ logger.info('egsb listening', {
   ...(servers.httpsPort !== undefined ? { tls: `https://${host}:${servers.httpsPort}` } : {}),
   storage: bus.db.kind,
   apiKeys: config.allowApiKeys,
-  ...(config.natsUrl ? { nats: config.natsUrl } : {}),
+  ...(config.nats ? { nats: config.nats.url } : {}),
 });
 
 let stopping = false;

@@ -5,6 +5,10 @@ export interface Metrics {
   /** One call through the bus, by service and outcome (`ok` or the error code). */
   observeCall(service: string, outcome: string): void;
   setGauge(name: string, help: string, value: number): void;
+  /** Adds one to a labelled counter. */
+  increment(name: string, help: string, labels: Readonly<Record<string, string>>): void;
+  /** Replaces every series of a labelled gauge. */
+  setGaugeSeries(name: string, help: string, series: readonly { labels: Readonly<Record<string, string>>; value: number }[]): void;
   render(): string;
 }
 
@@ -21,6 +25,8 @@ export function createMetrics(): Metrics {
   const durations = new Map<string, Histogram>();
   const gauges = new Map<string, { help: string; value: number }>();
   const calls = new Map<string, number>();
+  const counters = new Map<string, { help: string; series: Map<string, number> }>();
+  const gaugeSeries = new Map<string, { help: string; series: string[] }>();
 
   return {
     observeRequest(route, method, status, seconds) {
@@ -42,6 +48,15 @@ export function createMetrics(): Metrics {
     setGauge(name, help, value) {
       gauges.set(name, { help, value });
     },
+    increment(name, help, labels) {
+      let counter = counters.get(name);
+      if (counter === undefined) counters.set(name, (counter = { help, series: new Map() }));
+      const key = labelSet(labels);
+      counter.series.set(key, (counter.series.get(key) ?? 0) + 1);
+    },
+    setGaugeSeries(name, help, series) {
+      gaugeSeries.set(name, { help, series: series.map((s) => `${name}{${labelSet(s.labels)}} ${s.value}`) });
+    },
     render() {
       const out: string[] = [];
       out.push('# HELP egsb_http_requests_total HTTP requests answered, by route pattern, method and status.');
@@ -58,6 +73,11 @@ export function createMetrics(): Metrics {
       out.push('# HELP egsb_calls_total Calls through the bus, by service and outcome.');
       out.push('# TYPE egsb_calls_total counter');
       for (const [k, v] of calls) out.push(`egsb_calls_total{${k}} ${v}`);
+      for (const [name, c] of counters) {
+        out.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`);
+        for (const [k, v] of c.series) out.push(`${name}{${k}} ${v}`);
+      }
+      for (const [name, g] of gaugeSeries) out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, ...g.series);
       const mem = process.memoryUsage();
       gauges.set('egsb_process_resident_memory_bytes', { help: 'Resident memory of the bus process.', value: mem.rss });
       gauges.set('egsb_process_heap_used_bytes', { help: 'V8 heap in use.', value: mem.heapUsed });
@@ -71,4 +91,10 @@ export function createMetrics(): Metrics {
 
 function label(value: string): string {
   return value.replace(/["\\\n]/g, '_');
+}
+
+function labelSet(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}="${label(v)}"`)
+    .join(',');
 }

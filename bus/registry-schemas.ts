@@ -43,6 +43,8 @@ export const aisBody = {
     actsFor: { type: 'array', items: ovmCode, uniqueItems: true, maxItems: 10000 },
     agendas: { type: 'array', items: agendaCode, uniqueItems: true, maxItems: 2000 },
     state: { enum: Object.values(AisState) },
+    // Where finished asynchronous results are pushed; http(s) only, no credentials in the URL.
+    callbackUrl: { type: ['string', 'null'], maxLength: 2048, pattern: '^https?://[^\\s@/]+(/[^\\s]*)?$' },
     contacts: {
       type: 'array',
       maxItems: 50,

@@ -26,6 +26,8 @@ export interface AisEntry {
   readonly state: AisState;
   readonly actsFor: ReadonlySet<string>;
   readonly agendas: ReadonlySet<string>;
+  /** Where finished asynchronous results are pushed. */
+  readonly callbackUrl?: string;
 }
 
 export interface RegistrySnapshot {
@@ -90,7 +92,7 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     db.query<{ digest: string; ais_id: number; kind: 'api-key' | 'certificate'; valid_from: Date | string; valid_to: Date | string | null }>(
       'SELECT digest, ais_id, kind, valid_from, valid_to FROM ais_credential',
     ),
-    db.query<{ id: number; state: AisState }>('SELECT id, state FROM ais'),
+    db.query<{ id: number; state: AisState; callback_url: string | null }>('SELECT id, state, callback_url FROM ais'),
     db.query<{ ais_id: number; ovm_code: string }>('SELECT ais_id, ovm_code FROM ais_ovm'),
     db.query<{ ais_id: number; agenda_code: string }>('SELECT ais_id, agenda_code FROM ais_agenda'),
     db.query<{ ovm_code: string; agenda_code: string }>('SELECT ovm_code, agenda_code FROM ovm_agenda'),
@@ -99,8 +101,8 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     loadAuthorisations(db),
     db.query<{ service_code: string; reader_ais: number }>("SELECT service_code, reader_ais FROM access_request WHERE state = 'approved'"),
   ]);
-  const aisMap = new Map<number, { id: number; state: AisState; actsFor: Set<string>; agendas: Set<string> }>();
-  for (const row of ais) aisMap.set(row.id, { id: row.id, state: row.state, actsFor: new Set(), agendas: new Set() });
+  const aisMap = new Map<number, { id: number; state: AisState; actsFor: Set<string>; agendas: Set<string>; callbackUrl?: string }>();
+  for (const row of ais) aisMap.set(row.id, { id: row.id, state: row.state, actsFor: new Set(), agendas: new Set(), ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}) });
   for (const row of links) aisMap.get(row.ais_id)?.actsFor.add(row.ovm_code.trim());
   for (const row of agendas) aisMap.get(row.ais_id)?.agendas.add(row.agenda_code);
   const ovmMap = new Map<string, Set<string>>();

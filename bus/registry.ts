@@ -36,6 +36,7 @@ export interface Ais {
   readonly agendas: readonly string[];
   readonly state: AisState;
   readonly contacts: readonly Contact[];
+  readonly callbackUrl?: string;
 }
 
 export interface AisInput {
@@ -45,6 +46,8 @@ export interface AisInput {
   readonly agendas?: readonly string[];
   readonly state?: AisState;
   readonly contacts?: readonly Contact[];
+  /** Where the bus pushes this AIS's finished asynchronous results; null or absent for none. */
+  readonly callbackUrl?: string | null;
 }
 
 export interface CredentialInput {
@@ -170,10 +173,10 @@ export function createRegistry({ db }: { db: Db }): Registry {
         await bumpGeneration(tx);
         await requireAll(tx, 'ovm', 'code', [input.operatorOvm], 'operator OVM');
         await tx.query(
-          `INSERT INTO ais (id, name, operator_ovm, state, contacts) VALUES ($1, $2, $3, $4, $5::jsonb)
+          `INSERT INTO ais (id, name, operator_ovm, state, contacts, callback_url) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, operator_ovm = EXCLUDED.operator_ovm,
-             state = EXCLUDED.state, contacts = EXCLUDED.contacts, updated_at = now()`,
-          [id, input.name, input.operatorOvm, input.state ?? AisState.ACTIVE, JSON.stringify(input.contacts ?? [])],
+             state = EXCLUDED.state, contacts = EXCLUDED.contacts, callback_url = EXCLUDED.callback_url, updated_at = now()`,
+          [id, input.name, input.operatorOvm, input.state ?? AisState.ACTIVE, JSON.stringify(input.contacts ?? []), input.callbackUrl ?? null],
         );
         if (input.actsFor !== undefined) {
           await requireAll(tx, 'ovm', 'code', input.actsFor, 'OVM');
@@ -252,7 +255,7 @@ export function createRegistry({ db }: { db: Db }): Registry {
   };
 }
 
-const AIS_SELECT = `SELECT a.id, a.name, a.operator_ovm, a.state, a.contacts,
+const AIS_SELECT = `SELECT a.id, a.name, a.operator_ovm, a.state, a.contacts, a.callback_url,
   COALESCE((SELECT array_agg(ovm_code ORDER BY ovm_code) FROM ais_ovm WHERE ais_id = a.id), '{}') AS acts_for,
   COALESCE((SELECT array_agg(agenda_code ORDER BY agenda_code) FROM ais_agenda WHERE ais_id = a.id), '{}') AS agendas
   FROM ais a`;
@@ -263,12 +266,13 @@ interface AisRow {
   operator_ovm: string;
   state: AisState;
   contacts: Contact[];
+  callback_url: string | null;
   acts_for: string[];
   agendas: string[];
 }
 
 function toAis(row: AisRow): Ais {
-  return { id: row.id, name: row.name, operatorOvm: row.operator_ovm, actsFor: row.acts_for, agendas: row.agendas, state: row.state, contacts: row.contacts };
+  return { id: row.id, name: row.name, operatorOvm: row.operator_ovm, actsFor: row.acts_for, agendas: row.agendas, state: row.state, contacts: row.contacts, ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}) };
 }
 
 async function requireAll(tx: Queryable, table: 'ovm' | 'agenda', column: string, codes: readonly string[], what: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface RouteTarget {
 export interface RouteTrace {
   endpoint?: string;
   attempts: number;
+  /** Whether any attempt may have reached the provider (so that repeating the call could repeat its effect). */
+  reached?: boolean;
 }
 
 export interface Router {
@@ -68,6 +70,8 @@ export function createRouter({ connectors, breaker = createCircuitBreaker(), sel
         selector.started(endpoint.url);
         try {
           const answer = await connector.send({ endpoint: endpoint.url, operation: target.operation, operationInPath: target.operationInPath, headers, body, deadline, connectTimeoutMs, maxResponseBytes: target.maxResponseBytes });
+          // A gateway timeout may hide a provider that did the work; 502 and 503 say it did not.
+          if (answer.status === 504 || !UNAVAILABLE_STATUS.has(answer.status)) trace.reached = true;
           if (!UNAVAILABLE_STATUS.has(answer.status)) {
             breaker.success(endpoint.url);
             return answer;
@@ -77,6 +81,7 @@ export function createRouter({ connectors, breaker = createCircuitBreaker(), sel
           if (!target.idempotent) break;
         } catch (error) {
           if (!(error instanceof ProviderFailure)) throw error;
+          if (error.sent) trace.reached = true;
           if (error.kind !== FailureKind.TOO_LARGE) breaker.failure(endpoint.url);
           last = failureError(error, target.timeoutMs);
           if (error.sent && !target.idempotent) break;

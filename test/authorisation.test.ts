@@ -249,7 +249,7 @@ describe.skipIf(postgresUrl === undefined)('two bus instances on one PostgreSQL'
   it('a new authorisation made through one is enforced by the other within a second or so', async () => {
     const database = await createTestDatabase();
     const provider = await startTestProvider();
-    const env = { DATABASE_URL: database.url, EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent' };
+    const env = { DATABASE_URL: database.url, EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL: '' };
     const first = await createBus(readConfig(env));
     const second = await createBus(readConfig({ ...env, EGSB_SEED_FILE: undefined }));
     try {

@@ -31,7 +31,7 @@ export const SEED_FILE = new URL('./fixtures/seed.yaml', import.meta.url).pathna
 export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 1500 }: HarnessOptions = {}): Promise<Harness> {
   const provider = await startTestProvider();
   const bus = await createBus(
-    readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', ...env }),
+    readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL: '', ...env }),
   );
   try {
     await publishDemoBundles(bus, provider.url, timeoutMs);

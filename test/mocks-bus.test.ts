@@ -15,7 +15,7 @@ let bus: Bus;
 let mocks: RunningMocks;
 
 beforeAll(async () => {
-  demo = await startDemo(readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent' }), { port: 0, persons: 1000, seed: 'bus-tests', extractDelayMs: 10 });
+  demo = await startDemo(readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent', NATS_URL: '' }), { port: 0, persons: 1000, seed: 'bus-tests', extractDelayMs: 10 });
   bus = demo.bus;
   mocks = demo.mocks as RunningMocks;
 });

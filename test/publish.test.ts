@@ -10,7 +10,7 @@ const bundles = new URL('./fixtures/bundles/', import.meta.url).pathname;
 
 let bus: Bus;
 beforeAll(async () => {
-  bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: new URL('../mocks/seed.yaml', import.meta.url).pathname, EGSB_LOG_LEVEL: 'silent' }));
+  bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: new URL('../mocks/seed.yaml', import.meta.url).pathname, EGSB_LOG_LEVEL: 'silent', NATS_URL: '' }));
   for (const name of ['persons-json', 'persons-soap']) {
     const res = await post('/publish', await readBundleDir(`${bundles}${name}`));
     if (res.status !== 201) throw new Error(`publishing ${name}: ${res.status} ${await res.text()}`);
