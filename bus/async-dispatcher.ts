@@ -13,7 +13,7 @@ import { EgsbError, ErrorCode, Mode, errorCatalogue, isEgsbError } from '../cont
 import type { RouteTrace, Router } from '../routing/index.ts';
 import type { CallbackPusher } from './async-callbacks.ts';
 import { decodeQueuedCall, type QueuedCall } from './async-message.ts';
-import { DUPLICATE_WINDOW_MS, type AsyncQueue } from './async-queue.ts';
+import type { AsyncQueue } from './async-queue.ts';
 import { createWorkLoop, type WorkLoop } from './async-work-loop.ts';
 import { Decision, type AuditRecord, type AuditWriter } from './audit-writer.ts';
 import { jsonProtocol } from './call-json.ts';
@@ -36,12 +36,6 @@ export interface DispatcherOptions {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly config: AsyncConfig;
-  /**
-   * A queued call whose ticket was never recorded (the accepting instance died between JetStream's
-   * acknowledgement and its database write, so the reader never got the ticket) waits this long for
-   * it, then is dropped. Longer than the duplicate window, so a resubmission can still claim it.
-   */
-  readonly orphanGraceMs?: number;
 }
 
 export interface Dispatcher {
@@ -52,11 +46,10 @@ const DELIVERIES = 'egsb_async_deliveries_total';
 const DELIVERIES_HELP = 'Deliveries of asynchronous calls to providers, by service and outcome (succeeded, failed, retried).';
 const NOT_YET_MS = 5000;
 /** 1 s, 2 s, 4 s … capped at 30 s, with a little jitter so that a recovering provider is not hit at once. */
-const backoffMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), 30_000) * (0.8 + Math.random() * 0.4);
+const backoffMs = (attempt: number): number => Math.round(Math.min(1000 * 2 ** (attempt - 1), 30_000) * (0.8 + Math.random() * 0.4));
 
 export function startDispatcher(o: DispatcherOptions): Dispatcher {
   const { queue, view, tickets, audit, metrics, logger, config } = o;
-  const orphanGraceMs = o.orphanGraceMs ?? DUPLICATE_WINDOW_MS + 60_000;
   const loops = new Map<string, WorkLoop>();
   let closed = false;
 
@@ -109,8 +102,16 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
       m.nak(NOT_YET_MS);
       return;
     }
-    const claim = await tickets.claim(call.ticket);
-    if (claim.kind === 'missing') return orphan(m, call, body);
+    const claim = await tickets.claim({
+      ticket: call.ticket,
+      requestId: call.requestId,
+      aisId: call.aisId,
+      service: call.service,
+      major: call.major,
+      operation: call.operation,
+      protocol: call.protocol,
+      createdAt: new Date(call.acceptedAt),
+    });
     if (claim.kind === 'finished') {
       // Finished before, and the acknowledgement was lost: make sure of the callback, then let it go.
       await o.callbacks.offer(call.ticket, call.aisId);
@@ -202,24 +203,6 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
         await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
       }
     }
-  }
-
-  async function orphan(m: JsMsg, call: QueuedCall, body: Uint8Array): Promise<void> {
-    const ageMs = Date.now() - Number(m.info.timestampNanos) / 1e6;
-    if (ageMs < orphanGraceMs) {
-      m.nak(NOT_YET_MS);
-      return;
-    }
-    logger.warn('a queued call whose acceptance was never recorded is dropped undelivered', { requestId: call.requestId, ticket: call.ticket, service: call.service });
-    await audit.write({
-      ...recordOf(call, body),
-      decision: Decision.REFUSED,
-      status: statusOf(ErrorCode.ASYNC_UNAVAILABLE),
-      code: ErrorCode.ASYNC_UNAVAILABLE,
-      responseBytes: 0,
-      latencyMs: 0,
-    });
-    m.term('acceptance never recorded');
   }
 
   return {

@@ -235,8 +235,9 @@ async function accept(async: NonNullable<CallPipelineOptions['async']>, a: Accep
   try {
     await async.tickets.accept({ ticket, requestId: draft.requestId, aisId: a.aisId, service: version.code, major: version.major, operation: parsed.operation, protocol: a.call.protocol, createdAt: draft.time });
   } catch (error) {
-    // Queued but not on record: the dispatcher will not deliver it (it waits for the record, then drops it).
-    throw new EgsbError(ErrorCode.STORAGE_UNAVAILABLE, 'the ticket could not be recorded, so the call is not taken; send it again with the same X-Request-Id', { cause: error });
+    // Queued but not on record here: the dispatcher records it when it takes the call, so the call
+    // is not lost; the reader learns its ticket by sending the same request id again.
+    throw new EgsbError(ErrorCode.STORAGE_UNAVAILABLE, 'the call is queued but its ticket could not be confirmed; send it again with the same X-Request-Id to learn the ticket', { cause: error });
   }
   const location = `/async/${ticket}`;
   const headers = { location, 'x-egsb-ticket': ticket };

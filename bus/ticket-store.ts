@@ -43,10 +43,7 @@ export interface Ticket extends AcceptedTicket {
 }
 
 /** What a dispatcher finds when it claims a ticket for delivery. */
-export type Claim =
-  | { readonly kind: 'claimed'; readonly attempt: number; readonly previous: 'queued' | 'running' }
-  | { readonly kind: 'finished' }
-  | { readonly kind: 'missing' };
+export type Claim = { readonly kind: 'claimed'; readonly attempt: number; readonly previous: 'queued' | 'running' } | { readonly kind: 'finished' };
 
 export type Outcome =
   | { readonly status: 'succeeded'; readonly result: TicketResult }
@@ -70,7 +67,12 @@ export interface PendingCount {
 
 export interface TicketStore {
   accept(ticket: AcceptedTicket): Promise<void>;
-  claim(ticket: string): Promise<Claim>;
+  /**
+   * Takes a queued call for delivery. The ticket is recorded here too if its acceptance has not been
+   * yet: the dispatcher may see the message before the accepting instance's write commits, or that
+   * instance may have died between JetStream's acknowledgement and the write.
+   */
+  claim(ticket: AcceptedTicket): Promise<Claim>;
   /** Puts a running ticket back in the queue after a delivery that may be retried. */
   release(ticket: string, reason: { code: string; detail: string }, countAttempt: boolean): Promise<void>;
   /** True when this write finished the ticket, false when it was already finished. */
@@ -155,29 +157,21 @@ const FINISH = `UPDATE async_call c SET status = x.status, completed_at = now(),
 
 export function createTicketStore({ db }: { db: Db }): TicketStore {
   const accept = groupCommit<AcceptedTicket, void>(async (batch) => {
-    const rows = batch.map((t) => ({
-      ticket: t.ticket,
-      request_id: t.requestId,
-      ais_id: t.aisId,
-      service: t.service,
-      service_major: t.major,
-      operation: t.operation,
-      protocol: t.protocol,
-      created_at: t.createdAt.toISOString(),
-    }));
-    await db.query(ACCEPT, [JSON.stringify(rows)]);
+    await db.query(ACCEPT, [JSON.stringify(batch.map(acceptedRow))]);
     return batch.map(() => undefined);
   });
 
-  const claim = groupCommit<string, Claim>(async (batch) => {
-    const rows = await db.query<{ ticket: string; status: string; attempts: number | null }>(CLAIM, [JSON.stringify(batch.map((ticket) => ({ ticket })))]);
+  const claim = groupCommit<AcceptedTicket, Claim>(async (batch) => {
+    const rows = await db.transaction(async (tx) => {
+      await tx.query(ACCEPT, [JSON.stringify(batch.map(acceptedRow))]);
+      return tx.query<{ ticket: string; status: string; attempts: number | null }>(CLAIM, [JSON.stringify(batch.map((t) => ({ ticket: t.ticket })))]);
+    });
     const found = new Map(rows.map((r) => [r.ticket, r]));
     const seen = new Set<string>();
-    return batch.map((ticket): Claim => {
+    return batch.map(({ ticket }): Claim => {
       const row = found.get(ticket);
-      if (row === undefined) return { kind: 'missing' };
       // The same ticket twice in one batch: only the first gets it.
-      if (row.attempts === null || seen.has(ticket)) return { kind: 'finished' };
+      if (row === undefined || row.attempts === null || seen.has(ticket)) return { kind: 'finished' };
       seen.add(ticket);
       return { kind: 'claimed', attempt: row.attempts, previous: row.status === 'running' ? 'running' : 'queued' };
     });
@@ -276,6 +270,19 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
       );
       return Number(cleared[0]?.n ?? 0) + Number(dropped[0]?.n ?? 0);
     },
+  };
+}
+
+function acceptedRow(t: AcceptedTicket): Record<string, unknown> {
+  return {
+    ticket: t.ticket,
+    request_id: t.requestId,
+    ais_id: t.aisId,
+    service: t.service,
+    service_major: t.major,
+    operation: t.operation,
+    protocol: t.protocol,
+    created_at: t.createdAt.toISOString(),
   };
 }
 

@@ -24,17 +24,19 @@ export interface Harness {
 export interface HarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** Merged into every demo manifest (e.g. `{ modes: ['sync', 'async'] }`). */
+  readonly manifest?: object;
 }
 
 export const SEED_FILE = new URL('./fixtures/seed.yaml', import.meta.url).pathname;
 
-export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 1500 }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 1500, manifest = {} }: HarnessOptions = {}): Promise<Harness> {
   const provider = await startTestProvider();
   const bus = await createBus(
     readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL: '', ...env }),
   );
   try {
-    await publishDemoBundles(bus, provider.url, timeoutMs);
+    await publishDemoBundles(bus, provider.url, timeoutMs, manifest);
   } catch (error) {
     await bus.close();
     await provider.close();
@@ -54,17 +56,17 @@ export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 
  * Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider, and
  * authorises agenda A121, role CR1001 to read every item of source ROB through them.
  */
-export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number): Promise<void> {
+export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number, extra: object = {}): Promise<void> {
   const json = await readBundleDir(`${bundles}persons-json`);
-  await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${providerUrl}/persons` }], timeoutMs } });
+  await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${providerUrl}/persons` }], timeoutMs, ...extra } });
   const soap = await readBundleDir(`${bundles}persons-soap`);
-  await publish(bus, { ...soap, manifest: { ...(soap.manifest as object), endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs } });
+  await publish(bus, { ...soap, manifest: { ...(soap.manifest as object), endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs, ...extra } });
   const wsdl = String(soap.files['wsdl/persons.wsdl'])
     .replace(/<wsdl:binding name="PersonsBinding12"[\s\S]*?<\/wsdl:binding>/, '')
     .replace(/<wsdl:port name="PersonsPort12"[\s\S]*?<\/wsdl:port>/, '');
   await publish(bus, {
     files: { ...soap.files, 'wsdl/persons.wsdl': wsdl },
-    manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs },
+    manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs, ...extra },
   });
   const res = await bus.app.request('/admin/authorisations/test-a121-rob', {
     method: 'PUT',
