@@ -27,6 +27,12 @@ export interface TestProvider {
   readonly url: string;
   readonly received: Received[];
   behaviour: Behaviour;
+  /** Added before every good answer, to keep calls in flight. */
+  delayMs: number;
+  /** Stops listening and drops open connections: callers get connection refused. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,7 @@ const ENV = { '1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http:/
 
 export async function startTestProvider(): Promise<TestProvider> {
   const sockets = new Set<import('node:net').Socket>();
-  const state = { behaviour: Behaviour.OK as Behaviour, received: [] as Received[] };
+  const state = { behaviour: Behaviour.OK as Behaviour, received: [] as Received[], delayMs: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -64,8 +70,11 @@ export async function startTestProvider(): Promise<TestProvider> {
           if (soap) res.writeHead(500, { 'content-type': type }).end(fault(version));
           else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: { vysledekKod: 'CHYBA', vysledekSubKod: 'AIFO NEEXISTUJE' } }));
           return;
-        default:
-          res.writeHead(200, { 'content-type': type }).end(soap ? envelope(version, personXml()) : JSON.stringify(personJson()));
+        default: {
+          const answer = () => res.writeHead(200, { 'content-type': type }).end(soap ? envelope(version, personXml()) : JSON.stringify(personJson()));
+          if (state.delayMs > 0) setTimeout(answer, state.delayMs);
+          else answer();
+        }
       }
     });
   });
@@ -84,9 +93,22 @@ export async function startTestProvider(): Promise<TestProvider> {
     set behaviour(b: Behaviour) {
       state.behaviour = b;
     },
-    async close() {
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(ms: number) {
+      state.delayMs = ms;
+    },
+    async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    async restart() {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -8,7 +8,8 @@ import { ADMIN, SEED_FILE, publishDemoBundles } from '../call-harness.ts';
 
 const providerUrl = process.env.BENCH_PROVIDER_URL ?? '';
 const bus = await createBus(readConfig({ ...process.env, EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'error' }));
-await publishDemoBundles(bus, providerUrl, 10_000);
+// Extra manifest settings (e.g. the asynchronous mode) come as JSON in BENCH_MANIFEST.
+await publishDemoBundles(bus, providerUrl, 10_000, JSON.parse(process.env.BENCH_MANIFEST ?? '{}') as object);
 const servers = await startServers(bus, { port: 0, host: '127.0.0.1' });
 process.send?.({ port: servers.httpPort, storage: bus.db.kind });
 process.on('message', async (message) => {
