@@ -89,11 +89,10 @@ interface CheckData {
 }
 
 async function checkData(q: Queryable): Promise<CheckData> {
-  const [roles, agendas, versions] = await Promise.all([
-    q.query<{ code: string; agenda_code: string }>('SELECT code, agenda_code FROM activity_role'),
-    q.query<{ code: string }>('SELECT code FROM agenda'),
-    q.query<{ service_code: string; manifest: { source: string; dataItems?: { name: string }[] } | string }>('SELECT service_code, manifest FROM service_version'),
-  ]);
+  // One after another: `q` may be a transaction's single connection, which runs one query at a time.
+  const roles = await q.query<{ code: string; agenda_code: string }>('SELECT code, agenda_code FROM activity_role');
+  const agendas = await q.query<{ code: string }>('SELECT code FROM agenda');
+  const versions = await q.query<{ service_code: string; manifest: { source: string; dataItems?: { name: string }[] } | string }>('SELECT service_code, manifest FROM service_version');
   const agendaRoles = new Map<string, Set<string>>(agendas.map((a) => [a.code, new Set<string>()]));
   for (const r of roles) agendaRoles.get(r.agenda_code)?.add(r.code);
   const sources = new Map<string, Map<string, Set<string>>>();

@@ -5,17 +5,17 @@
  * PGlite and on PostgreSQL when one is reachable. The provider and the bus each run in their own
  * process; this one only generates load.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { AIFO, READER_KEY, soapEnvelope } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
+import { startChild, stopChild } from './children.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const here = new URL('.', import.meta.url).pathname;
 
 interface Result {
   readonly name: string;
@@ -24,23 +24,6 @@ interface Result {
   readonly p99: number;
   readonly lightP50: number;
   readonly errors: number;
-}
-
-function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = fork(join(here, script), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE && script.startsWith('bus') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (info) => resolve({ child, info: info as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('message', (m) => resolve(m as Record<string, unknown>));
-    child.once('exit', () => resolve({}));
-    child.send('stop');
-  });
 }
 
 async function load(origin: string, path: string, headers: Record<string, string>, body: string, concurrency: number, durationMs: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
