@@ -117,7 +117,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const authorisations = createAuthorisationStore({ db });
     const access = createAccessStore({ db });
     const engine = givenEngine ?? createLegalEngine(view);
-    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger, ...(queue ? { async: { queue, tickets } } : {}) });
+    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger, ...(queue ? { queue } : {}) });
     let callbacks: CallbackPusher | undefined;
     let dispatcher: Dispatcher | undefined;
     const timers: NodeJS.Timeout[] = [];

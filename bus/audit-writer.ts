@@ -6,6 +6,7 @@
  */
 import { EgsbError, ErrorCode } from '../contracts/index.ts';
 import type { Db } from './storage/index.ts';
+import { acceptTicketsSql, acceptedRow, type AcceptedTicket } from './ticket-store.ts';
 
 export const Decision = { PERMITTED: 'permitted', REFUSED: 'refused' } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
@@ -41,8 +42,12 @@ export interface AuditRecord {
 }
 
 export interface AuditWriter {
-  /** Resolves once the record is committed; rejects with EGSB_AUDIT_UNAVAILABLE when it cannot be. */
-  write(record: AuditRecord): Promise<void>;
+  /**
+   * Resolves once the record is committed; rejects with EGSB_AUDIT_UNAVAILABLE when it cannot be. An
+   * asynchronous call's ticket, when given, commits in the same statement: accepted and on record
+   * together, or neither.
+   */
+  write(record: AuditRecord, ticket?: AcceptedTicket): Promise<void>;
   /** Waits for everything queued so far. */
   drain(): Promise<void>;
   /** False while the latest write failed and none has committed since: a call then need not reach its provider. */
@@ -60,6 +65,7 @@ export interface AuditWriterOptions {
 
 interface Waiting {
   readonly record: AuditRecord;
+  readonly ticket: AcceptedTicket | undefined;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -72,6 +78,7 @@ const COLUMNS = `id uuid, time timestamptz, request_id text, ais_id integer, ovm
 const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
 // One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it.
 const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})`;
+const INSERT_WITH_TICKETS = `WITH accepted AS (${acceptTicketsSql('$2')}) ${INSERT}`;
 
 export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBatch }: AuditWriterOptions): AuditWriter {
   const queue: Waiting[] = [];
@@ -86,7 +93,10 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`audit write did not commit within ${timeoutMs} ms`)), timeoutMs);
       });
-      await Promise.race([db.query(INSERT, [JSON.stringify(batch.map((w) => toRow(w.record)))]), timeout]);
+      const rows = JSON.stringify(batch.map((w) => toRow(w.record)));
+      const tickets = batch.flatMap((w) => (w.ticket ? [acceptedRow(w.ticket)] : []));
+      const write = tickets.length > 0 ? db.query(INSERT_WITH_TICKETS, [rows, JSON.stringify(tickets)]) : db.query(INSERT, [rows]);
+      await Promise.race([write, timeout]);
       stats.batches++;
       stats.records += batch.length;
       failing = false;
@@ -115,9 +125,9 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
 
   return {
     stats,
-    write(record) {
+    write(record, ticket) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ record, resolve, reject });
+        queue.push({ record, ticket, resolve, reject });
         running ??= run();
       });
     },

@@ -22,7 +22,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { serviceKey, type RegistryView } from './registry-view.ts';
 import type { ServiceVersion } from './service-store.ts';
-import { ticketOf, type TicketStore } from './ticket-store.ts';
+import { ticketOf, type AcceptedTicket } from './ticket-store.ts';
 
 export interface InboundCall {
   readonly protocol: Protocol;
@@ -51,8 +51,8 @@ export interface CallPipelineOptions {
   readonly engine: AuthorisationEngine;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** The asynchronous mode; absent when the bus runs without NATS. */
-  readonly async?: { readonly queue: AsyncQueue; readonly tickets: TicketStore };
+  /** The asynchronous mode's queue; absent when the bus runs without NATS. */
+  readonly queue?: AsyncQueue;
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/;
@@ -88,9 +88,11 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
       let response: Response;
       let parsed: ParsedRequest | undefined;
+      let ticket: AcceptedTicket | undefined;
       try {
         const done = await runCall(run, call, draft);
         parsed = done.parsed;
+        ticket = done.ticket;
         soapVersion = done.parsed.soapVersion ?? soapVersion;
         response = new Response(done.answer.body, {
           status: done.answer.status,
@@ -116,7 +118,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       // Only published services become metric labels: a caller must not be able to mint new series.
       const serviceLabel = draft.serviceMajor !== undefined ? call.service : '(unknown)';
       try {
-        await audit.write(draft);
+        await audit.write(draft, ticket);
       } catch (error) {
         const refused = isEgsbError(error) ? error : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
         logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
@@ -131,7 +133,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
 
 type RunOptions = CallPipelineOptions & { readonly randomHex: (bytes: number) => string };
 
-async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer }> {
+async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: AcceptedTicket }> {
   const caller = o.identity.identify(call.header('authorization'), call.certificate);
   if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
   if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
@@ -143,7 +145,7 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
   if (call.asyncRequested) {
     draft.mode = Mode.ASYNC;
     if (!version.manifest.modes.includes(Mode.ASYNC)) throw new EgsbError(ErrorCode.SYNC_ONLY, `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`);
-    if (o.async === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
+    if (o.queue === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
   } else if (!version.manifest.modes.includes(Mode.SYNC)) {
     throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
   }
@@ -166,8 +168,8 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider');
     const trace: RouteTrace = { attempts: 0 };
     const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
-    if (o.async !== undefined && call.asyncRequested) {
-      return { parsed, answer: await accept(o.async, { call, parsed, context, decision, version, draft, headers, aisId: caller.aisId }) };
+    if (o.queue !== undefined && call.asyncRequested) {
+      return { parsed, ...(await accept(o.queue, { call, parsed, context, decision, version, draft, headers, aisId: caller.aisId })) };
     }
     try {
       const target = {
@@ -202,10 +204,11 @@ interface Acceptance {
 }
 
 /**
- * Queues a checked call: JetStream must acknowledge it, and its ticket be recorded, before the reader
- * hears 202. The same request id from the same AIS names the same ticket and is not queued twice.
+ * Queues a checked call: JetStream must acknowledge it, and its ticket be recorded (with the audit
+ * record, in one statement), before the reader hears 202. The same request id from the same AIS names
+ * the same ticket and is not queued twice.
  */
-async function accept(async: NonNullable<CallPipelineOptions['async']>, a: Acceptance): Promise<OutboundAnswer> {
+async function accept(queue: AsyncQueue, a: Acceptance): Promise<{ answer: OutboundAnswer; ticket: AcceptedTicket }> {
   const { draft, parsed, context, decision, version } = a;
   const ticket = ticketOf(a.aisId, draft.requestId);
   const queued: QueuedCall = {
@@ -231,24 +234,20 @@ async function accept(async: NonNullable<CallPipelineOptions['async']>, a: Accep
     subjects: parsed.subjects,
     ...(version.ownerAis !== undefined ? { providerAis: version.ownerAis } : {}),
   };
-  await async.queue.publish(async.queue.callSubject(version.code, version.major), encodeQueuedCall(queued, parsed.forwardBody(decision.effective)), ticket);
-  try {
-    await async.tickets.accept({ ticket, requestId: draft.requestId, aisId: a.aisId, service: version.code, major: version.major, operation: parsed.operation, protocol: a.call.protocol, createdAt: draft.time });
-  } catch (error) {
-    // Queued but not on record here: the dispatcher records it when it takes the call, so the call
-    // is not lost; the reader learns its ticket by sending the same request id again.
-    throw new EgsbError(ErrorCode.STORAGE_UNAVAILABLE, 'the call is queued but its ticket could not be confirmed; send it again with the same X-Request-Id to learn the ticket', { cause: error });
-  }
+  // Should the record then fail, the call is queued all the same: the dispatcher records the ticket when
+  // it takes the call, and the reader learns it by sending the same request id again.
+  await queue.publish(queue.callSubject(version.code, version.major), encodeQueuedCall(queued, parsed.forwardBody(decision.effective)), ticket);
+  const accepted = { ticket, requestId: draft.requestId, aisId: a.aisId, service: version.code, major: version.major, operation: parsed.operation, protocol: a.call.protocol, createdAt: draft.time };
   const location = `/async/${ticket}`;
   const headers = { location, 'x-egsb-ticket': ticket };
   if (parsed.soapVersion === undefined) {
-    return { status: 202, contentType: 'application/json', headers, body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })) };
+    return { ticket: accepted, answer: { status: 202, contentType: 'application/json', headers, body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })) } };
   }
   const env = ENVELOPE_NS[parsed.soapVersion];
   const xml =
     `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${env}"><env:Body><ctx:Accepted xmlns:ctx="${CONTEXT_NS}">` +
     `<ctx:ticket>${ticket}</ctx:ticket><ctx:status>queued</ctx:status><ctx:location>${location}</ctx:location></ctx:Accepted></env:Body></env:Envelope>`;
-  return { status: 202, contentType: SOAP_CONTENT_TYPE[parsed.soapVersion], headers, body: encoder.encode(xml) };
+  return { ticket: accepted, answer: { status: 202, contentType: SOAP_CONTENT_TYPE[parsed.soapVersion], headers, body: encoder.encode(xml) } };
 }
 
 const encoder = new TextEncoder();

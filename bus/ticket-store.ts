@@ -66,7 +66,6 @@ export interface PendingCount {
 }
 
 export interface TicketStore {
-  accept(ticket: AcceptedTicket): Promise<void>;
   /**
    * Takes a queued call for delivery. The ticket is recorded here too if its acceptance has not been
    * yet: the dispatcher may see the message before the accepting instance's write commits, or that
@@ -129,11 +128,15 @@ const SELECT = `SELECT ticket::text, request_id, ais_id, service, service_major,
   started_at, completed_at, expires_at, error_code, error_detail, result_status, result_content_type, result_headers, result_body, callback_done_at
   FROM async_call`;
 
-const ACCEPT = `INSERT INTO async_call (ticket, request_id, ais_id, service, service_major, operation, protocol, status, created_at)
+/** Records accepted tickets given as a JSON array (of `acceptedRow`s) in parameter `param`. */
+export function acceptTicketsSql(param: string): string {
+  return `INSERT INTO async_call (ticket, request_id, ais_id, service, service_major, operation, protocol, status, created_at)
   SELECT ticket, request_id, ais_id, service, service_major, operation, protocol, 'queued', created_at
-  FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid, request_id text, ais_id integer, service text, service_major integer,
+  FROM jsonb_to_recordset(${param}::jsonb) AS x(ticket uuid, request_id text, ais_id integer, service text, service_major integer,
     operation text, protocol text, created_at timestamptz)
   ON CONFLICT (ticket) DO NOTHING`;
+}
+const ACCEPT = acceptTicketsSql('$1');
 
 // Locks the rows, moves the open ones to running, and tells each ticket what it was before.
 const CLAIM = `WITH x AS (SELECT DISTINCT ticket FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid)),
@@ -156,11 +159,6 @@ const FINISH = `UPDATE async_call c SET status = x.status, completed_at = now(),
   RETURNING c.ticket::text`;
 
 export function createTicketStore({ db }: { db: Db }): TicketStore {
-  const accept = groupCommit<AcceptedTicket, void>(async (batch) => {
-    await db.query(ACCEPT, [JSON.stringify(batch.map(acceptedRow))]);
-    return batch.map(() => undefined);
-  });
-
   const claim = groupCommit<AcceptedTicket, Claim>(async (batch) => {
     const rows = await db.transaction(async (tx) => {
       await tx.query(ACCEPT, [JSON.stringify(batch.map(acceptedRow))]);
@@ -202,7 +200,6 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
   });
 
   return {
-    accept,
     claim,
     release: (ticket, reason, countAttempt) => release({ ticket, ...reason, count: countAttempt }),
     finish: (ticket, outcome, ttlMs) => finish({ ticket, outcome, ttlMs }),
@@ -273,7 +270,7 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
   };
 }
 
-function acceptedRow(t: AcceptedTicket): Record<string, unknown> {
+export function acceptedRow(t: AcceptedTicket): Record<string, unknown> {
   return {
     ticket: t.ticket,
     request_id: t.requestId,

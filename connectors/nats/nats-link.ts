@@ -80,6 +80,9 @@ function connectionOptions(o: NatsLinkOptions): NodeConnectionOptions {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     timeout: 2000,
+    // Without it every request (each JetStream publish) builds two errors up front for their stack
+    // traces: several per cent of the bus's CPU under load.
+    noAsyncTraces: true,
     ...(o.user !== undefined ? { user: o.user } : {}),
     ...(o.password !== undefined ? { pass: o.password } : {}),
     ...(o.token !== undefined ? { token: o.token } : {}),

@@ -105,7 +105,12 @@ async function run(name: string, dispatch: boolean, providerUrl: string): Promis
       `  lost: ${lost}; refused: ${JSON.stringify(Object.fromEntries(sent.refused))}; bus peak RSS ${Math.round(Number(stats.maxRssBytes ?? 0) / 1048576)} MiB`,
     ].join('\n');
   } finally {
-    bus.child.kill('SIGKILL');
+    // Told to stop above (or failed): give it a moment to exit on its own, e.g. to write a CPU profile.
+    if (bus.child.exitCode === null) {
+      const killer = setTimeout(() => bus.child.kill('SIGKILL'), 5000);
+      await new Promise((resolve) => bus.child.once('exit', resolve));
+      clearTimeout(killer);
+    }
     await database.drop().catch(() => undefined);
   }
 }
