@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import type { AsyncStatus } from './async-status.ts';
 import { readBundleDir } from './bundle-dir.ts';
 
 /** Where the command writes; process.stdout and process.stderr by default. */
@@ -16,10 +17,13 @@ export interface Writer {
 
 const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
        egsb import-authorisations <file.yaml|file.json> [--replace] [--url URL] [--key OPERATOR-TOKEN]
+       egsb async status [--json] [--url URL] [--key OPERATOR-TOKEN]
 
   publish                 compile and publish a contract bundle (manifest.json + WSDL/XSD or JSON Schemas)
   import-authorisations   create or update every authorisation in the file in one transaction;
                           --replace also removes those the file does not name
+  async status            the asynchronous mode's streams, consumers, and per service the calls
+                          queued, running and failed, with the age of the oldest waiting
 
 Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY.
 Exit codes: 0 done, 1 refused by the bus, 2 usage or local error, 3 bus unreachable.`;
@@ -28,9 +32,10 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { url: { type: 'string' }, key: { type: 'string' }, replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { url: { type: 'string' }, key: { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, file] = positionals;
+  if (command === 'async' && file === 'status') return asyncStatus(values, out, err);
   if (values.help || (command !== 'publish' && command !== 'import-authorisations') || file === undefined) {
     (values.help ? out : err).write(`${USAGE}\n`);
     return values.help ? 0 : 2;
@@ -78,6 +83,37 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     const list = (name: string) => (body[name] as string[] | undefined) ?? [];
     out.write(`${String(body.total)} authorisations: ${list('created').length} created, ${list('updated').length} updated, ${String(body.unchanged)} unchanged, ${list('removed').length} removed\n`);
     for (const name of ['created', 'updated', 'removed']) if (list(name).length > 0 && list(name).length <= 50) out.write(`  ${name}: ${list(name).join(', ')}\n`);
+  }
+  return 0;
+}
+
+async function asyncStatus(values: { url?: string | undefined; key?: string | undefined; json?: boolean | undefined }, out: Writer, err: Writer): Promise<number> {
+  const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const key = values.key ?? process.env.EGSB_API_KEY;
+  let response: Response;
+  try {
+    response = await fetch(`${url}/admin/async`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  } catch (error) {
+    err.write(`egsb: cannot reach the bus at ${url}: ${(error as Error).message}\n`);
+    return 3;
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    err.write(`egsb: ${String(body.code ?? response.status)}: ${String(body.detail ?? response.statusText)}\n`);
+    return 1;
+  }
+  if (values.json) {
+    out.write(`${JSON.stringify(body, null, 2)}\n`);
+    return 0;
+  }
+  const status = body as unknown as AsyncStatus;
+  out.write(`NATS: ${status.nats}\n`);
+  for (const s of status.streams) out.write(`stream ${s.name}: ${s.messages} messages, ${s.bytes} bytes\n`);
+  for (const c of status.consumers) out.write(`consumer ${c.name}: ${c.pending} waiting, ${c.ackPending} being delivered, ${c.redelivered} redelivered\n`);
+  if (status.services.length === 0) out.write('no open or failed tickets\n');
+  for (const s of status.services) {
+    const oldest = s.oldestPendingSeconds !== undefined ? `, oldest waiting ${s.oldestPendingSeconds} s` : '';
+    out.write(`${s.service} v${s.version}: ${s.queued} queued, ${s.running} running, ${s.failed} failed${oldest}\n`);
   }
   return 0;
 }

@@ -29,6 +29,9 @@ export function openApiDocument(services: readonly ServiceVersion[]): object {
       delete: { summary: 'Remove an authorisation', parameters: pathParams('id'), responses: { 204: { description: 'Removed' }, 404: problem } },
     },
     '/admin/authorisations/import': { post: { summary: 'Import many authorisations in one transaction; answers what changed', requestBody: body(withoutId(authorisationImportBody)), responses: { 200: json({ type: 'object' }), 400: problem, 413: problem } } },
+    '/async/{ticket}': { get: { summary: "An asynchronous call's state, or once it succeeded the provider's answer (X-Egsb-Ticket-Status: succeeded); only for the AIS that submitted it", parameters: pathParams('ticket'), responses: { 200: json({ type: 'object' }, 'State (queued, running, failed, expired) or the result in its own content type'), 401: problem, 404: problem } } },
+    '/async': { get: { summary: "The calling AIS's tickets, open ones by default (status=queued,running | succeeded | failed | expired | all; limit; after)", parameters: queryParams('status', 'limit', 'after'), responses: { 200: json({ type: 'object' }), 400: problem, 401: problem } } },
+    '/admin/async': { get: { summary: 'Streams, consumers, and per service the queued, running and failed calls', responses: { 200: json({ type: 'object' }), 403: problem } } },
     '/authorisations/effective': { get: { summary: 'The items an agenda and role would get from a service, and the authorisations behind them', parameters: queryParams('agenda', 'role', 'service', 'version'), responses: { 200: json({ type: 'object' }), 400: problem, 401: problem, 404: problem } } },
     '/access-requests': {
       post: { summary: 'A reader AIS asks for access to a restricted service', requestBody: body({ type: 'object', required: ['service'], properties: { service: { type: 'string' }, note: { type: 'string' } } }), responses: { 201: json({ type: 'object' }), 400: problem, 409: problem } },

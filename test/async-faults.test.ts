@@ -7,7 +7,7 @@
  * repeats a delivery that may have reached it).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ import { createTestDatabase, postgresUrl } from './postgres.ts';
 import { startTestProvider, type TestProvider } from './provider.ts';
 
 const ASYNC = { modes: ['sync', 'async'] };
+// Debian installs it outside a non-root PATH.
+const NATS_SERVER = process.env.NATS_SERVER_BIN ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
 const FINISHED = new Set(['succeeded', 'failed']);
 
 interface Database {
@@ -209,7 +211,7 @@ describe.skipIf(postgresUrl === undefined)('asynchronous calls survive faults', 
     const port = await freePort();
     const store = mkdtempSync(join(tmpdir(), 'egsb-nats-'));
     const startNats = async (): Promise<ChildProcess> => {
-      const server = spawn(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+      const server = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
       for (let i = 0; i < 100; i++) {
         const up = await new Promise<boolean>((resolve) => {
           const probe = createServer();

@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, readConfig } from '../bus/index.ts';
+import { createBus, readConfig, runCli, startServers } from '../bus/index.ts';
 import { createTicketStore } from '../bus/ticket-store.ts';
 import { serveOverNats } from '../connectors/index.ts';
 import { NATS_URL, natsPrefix, waitForTicket } from './async-support.ts';
@@ -225,6 +225,28 @@ describe('operations', () => {
     expect(reader.status).toBe(403);
     const metrics = await (await fetcher('/metrics')).text();
     expect(metrics).toMatch(/egsb_async_deliveries_total\{service="demo-persons",outcome="succeeded"\} \d+/);
+  });
+
+  it('egsb async status prints the same for people and, with --json, for scripts', async () => {
+    const servers = await startServers(h.bus, { port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${servers.httpPort}`;
+    const text: string[] = [];
+    const errors: string[] = [];
+    const out = { write: (t: string) => text.push(t) };
+    const err = { write: (t: string) => errors.push(t) };
+    try {
+      expect(await runCli(['async', 'status', '--url', url, '--key', ADMIN], out, err)).toBe(0);
+      expect(text.join('')).toMatch(/NATS: connected/);
+      expect(text.join('')).toMatch(/consumer calls-demo-persons-v1: \d+ waiting/);
+      expect(text.join('')).toMatch(/demo-persons v1: \d+ queued, \d+ running, [1-9]\d* failed/);
+      text.length = 0;
+      expect(await runCli(['async', 'status', '--json', '--url', url, '--key', ADMIN], out, err)).toBe(0);
+      expect((JSON.parse(text.join('')) as { nats: string }).nats).toBe('connected');
+      expect(await runCli(['async', 'status', '--url', url, '--key', READER_KEY], out, err)).toBe(1);
+      expect(errors.join('')).toContain('EGSB_FORBIDDEN');
+    } finally {
+      await servers.close();
+    }
   });
 });
 
