@@ -9,7 +9,7 @@
  */
 export * from './types.ts';
 export { createHttpConnector, type HttpConnectorOptions } from './http/http-connector.ts';
-export { serveOverNats, type ProviderHandler, type ProviderReply, type ServeOptions } from './nats/provider-adapter.ts';
+export { serveOverNats, contextOf, type ProviderContext, type ProviderHandler, type ProviderReply, type ServeOptions } from './nats/provider-adapter.ts';
 export { operationSubject, headerReader, STATUS_HEADER } from './nats/nats-protocol.ts';
 export { openNatsLink, NatsLinkState, type NatsLink, type NatsLinkOptions } from './nats/nats-link.ts';
 export { createNatsConnector } from './nats/nats-connector.ts';

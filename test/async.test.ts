@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, readConfig, runCli, startServers } from '../bus/index.ts';
 import { createTicketStore } from '../bus/ticket-store.ts';
-import { serveOverNats } from '../connectors/index.ts';
+import { serveOverNats, type ProviderContext } from '../connectors/index.ts';
+import { loadMockBundle } from '../mocks/mock-bundle.ts';
 import { NATS_URL, natsPrefix, waitForTicket } from './async-support.ts';
 import { ADMIN, PUBLISHER_KEY, READER_KEY, SEED_FILE, jsonRequest, publishDemoBundles, soapEnvelope, soapRequest, startHarness, type Harness } from './call-harness.ts';
 import { Behaviour, personJson } from './provider.ts';
@@ -324,6 +325,41 @@ describe('a provider served over NATS', () => {
       expect(seen).toBeGreaterThanOrEqual(2);
     } finally {
       await bus.close();
+    }
+  });
+});
+
+describe('the provider adapter', () => {
+  it('decodes the context for the handler, and checks requests and answers against the contract', async () => {
+    const nc = await connect({ servers: NATS_URL });
+    const bundle = await loadMockBundle(new URL('./fixtures/bundles/persons-json', import.meta.url).pathname);
+    const subject = `egsb-test.checked.${process.pid}`;
+    const contexts: ProviderContext[] = [];
+    let answer: object = personJson();
+    const failures: unknown[] = [];
+    serveOverNats(nc, subject, async (_operation, _body, _header, context) => {
+      contexts.push(context);
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(answer) };
+    }, { contract: bundle.contract.json, onError: (e) => failures.push(e) });
+    const bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('adapter') }));
+    try {
+      await publishDemoBundles(bus, 'http://127.0.0.1:9', 2000, { endpoints: [{ url: `nats:${subject}` }] });
+      const ok = await bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { 'x-egsb-data-items': 'Jmeno', 'x-egsb-purpose': 'spis 12/2026', 'x-request-id': 'adapter-1' }));
+      expect(ok.status).toBe(200);
+      expect(contexts[0]).toEqual({ requestId: 'adapter-1', auditUserId: 'referent.novak@praha.example', clientAis: 900002, clientOvm: '00064581', agenda: 'A121', role: 'CR1001', purpose: 'spis 12/2026', dataItems: ['Jmeno'] });
+
+      const direct = await nc.request(`${subject}.ctiOsobu`, JSON.stringify({ aifo: 42 }), { timeout: 2000 });
+      expect(direct.headers?.get('egsb-status')).toBe('400');
+      expect(contexts).toHaveLength(1);
+
+      answer = { status: { vysledekKod: 'NEVIM' } };
+      const broken = await bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest());
+      expect(broken.status).toBe(500);
+      expect(failures).toHaveLength(1);
+    } finally {
+      await bus.close();
+      await nc.close();
+      bundle.contract.dispose();
     }
   });
 });
