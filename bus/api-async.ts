@@ -27,7 +27,8 @@ export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: Asyn
     if (ticket === undefined || ticket.aisId !== aisId) throw new EgsbError(ErrorCode.TICKET_NOT_FOUND, `no ticket ${JSON.stringify(id.slice(0, 64))} of this AIS is known (results are kept for a limited time)`);
     if (ticket.status === TicketStatus.SUCCEEDED && ticket.result !== undefined) {
       const r = ticket.result;
-      return c.body(r.body as Uint8Array<ArrayBuffer>, r.status as 200, { ...r.headers, 'content-type': r.contentType, 'x-egsb-ticket': ticket.ticket, 'x-egsb-ticket-status': ticket.status });
+      // The answer to the call: it carries the call's request id, as a synchronous answer would.
+      return c.body(r.body as Uint8Array<ArrayBuffer>, r.status as 200, { ...r.headers, 'content-type': r.contentType, 'x-request-id': ticket.requestId, 'x-egsb-ticket': ticket.ticket, 'x-egsb-ticket-status': ticket.status });
     }
     const open = ticket.status === TicketStatus.QUEUED || ticket.status === TicketStatus.RUNNING;
     return c.json(ticketState(ticket), 200, { 'x-egsb-ticket': ticket.ticket, 'x-egsb-ticket-status': ticket.status, ...(open ? { 'retry-after': '1' } : {}) });

@@ -3,7 +3,7 @@
  * as served by the bus, and each JSON service's schemas.
  */
 import { Hono, type Context } from 'hono';
-import { EgsbError, ErrorCode, Visibility, createBundle, rewriteSchema, rewriteWsdl, type SchemaCatalogue } from '../contracts/index.ts';
+import { EgsbError, ErrorCode, Visibility, createBundle, rewriteSchema, rewriteWsdl, type QName, type SchemaCatalogue } from '../contracts/index.ts';
 import { positiveInt, type BusEnv } from './http-support.ts';
 import type { Caller } from './identity.ts';
 import type { ServiceStore, ServiceVersion } from './service-store.ts';
@@ -21,6 +21,11 @@ export interface CatalogueEntry {
   readonly operations: readonly string[];
   readonly dataItems: readonly string[];
   readonly url: string;
+  /** SOAP services: what a client needs to build an envelope without reading the WSDL. */
+  readonly soap?: {
+    readonly versions: readonly string[];
+    readonly operations: readonly { name: string; actions: Readonly<Record<string, string>>; input?: QName; output?: QName }[];
+  };
 }
 
 export function canSee(caller: Caller, version: ServiceVersion): boolean {
@@ -45,6 +50,19 @@ export function catalogueEntry(v: ServiceVersion): CatalogueEntry {
     operations: model.operations.map((o) => o.name),
     dataItems: manifest.dataItems.map((d) => d.name),
     url: model.protocol === 'soap' ? `/soap/${v.code}/v${v.major}` : `/rest/${v.code}/v${v.major}`,
+    ...(model.protocol === 'soap'
+      ? {
+          soap: {
+            versions: model.soapVersions,
+            operations: model.operations.map((o) => ({
+              name: o.name,
+              actions: { ...o.soapActions } as Record<string, string>,
+              ...(o.input ? { input: o.input } : {}),
+              ...(o.output ? { output: o.output } : {}),
+            })),
+          },
+        }
+      : {}),
   };
 }
 

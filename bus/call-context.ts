@@ -4,7 +4,7 @@
  * block, and in the request body where the contract maps it; a field given in several places must
  * be the same in all of them. Every field is checked here, once.
  */
-import { ContextField, EgsbError, ErrorCode } from '../contracts/index.ts';
+import { ContextField, EgsbError, ErrorCode, decodeHeaderText } from '../contracts/index.ts';
 
 export type ContextSource = Partial<Record<ContextField, string>>;
 
@@ -36,8 +36,8 @@ const AGENDA = /^A[0-9]{1,6}$/;
 const ROLE = /^CR[0-9]{1,6}$/;
 const ITEM = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
-// Printable and carried byte for byte in an HTTP header: no control characters, nothing beyond Latin-1.
-const HEADER_TEXT = /^[\x20-\x7e\xa0-\xff]+$/;
+// Printable: no control characters (header values arrive decoded; see contracts/header-text.ts).
+const HEADER_TEXT = /^[^\p{Cc}]+$/u;
 const MAX_ITEMS = 1000;
 
 /** Reads the context fields from HTTP headers. */
@@ -46,7 +46,7 @@ export function headerContext(header: (name: string) => string | undefined): Con
   for (const [field, name] of Object.entries(CONTEXT_HEADERS) as [ContextField, string][]) {
     if (field === ContextField.REQUEST_ID) continue;
     const value = header(name);
-    if (value !== undefined) source[field] = value;
+    if (value !== undefined) source[field] = field === ContextField.USER_ID || field === ContextField.PURPOSE ? decodeHeaderText(value) : value;
   }
   return source;
 }

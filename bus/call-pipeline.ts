@@ -5,7 +5,7 @@
  * (nor refusal) leaves before that record is committed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, Mode, SOAP_CONTENT_TYPE, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../contracts/index.ts';
+import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, Mode, SOAP_CONTENT_TYPE, encodeHeaderText, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../contracts/index.ts';
 import type { Router, RouteTrace } from '../routing/index.ts';
 import { encodeQueuedCall, type QueuedCall } from './async-message.ts';
 import type { AsyncQueue } from './async-queue.ts';
@@ -165,7 +165,7 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     if (errors.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
 
     // With the audit failing, the record of this call would fail too: spare the provider the work.
-    if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider');
+    if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider', { headers: { 'retry-after': '2' } });
     const trace: RouteTrace = { attempts: 0 };
     const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
     if (o.queue !== undefined && call.asyncRequested) {
@@ -287,13 +287,13 @@ function authorise(o: RunOptions, aisId: number, context: CallContext, version: 
 /** Exactly the headers DESIGN.md lists; nothing the reader sent besides them reaches the provider. */
 function propagatedHeaders(call: InboundCall, context: CallContext, decision: CallDecision, aisId: number, requestId: string, randomHex: (bytes: number) => string): Record<string, string> {
   return {
-    'audit-user-id': context.userId,
+    'audit-user-id': encodeHeaderText(context.userId),
     'x-request-id': requestId,
     'x-egsb-client-ais': String(aisId),
     'x-egsb-client-ovm': context.ovm,
     'x-egsb-agenda': context.agenda,
     'x-egsb-role': context.role,
-    ...(context.purpose !== undefined ? { 'x-egsb-purpose': context.purpose } : {}),
+    ...(context.purpose !== undefined ? { 'x-egsb-purpose': encodeHeaderText(context.purpose) } : {}),
     'x-egsb-data-items': decision.effective.join(' '),
     traceparent: childTraceparent(call.header('traceparent'), randomHex),
   };

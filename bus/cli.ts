@@ -1,12 +1,14 @@
 /**
  * The `egsb` command. `egsb publish <bundle-dir>` sends a bundle to a running bus;
  * `egsb import-authorisations <file>` sends a YAML or JSON list of authorisations to the operator API
- * in one import. EGSB_URL (default http://127.0.0.1:8080) and EGSB_API_KEY (the publishing AIS's key,
+ * in one import; `egsb async status` shows the asynchronous queues; `egsb call` and `egsb catalogue`
+ * read shared data through the shared-data connector. EGSB_URL (default http://127.0.0.1:8080) and EGSB_API_KEY (the publishing AIS's key,
  * or the operator token), or --url and --key.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { CALL_USAGE, runCallCli, runCatalogueCli } from '../connectors/shared-data/cli.ts';
 import type { AsyncStatus } from './async-status.ts';
 import { readBundleDir } from './bundle-dir.ts';
 
@@ -26,9 +28,14 @@ const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
                           queued, running and failed, with the age of the oldest waiting
 
 Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY.
-Exit codes: 0 done, 1 refused by the bus, 2 usage or local error, 3 bus unreachable.`;
+Exit codes: 0 done, 1 refused by the bus, 2 usage or local error, 3 bus unreachable.
+
+Reading shared data as a reader AIS:
+${CALL_USAGE}`;
 
 export async function runCli(argv: readonly string[], out: Writer = process.stdout, err: Writer = process.stderr): Promise<number> {
+  if (argv[0] === 'call') return runCallCli(argv.slice(1), out, err);
+  if (argv[0] === 'catalogue' || argv[0] === 'catalog') return runCatalogueCli(argv.slice(1), out, err);
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -7,6 +7,7 @@
  * compiled.model.operations.map((op) => op.name);
  */
 export * from './errors.ts';
+export { decodeHeaderText, encodeHeaderText } from './header-text.ts';
 export * from './types.ts';
 export {
   createBundle,

@@ -3,6 +3,7 @@
  * what the request body's ZadostInfo says), and the data items wanted. A mock answers only the items
  * asked for, as the basic registers do.
  */
+import { decodeHeaderText } from '../contracts/header-text.ts';
 
 export interface MockContext {
   readonly agenda?: string;
@@ -42,12 +43,17 @@ export function mockContext(header: HeaderReader, body: Partial<Record<keyof Moc
     agenda,
     role: pick(body.role, 'x-egsb-role'),
     ovm: pick(body.ovm, 'x-egsb-client-ovm'),
-    userId: pick(body.userId, 'audit-user-id'),
-    purpose: pick(body.purpose, 'x-egsb-purpose'),
+    userId: body.userId ?? text(header('audit-user-id')),
+    purpose: body.purpose ?? text(header('x-egsb-purpose')),
     requestId: pick(body.requestId, 'x-request-id'),
     dataItems,
   };
   return Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) as MockContext;
+}
+
+/** Header text may come percent-encoded (RFC 8187) when it is not ASCII. */
+function text(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : decodeHeaderText(value);
 }
 
 function itemsOf(list: string): Set<string> {

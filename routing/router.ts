@@ -106,6 +106,7 @@ function failureError(failure: ProviderFailure, timeoutMs: number): EgsbError {
     case FailureKind.TOO_LARGE:
       return new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, failure.message, { cause: failure });
     default:
-      return new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `the provider could not be reached: ${failure.message}`, { cause: failure });
+      // Retry-After tells the reader that nothing reached the provider, so the call may be sent again.
+      return new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `the provider could not be reached: ${failure.message}`, { cause: failure, ...(failure.sent ? {} : { headers: { 'retry-after': '1' } }) });
   }
 }

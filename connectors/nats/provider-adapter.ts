@@ -8,6 +8,7 @@
  */
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { CompiledContract } from '../../contracts/index.ts';
+import { decodeHeaderText } from '../../contracts/header-text.ts';
 import { CONTENT_TYPE_HEADER, STATUS_HEADER, headerReader } from './nats-protocol.ts';
 
 export interface ProviderReply {
@@ -76,15 +77,19 @@ export function contextOf(header: (name: string) => string | undefined): Provide
   const ais = Number(header('x-egsb-client-ais'));
   const fields: Record<string, string | number | undefined> = {
     requestId: header('x-request-id'),
-    auditUserId: header('audit-user-id'),
+    auditUserId: decoded(header('audit-user-id')),
     clientAis: Number.isInteger(ais) && ais > 0 ? ais : undefined,
     clientOvm: header('x-egsb-client-ovm'),
     agenda: header('x-egsb-agenda'),
     role: header('x-egsb-role'),
-    purpose: header('x-egsb-purpose'),
+    purpose: decoded(header('x-egsb-purpose')),
   };
   const present = Object.fromEntries(Object.entries(fields).filter((e) => e[1] !== undefined));
   return { ...present, dataItems: (header('x-egsb-data-items') ?? '').split(' ').filter((i) => i !== '') };
+}
+
+function decoded(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : decodeHeaderText(value);
 }
 
 function checkRequest(contract: NonNullable<CompiledContract['json']>, operation: string, data: Uint8Array): ProviderReply | undefined {
