@@ -26,5 +26,5 @@ export function decodeHeaderText(value: string): string {
 }
 
 export function encodeHeaderText(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) && !EXT_VALUE.test(text) ? text : `UTF-8''${encodeURIComponent(text)}`;
+  return /^[\x20-\x7e]*$/.test(text) && !EXT_VALUE.test(text) ? text : `UTF-8''${encodeURIComponent(text.toWellFormed())}`;
 }

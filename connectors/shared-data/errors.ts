@@ -5,7 +5,7 @@
  * invalid one needs fixing, an unavailable one may be tried again later, and a provider's own answer
  * (its business error) is passed on as it came.
  */
-import { ErrorCode } from '../../contracts/errors.ts';
+import { ErrorCode, errorCatalogue } from '../../contracts/errors.ts';
 
 export interface ErrorEntry {
   readonly location: string;
@@ -24,7 +24,7 @@ export interface SharedDataErrorInit {
 
 export class SharedDataError extends Error {
   readonly code: string;
-  /** HTTP status of the bus's answer; 0 when none came. */
+  /** The status the catalogue gives the code (a SOAP 1.1 fault itself always comes as HTTP 500); 0 when no answer came. */
   readonly status: number;
   readonly requestId: string | undefined;
   readonly ticket: string | undefined;
@@ -78,7 +78,9 @@ const REFUSED = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.AUTH_INVALID
 const UNAVAILABLE = new Set<string>([ErrorCode.PROVIDER_UNAVAILABLE, ErrorCode.PROVIDER_TIMEOUT, ErrorCode.PROVIDER_RESPONSE_INVALID, ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.ASYNC_UNAVAILABLE, ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL, ClientCode.UNREACHABLE]);
 
 /** The error class for a catalogue code. */
-export function errorFor(code: string, detail: string, init: Omit<SharedDataErrorInit, 'code'>): SharedDataError {
+export function errorFor(code: string, detail: string, given: Omit<SharedDataErrorInit, 'code'>): SharedDataError {
+  const known = (errorCatalogue as Readonly<Record<string, { status: number } | undefined>>)[code];
+  const init = known !== undefined ? { ...given, status: known.status } : given;
   if (REFUSED.has(code)) return new RefusedError(detail, { ...init, code });
   if (UNAVAILABLE.has(code)) return new UnavailableError(detail, { ...init, code });
   return new InvalidCallError(detail, { ...init, code });
