@@ -89,6 +89,12 @@ afterAll(async () => {
 describe('README examples', () => {
   const all = examples(README);
 
+  it('shows files exactly as they are in the repository', () => {
+    const shown = [...README.matchAll(/<!-- readme-file: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)];
+    expect(shown.length).toBeGreaterThanOrEqual(1);
+    for (const [, file, text] of shown) expect(text, file).toBe(readFileSync(`${ROOT}${file}`, 'utf8').trimEnd());
+  });
+
   it('has the examples it promises', () => {
     expect(all.length).toBeGreaterThanOrEqual(5);
     expect(all[0]?.script).toContain('/soap/rob/v1');
