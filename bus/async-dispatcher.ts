@@ -102,16 +102,7 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
       m.nak(NOT_YET_MS);
       return;
     }
-    const claim = await tickets.claim({
-      ticket: call.ticket,
-      requestId: call.requestId,
-      aisId: call.aisId,
-      service: call.service,
-      major: call.major,
-      operation: call.operation,
-      protocol: call.protocol,
-      createdAt: new Date(call.acceptedAt),
-    });
+    const claim = await tickets.claim({ ...call, createdAt: new Date(call.acceptedAt) });
     if (claim.kind === 'finished') {
       // Finished before, and the acknowledgement was lost: make sure of the callback, then let it go.
       await o.callbacks.offer(call.ticket, call.aisId);

@@ -5,13 +5,10 @@
  * provider (already checked and with its item list narrowed) as raw bytes.
  */
 
-export interface QueuedCall {
-  readonly ticket: string;
-  readonly requestId: string;
-  readonly aisId: number;
-  readonly service: string;
-  readonly major: number;
-  readonly operation: string;
+import type { AcceptedTicket } from './ticket-store.ts';
+
+/** The ticket's fields (but the time, as epoch milliseconds), and what delivery and audit need. */
+export interface QueuedCall extends Omit<AcceptedTicket, 'createdAt' | 'protocol'> {
   readonly protocol: 'json' | 'soap';
   readonly soapVersion?: '1.1' | '1.2';
   /** Epoch milliseconds of the acceptance. */

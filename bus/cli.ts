@@ -67,23 +67,8 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     err.write(`egsb: ${(error as Error).message}\n`);
     return 2;
   }
-  let response: Response;
-  try {
-    response = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: JSON.stringify(payload),
-    });
-  } catch (error) {
-    err.write(`egsb: cannot reach the bus at ${url}: ${(error as Error).message}\n`);
-    return 3;
-  }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) {
-    err.write(`egsb: ${String(body.code ?? response.status)}: ${String(body.detail ?? response.statusText)}\n`);
-    for (const e of (body.errors as { location: string; message: string }[] | undefined) ?? []) err.write(`  ${e.location}: ${e.message}\n`);
-    return 1;
-  }
+  const body = await askBus(url, key, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }, err);
+  if (typeof body === 'number') return body;
   if (command === 'publish') {
     out.write(`${String(body.code)} ${String(body.version)}: ${String(body.outcome)} (operations: ${(body.operations as string[]).join(', ')})\n`);
   } else {
@@ -94,12 +79,11 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
   return 0;
 }
 
-async function asyncStatus(values: { url?: string | undefined; key?: string | undefined; json?: boolean | undefined }, out: Writer, err: Writer): Promise<number> {
-  const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  const key = values.key ?? process.env.EGSB_API_KEY;
+/** One request to the bus: its JSON answer, or the exit code after saying what went wrong. */
+async function askBus(url: string, key: string | undefined, path: string, init: { method?: string; headers?: Record<string, string>; body?: string }, err: Writer): Promise<Record<string, unknown> | number> {
   let response: Response;
   try {
-    response = await fetch(`${url}/admin/async`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    response = await fetch(`${url}${path}`, { ...init, headers: { ...init.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) } });
   } catch (error) {
     err.write(`egsb: cannot reach the bus at ${url}: ${(error as Error).message}\n`);
     return 3;
@@ -107,8 +91,17 @@ async function asyncStatus(values: { url?: string | undefined; key?: string | un
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     err.write(`egsb: ${String(body.code ?? response.status)}: ${String(body.detail ?? response.statusText)}\n`);
+    for (const e of (body.errors as { location: string; message: string }[] | undefined) ?? []) err.write(`  ${e.location}: ${e.message}\n`);
     return 1;
   }
+  return body;
+}
+
+async function asyncStatus(values: { url?: string | undefined; key?: string | undefined; json?: boolean | undefined }, out: Writer, err: Writer): Promise<number> {
+  const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const key = values.key ?? process.env.EGSB_API_KEY;
+  const body = await askBus(url, key, '/admin/async', {}, err);
+  if (typeof body === 'number') return body;
   if (values.json) {
     out.write(`${JSON.stringify(body, null, 2)}\n`);
     return 0;
