@@ -73,6 +73,10 @@ export function createAsyncQueue({ link, prefix, publishTimeoutMs = 5000, onRead
       if (c === undefined || link.current() === undefined) {
         throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'the bus is not connected to its message queue (NATS JetStream) at the moment; try again later or call synchronously where the service allows', { headers: { 'retry-after': '5' } });
       }
+      const limit = c.nc.info?.max_payload;
+      if (limit !== undefined && data.byteLength > limit) {
+        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an asynchronous call travels in one NATS message, at most ${limit} bytes on this bus (the server's max_payload); this one needs ${data.byteLength}`);
+      }
       try {
         const ack = await c.js.publish(subject, data, { msgID: msgId, timeout: publishTimeoutMs, retries: 0 });
         return { duplicate: ack.duplicate };

@@ -100,6 +100,13 @@ describe('accepting an asynchronous call', () => {
     expect(h.provider.received.length).toBe(before);
   });
 
+  it('refuses a call larger than one NATS message with EGSB_MESSAGE_TOO_LARGE, not as an outage', async () => {
+    const queue = h.bus.queue;
+    const limit = queue?.ready()?.nc.info?.max_payload ?? 0;
+    expect(limit).toBeGreaterThan(0);
+    await expect(queue?.publish(queue.callSubject('demo-persons', 1), new Uint8Array(limit + 1), 'too-large-1')).rejects.toMatchObject({ code: 'EGSB_MESSAGE_TOO_LARGE' });
+  });
+
   it('refuses a mode the service does not offer', async () => {
     const bus2 = await startHarness({ env: { EGSB_IN_MEMORY: '1', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('modes') }, manifest: { modes: ['async'] } });
     try {
