@@ -7,12 +7,11 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../contracts/index.ts';
-import { ticketState } from './async-callbacks.ts';
 import type { AsyncQueue } from './async-queue.ts';
 import { readAsyncStatus } from './async-status.ts';
 import type { BusEnv } from './http-support.ts';
 import { requireOperator, type Caller } from './identity.ts';
-import { TicketStatus, type TicketStore } from './ticket-store.ts';
+import { TicketStatus, isTicket, ticketState, type TicketStore } from './ticket-store.ts';
 
 const MAX_LIMIT = 1000;
 const STATUSES = new Set<string>(Object.values(TicketStatus));
@@ -44,6 +43,7 @@ export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: Asyn
     const limit = Number(limitRaw);
     if (!/^[1-9][0-9]{0,3}$/.test(limitRaw) || limit > MAX_LIMIT) throw invalid(`limit must be 1–${MAX_LIMIT}`);
     const after = c.req.query('after');
+    if (after !== undefined && !isTicket(after)) throw invalid('after must be a ticket (the `next` of the previous page)');
     const rows = await tickets.list(aisId, { status: status as TicketStatus[], limit: limit + 1, ...(after !== undefined ? { after } : {}) });
     const page = rows.slice(0, limit);
     return c.json({ tickets: page.map(ticketState), ...(rows.length > limit ? { next: page[page.length - 1]?.ticket } : {}) });

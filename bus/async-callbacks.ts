@@ -9,7 +9,7 @@ import type { AsyncQueue } from './async-queue.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { RegistryView } from './registry-view.ts';
-import { TicketStatus, type Ticket, type TicketStore } from './ticket-store.ts';
+import { TicketStatus, ticketState, type Ticket, type TicketStore } from './ticket-store.ts';
 import { createWorkLoop, type WorkLoop } from './async-work-loop.ts';
 
 export interface CallbackPusher {
@@ -105,21 +105,4 @@ async function post(url: string, ticket: Ticket, timeoutMs: number): Promise<'ok
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-/** The state document of a ticket (everything but a successful result), as readers see it. */
-export function ticketState(t: Ticket): Record<string, unknown> {
-  return {
-    ticket: t.ticket,
-    status: t.status,
-    service: t.service,
-    version: t.major,
-    operation: t.operation,
-    requestId: t.requestId,
-    createdAt: t.createdAt.toISOString(),
-    attempts: t.attempts,
-    ...(t.completedAt ? { completedAt: t.completedAt.toISOString() } : {}),
-    ...(t.expiresAt ? { expiresAt: t.expiresAt.toISOString() } : {}),
-    ...(t.error && t.status !== TicketStatus.SUCCEEDED ? { error: t.error } : {}),
-  };
 }

@@ -10,7 +10,7 @@ import { EgsbError, ErrorCode } from '../contracts/index.ts';
 import type { NatsLink } from '../connectors/index.ts';
 
 /** How long JetStream remembers a message id: a resubmission within it is not queued twice. */
-export const DUPLICATE_WINDOW_MS = 120_000;
+const DUPLICATE_WINDOW_MS = 120_000;
 
 export interface AsyncQueue {
   readonly prefix: string;

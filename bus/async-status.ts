@@ -10,7 +10,7 @@ import type { TicketStore } from './ticket-store.ts';
 export interface AsyncStatus {
   readonly nats: 'connected' | 'unavailable';
   readonly streams: readonly { name: string; messages: number; bytes: number }[];
-  readonly consumers: readonly { stream: string; name: string; pending: number; ackPending: number; redelivered: number; delivered: number }[];
+  readonly consumers: readonly { stream: string; name: string; pending: number; ackPending: number; redelivered: number }[];
   readonly services: readonly { service: string; version: number; queued: number; running: number; failed: number; oldestPendingSeconds?: number }[];
 }
 
@@ -26,12 +26,12 @@ export async function readAsyncStatus(queue: AsyncQueue | undefined, tickets: Ti
   const ready = queue?.ready();
   if (queue === undefined || ready === undefined) return { nats: 'unavailable', streams: [], consumers: [], services };
   const streams: { name: string; messages: number; bytes: number }[] = [];
-  const consumers: { stream: string; name: string; pending: number; ackPending: number; redelivered: number; delivered: number }[] = [];
+  const consumers: { stream: string; name: string; pending: number; ackPending: number; redelivered: number }[] = [];
   for (const name of [queue.callStream, queue.callbackStream]) {
     const info = await ready.jsm.streams.info(name);
     streams.push({ name, messages: info.state.messages, bytes: info.state.bytes });
     for await (const c of ready.jsm.consumers.list(name)) {
-      consumers.push({ stream: name, name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending, redelivered: c.num_redelivered, delivered: c.delivered.stream_seq });
+      consumers.push({ stream: name, name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending, redelivered: c.num_redelivered });
     }
   }
   return { nats: 'connected', streams, consumers, services };

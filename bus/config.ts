@@ -80,6 +80,7 @@ export function readConfig(env: Env = process.env): BusConfig {
   const maxAttempts = integer(env.EGSB_ASYNC_MAX_ATTEMPTS, 10, 'EGSB_ASYNC_MAX_ATTEMPTS', problems);
   const ackWaitMs = integer(env.EGSB_ASYNC_ACK_WAIT_MS, 30_000, 'EGSB_ASYNC_ACK_WAIT_MS', problems);
   const concurrency = integer(env.EGSB_ASYNC_CONCURRENCY, 64, 'EGSB_ASYNC_CONCURRENCY', problems);
+  if (resultTtlHours < 1) problems.push('EGSB_ASYNC_RESULT_TTL_HOURS must be at least 1');
   if (maxAttempts < 1) problems.push('EGSB_ASYNC_MAX_ATTEMPTS must be at least 1');
   if (ackWaitMs < 1000) problems.push('EGSB_ASYNC_ACK_WAIT_MS must be at least 1000');
   if (concurrency < 1) problems.push('EGSB_ASYNC_CONCURRENCY must be at least 1');

@@ -306,3 +306,20 @@ function toTicket(r: Row): Ticket {
     callbackDone: r.callback_done_at !== null,
   };
 }
+
+/** The state document of a ticket (everything but a successful result), as readers see it. */
+export function ticketState(t: Ticket): Record<string, unknown> {
+  return {
+    ticket: t.ticket,
+    status: t.status,
+    service: t.service,
+    version: t.major,
+    operation: t.operation,
+    requestId: t.requestId,
+    createdAt: t.createdAt.toISOString(),
+    attempts: t.attempts,
+    ...(t.completedAt ? { completedAt: t.completedAt.toISOString() } : {}),
+    ...(t.expiresAt ? { expiresAt: t.expiresAt.toISOString() } : {}),
+    ...(t.error && t.status !== TicketStatus.SUCCEEDED ? { error: t.error } : {}),
+  };
+}

@@ -202,6 +202,8 @@ describe('tickets belong to their reader', () => {
     expect(succeeded.tickets.map((t) => t.ticket)).toContain(ticket);
     const bad = await fetcher('/async?status=lost', { headers: { authorization: `Bearer ${READER_KEY}` } });
     expect(bad.status).toBe(400);
+    const badCursor = await fetcher('/async?after=..%2Fx', { headers: { authorization: `Bearer ${READER_KEY}` } });
+    expect(((await badCursor.json()) as { code: string }).code).toBe('EGSB_REQUEST_INVALID');
   });
 
   it('a result past its keeping time reads as expired, and its body is dropped', async () => {
@@ -368,6 +370,15 @@ describe('the provider adapter', () => {
       await nc.close();
       bundle.contract.dispose();
     }
+  });
+});
+
+describe('configuration of the asynchronous mode', () => {
+  it('refuses settings that cannot work', () => {
+    expect(() => readConfig({ EGSB_ASYNC_RESULT_TTL_HOURS: '0' })).toThrow(/EGSB_ASYNC_RESULT_TTL_HOURS must be at least 1/);
+    expect(() => readConfig({ EGSB_ASYNC_ACK_WAIT_MS: '10' })).toThrow(/EGSB_ASYNC_ACK_WAIT_MS/);
+    expect(() => readConfig({ EGSB_NATS_PREFIX: 'a.b' })).toThrow(/EGSB_NATS_PREFIX/);
+    expect(readConfig({ NATS_URL: '' }).nats).toBeUndefined();
   });
 });
 

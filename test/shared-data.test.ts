@@ -157,6 +157,8 @@ describe('errors are typed and carry the code and request id', () => {
     await expect(trade.call('nope', 'X', {}, CALL)).rejects.toMatchObject({ code: 'EGSB_SERVICE_NOT_FOUND', message: /it has: .*rob/ });
     await expect(trade.call('rob', 'RobSmaz', {}, CALL)).rejects.toMatchObject({ code: 'EGSB_OPERATION_NOT_FOUND', message: /RobCtiAifo/ });
     await expect(trade.call('rpp', 'RppCtiAgendu', {}, { ...CALL, mode: 'async' })).rejects.toMatchObject({ code: 'EGSB_SYNC_ONLY' });
+    await expect(trade.call('rob', 'RobCtiAifo', {}, { ...CALL, requestId: 'číslo 1' })).rejects.toMatchObject({ code: 'EGSB_CLIENT_USAGE', message: /requestId/ });
+    await expect(trade.result('00000000-0000-8000-8000-000000000000', { waitMs: Number.NaN })).rejects.toMatchObject({ code: 'EGSB_CLIENT_USAGE' });
     expect(() => createSharedDataClient({ busUrl, credentials: { apiKey: KEY }, ovm: '123', agenda: 'A1', role: 'CR1' })).toThrow(/ovm/);
   });
 
@@ -221,6 +223,8 @@ describe('egsb call and egsb catalogue', () => {
     expect(await runCallCli(['rob', 'RobCtiAifo', '--data', data, '--user', 'u'], capture().writer, usage.writer, env())).toBe(2);
     expect(await runCallCli(['rob', 'RobCtiAifo', '--data', '/no/such/file.json', ...base.slice(2)], capture().writer, capture().writer, env())).toBe(2);
     expect(await runCallCli(['rob'], capture().writer, capture().writer, env())).toBe(2);
+    expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--async', '--wait', 'soon'], capture().writer, capture().writer, env())).toBe(2);
+    expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--version', 'v1'], capture().writer, capture().writer, env())).toBe(2);
   });
 
   it('lists the catalogue', async () => {

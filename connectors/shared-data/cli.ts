@@ -91,6 +91,16 @@ export async function runCallCli(argv: readonly string[], out: Writer, err: Writ
     err.write(`egsb: call needs a service, an operation and --data\n${CALL_USAGE}\n`);
     return ExitCode.USAGE;
   }
+  const number = (name: 'wait' | 'version'): number | undefined | 'bad' => {
+    const raw = values[name];
+    return raw === undefined ? undefined : /^[0-9]{1,9}$/.test(raw) ? Number(raw) : 'bad';
+  };
+  const wait = number('wait');
+  const version = number('version');
+  if (wait === 'bad' || version === 'bad' || version === 0) {
+    err.write(`egsb: --wait is milliseconds and --version a major version, both whole numbers\n`);
+    return ExitCode.USAGE;
+  }
   let data: Record<string, unknown>;
   try {
     data = await readData(values.data);
@@ -105,7 +115,7 @@ export async function runCallCli(argv: readonly string[], out: Writer, err: Writ
       auditUserId: values.user ?? '',
       purpose: values.purpose ?? '',
       ...(values.items !== undefined ? { dataItems: values.items.split(/[\s,]+/).filter((i) => i !== '') } : {}),
-      ...(values.version !== undefined ? { version: Number(values.version) } : {}),
+      ...(version !== undefined ? { version } : {}),
       ...(values['request-id'] !== undefined ? { requestId: values['request-id'] } : {}),
     };
     let answer: Answer;
@@ -114,7 +124,7 @@ export async function runCallCli(argv: readonly string[], out: Writer, err: Writ
       err.write(`ticket ${submitted.ticket}: queued\n`);
       let last = 'queued';
       answer = await client.result(submitted.ticket, {
-        waitMs: values.wait !== undefined ? Number(values.wait) : 120_000,
+        waitMs: wait ?? 120_000,
         onState: (status) => {
           if (status !== last) err.write(`ticket ${submitted.ticket}: ${(last = status)}\n`);
         },

@@ -164,6 +164,8 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
     if (o === undefined) throw usageError('every call needs { auditUserId, purpose }');
     if (typeof o.auditUserId !== 'string' || !PRINTABLE.test(o.auditUserId)) throw usageError('auditUserId is required: the end user the call is made for, 1–256 printable characters');
     if (typeof o.purpose !== 'string' || o.purpose.trim() === '' || o.purpose.length > 1024 || /\p{Cc}/u.test(o.purpose)) throw usageError('purpose is required: the reason and purpose of the call, 1–1024 characters without control characters');
+    if (o.requestId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(o.requestId)) throw usageError('requestId is 1–128 visible ASCII characters');
+    if (o.waitMs !== undefined && !(o.waitMs >= 0)) throw usageError('waitMs is a number of milliseconds');
     if (o.dataItems !== undefined && o.dataItems.some((i) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(i))) throw usageError('dataItems are names like Jmeno or AdresaPobytu');
   }
 
@@ -213,7 +215,7 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
     for (let attempt = 0; ; attempt++) {
       const res = await exchange('POST', path, headers, body, o.signal);
       const retryAfter = Number(single(res.headers['retry-after']));
-      const code = res.status >= 400 ? codeOf(res) : undefined;
+      const code = res.status >= 400 ? busError(res, requestId).code : undefined;
       if (code !== undefined && RETRYABLE.has(code) && Number.isFinite(retryAfter) && retryAfter <= MAX_RETRY_AFTER_S && attempt < MAX_RETRIES) {
         await sleep(retryAfter * 1000, o.signal);
         continue;
@@ -233,6 +235,7 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
 
   async function result<T>(ticket: string, o: { waitMs?: number; signal?: AbortSignal; onState?: (status: string) => void } = {}): Promise<Answer<T>> {
     if (!/^[0-9a-f-]{36}$/.test(ticket)) throw usageError(`${JSON.stringify(ticket)} is not a ticket`);
+    if (o.waitMs !== undefined && !(o.waitMs >= 0)) throw usageError('waitMs is a number of milliseconds');
     const deadline = Date.now() + (o.waitMs ?? defaults.waitMs ?? 60_000);
     let pause = 200;
     for (;;) {
@@ -331,10 +334,6 @@ function busError(res: Exchange, requestId: string | undefined, ticket?: string)
     return errorFor(problem.code, problem.detail ?? problem.code, { status: res.status, ...(problem.requestId ?? requestId ? { requestId: problem.requestId ?? requestId } : {}), ...(problem.errors ? { errors: problem.errors } : {}), ...(ticket ? { ticket } : {}) });
   }
   return errorFor(ClientCode.UNREADABLE, `the bus answered HTTP ${res.status} in a form the client cannot read`, { status: res.status, ...(requestId ? { requestId } : {}) });
-}
-
-function codeOf(res: Exchange): string | undefined {
-  return /"code":"(EGSB_[A-Z_]+)"/.exec(res.text)?.[1] ?? /<(?:\w+:)?code>(EGSB_[A-Z_]+)</.exec(res.text)?.[1];
 }
 
 function single(value: string | string[] | undefined): string | undefined {
