@@ -8,9 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { CALL_USAGE, runCallCli, runCatalogueCli } from '../connectors/shared-data/cli.ts';
-import type { AsyncStatus } from './async-status.ts';
-import { readBundleDir } from './bundle-dir.ts';
+import { CALL_USAGE, runCallCli, runCatalogueCli } from '../connectors/index.ts';
+import type { AsyncStatus } from './async/index.ts';
+import { readBundleDir } from '../contracts/index.ts';
 
 /** Where the command writes; process.stdout and process.stderr by default. */
 export interface Writer {

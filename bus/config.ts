@@ -1,5 +1,5 @@
 /** The bus's configuration: read once from the environment at start, checked, then frozen. */
-import { DEFAULT_BUNDLE_LIMITS } from '../contracts/index.ts';
+import { DEFAULT_BUNDLE_LIMITS, LogLevel } from '../contracts/index.ts';
 
 export interface BusConfig {
   readonly port: number;
@@ -58,9 +58,6 @@ export interface TlsConfig {
   /** When set, client certificates must chain to this CA as well as be registered to an AIS. */
   readonly clientCaFile?: string;
 }
-
-export const LogLevel = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', SILENT: 'silent' } as const;
-export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
 type Env = Readonly<Record<string, string | undefined>>;
 

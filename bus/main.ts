@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readMocksConfig } from '../mocks/index.ts';
 import { readConfig } from './config.ts';
 import { startDemo } from './demo.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../contracts/index.ts';
 import { startServers } from './server.ts';
 
 const DEMO_SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));

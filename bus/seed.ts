@@ -5,13 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readBundleDir } from './bundle-dir.ts';
-import { bodyValidator } from './http-support.ts';
-import type { Logger } from './logger.ts';
-import type { Publisher } from './publisher.ts';
-import type { Registry } from './registry.ts';
-import type { Authorisation, AuthorisationStore } from './authorisation-store.ts';
-import { agendaBody, aisBody, authorisationImportBody, ovmBody, patterns } from './registry-schemas.ts';
+import { readBundleDir } from '../contracts/index.ts';
+import { bodyValidator } from './http/index.ts';
+import type { Logger } from '../contracts/index.ts';
+import type { Publisher } from './publishing/index.ts';
+import type { Registry } from './registry/index.ts';
+import type { Authorisation, AuthorisationStore } from './registry/index.ts';
+import { agendaBody, aisBody, authorisationImportBody, ovmBody, patterns } from './registry/index.ts';
 
 const seedSchema = {
   type: 'object',

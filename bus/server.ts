@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Bus } from './app.ts';
 import type { BusConfig } from './config.ts';
-import { requireTrustedIssuer } from './tls-certificate.ts';
+import { requireTrustedIssuer } from './http/index.ts';
 
 export interface RunningServers {
   readonly httpPort: number;

@@ -35,3 +35,6 @@ export {
   SOAP_CONTENT_TYPE,
   type SoapEnvelope,
 } from './soap-envelope.ts';
+export { bundleOf, readBundleDir, type BundleUpload } from './bundle-dir.ts';
+export { createLogger, LogLevel, type Logger, type LoggerOptions } from './logger.ts';
+export { errorCatalogue, ErrorCode, escapeXml } from './errors.ts';

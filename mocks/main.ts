@@ -1,6 +1,6 @@
 /** `npm run mocks`: the register mocks alone, reading RPP data from the seed file the bus would load. */
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../bus/logger.ts';
+import { createLogger } from '../contracts/index.ts';
 import { readMocksConfig } from './mocks-config.ts';
 import { seedRppSource } from './rpp/rpp-source.ts';
 import { startMocks } from './server.ts';

@@ -2,8 +2,8 @@
  * A mock's own contract bundle: read from its folder, with the endpoints pointed at where the mocks
  * actually listen, and compiled once so the mock can check its requests (and tests its answers).
  */
-import { readBundleDir } from '../bus/bundle-dir.ts';
-import { bundleOf, type BundleUpload } from '../bus/publisher.ts';
+import { readBundleDir } from '../contracts/index.ts';
+import { bundleOf, type BundleUpload } from '../contracts/index.ts';
 import { EMPTY_CATALOGUE, compileContract, type CompiledContract } from '../contracts/index.ts';
 
 /** The origin the bundles name; `npm start` and tests replace it with the mocks' real address. */

@@ -3,7 +3,7 @@
  * what the request body's ZadostInfo says), and the data items wanted. A mock answers only the items
  * asked for, as the basic registers do.
  */
-import { decodeHeaderText } from '../contracts/header-text.ts';
+import { decodeHeaderText } from '../contracts/index.ts';
 
 export interface MockContext {
   readonly agenda?: string;

@@ -1,6 +1,6 @@
 /** HTTP plumbing the mocks share: bounded body reads and the misbehaviours fault injection needs. */
 import type { Context } from 'hono';
-import { readBody as readLimitedBody } from '../bus/api-call.ts';
+import { readBody as readLimitedBody } from '../connectors/index.ts';
 import { ErrorCode, isEgsbError } from '../contracts/index.ts';
 
 export const MOCK_MAX_BODY_BYTES = 1024 * 1024;

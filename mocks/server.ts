@@ -8,7 +8,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../bus/logger.ts';
+import type { Logger } from '../contracts/index.ts';
 import { serveOverNats } from '../connectors/index.ts';
 import { createPopulation, type Population } from './data/population.ts';
 import { createFaultInjector, parseFaultConfig, FAULT_HEADER, FaultKind, type FaultConfig, type FaultInjector } from './faults.ts';

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, readConfig, runCli, startServers } from '../bus/index.ts';
-import { createTicketStore } from '../bus/ticket-store.ts';
+import { createTicketStore } from '../bus/async/index.ts';
 import { serveOverNats, type ProviderContext } from '../connectors/index.ts';
 import { loadMockBundle } from '../mocks/mock-bundle.ts';
 import { NATS_URL, natsPrefix, waitForTicket } from './async-support.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../bus/cli.ts';
-import { readBundleDir } from '../bus/bundle-dir.ts';
+import { readBundleDir } from '../contracts/index.ts';
 import { createBus, readConfig } from '../bus/index.ts';
 import { ADMIN, AIFO, PUBLISHER_KEY, SEED_FILE, TEST_AUTHORISATION, jsonRequest, publishDemoBundles, startHarness, type Harness } from './call-harness.ts';
 import { startTestProvider } from './provider.ts';

@@ -2,7 +2,7 @@
  * A bus with the test registry and the demo contracts published against the test provider, plus
  * helpers to call it the way readers do, over JSON and over SOAP.
  */
-import { readBundleDir } from '../bus/bundle-dir.ts';
+import { readBundleDir } from '../contracts/index.ts';
 import { createBus, readConfig, type Bus } from '../bus/index.ts';
 import { startTestProvider, type TestProvider } from './provider.ts';
 

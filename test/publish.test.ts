@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createClientAsync } from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBundleDir } from '../bus/bundle-dir.ts';
+import { readBundleDir } from '../contracts/index.ts';
 import { createBus, readConfig, type Bus } from '../bus/index.ts';
 
 const ADMIN = 'test-operator-token-0123456789';

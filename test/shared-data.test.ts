@@ -17,7 +17,7 @@ import {
   runCallCli,
   runCatalogueCli,
   type SharedDataClient,
-} from '../connectors/shared-data/index.ts';
+} from '../connectors/index.ts';
 import { NATS_URL, natsPrefix } from './async-support.ts';
 
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));

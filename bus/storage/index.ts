@@ -3,3 +3,4 @@ export type { Db, Queryable } from './db.ts';
 export { DbKind } from './db.ts';
 export { openStorage, type StorageOptions } from './open.ts';
 export { migrate } from './migrate.ts';
+export { groupCommit } from './group-commit.ts';

@@ -8,7 +8,7 @@
  */
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { CompiledContract } from '../../contracts/index.ts';
-import { decodeHeaderText } from '../../contracts/header-text.ts';
+import { decodeHeaderText } from '../../contracts/index.ts';
 import { CONTENT_TYPE_HEADER, STATUS_HEADER, headerReader } from './nats-protocol.ts';
 
 export interface ProviderReply {

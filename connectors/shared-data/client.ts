@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
-import { encodeHeaderText } from '../../contracts/header-text.ts';
+import { encodeHeaderText } from '../../contracts/index.ts';
 import { ClientCode, PendingError, ProviderError, SharedDataError, errorFor, usageError, type ErrorEntry } from './errors.ts';
 import { envelopeOf, readEnvelope, type SoapVersion } from './soap-message.ts';
 

@@ -5,7 +5,7 @@
  * invalid one needs fixing, an unavailable one may be tried again later, and a provider's own answer
  * (its business error) is passed on as it came.
  */
-import { ErrorCode, errorCatalogue } from '../../contracts/errors.ts';
+import { ErrorCode, errorCatalogue } from '../../contracts/index.ts';
 
 export interface ErrorEntry {
   readonly location: string;

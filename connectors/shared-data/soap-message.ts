@@ -7,7 +7,7 @@
  * date is guessed from it, so IČO and AIFO keep their leading zeros and padding.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { escapeXml } from '../../contracts/errors.ts';
+import { escapeXml } from '../../contracts/index.ts';
 
 export type SoapVersion = '1.1' | '1.2';
 

@@ -4,12 +4,12 @@
  * sizes to show that the decision time does not grow with the number of authorisations; and the
  * memory the index takes.
  */
-import { createLegalEngine } from '../../bus/authorisation-engine.ts';
-import { createAuthorisationIndex } from '../../bus/authorisation-index.ts';
-import { ALL, type Authorisation } from '../../bus/authorisation-store.ts';
-import { authoriseCall, type AuthorisationRequest } from '../../bus/call-authorise.ts';
-import type { RegistrySnapshot, RegistryView } from '../../bus/registry-view.ts';
-import type { ServiceVersion } from '../../bus/service-store.ts';
+import { createLegalEngine } from '../../bus/authorisation/index.ts';
+import { createAuthorisationIndex } from '../../bus/registry/index.ts';
+import { ALL, type Authorisation } from '../../bus/registry/index.ts';
+import { authoriseCall, type AuthorisationRequest } from '../../bus/authorisation/index.ts';
+import type { RegistrySnapshot, RegistryView } from '../../bus/registry/index.ts';
+import type { ServiceVersion } from '../../bus/registry/index.ts';
 import type { Manifest } from '../../contracts/index.ts';
 import { createRandom } from '../../mocks/data/random.ts';
 

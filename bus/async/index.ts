@@ -1,0 +1,10 @@
+/**
+ * The asynchronous mode: the JetStream work queue and its messages, tickets and results in the
+ * database, the per-service dispatcher that delivers queued calls, callbacks to the reader, and status.
+ */
+export { type CallbackPusher, startCallbacks } from './callbacks.ts';
+export { type Dispatcher, startDispatcher } from './dispatcher.ts';
+export { encodeQueuedCall, type QueuedCall } from './message.ts';
+export { type AsyncQueue, createAsyncQueue } from './queue.ts';
+export { type AsyncStatus, publishAsyncGauges, readAsyncStatus } from './status.ts';
+export { acceptedRow, type AcceptedTicket, acceptTicketsSql, createTicketStore, isTicket, ticketOf, ticketState, TicketStatus, type TicketStore } from './ticket-store.ts';

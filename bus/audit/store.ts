@@ -1,0 +1,165 @@
+/**
+ * Reading the audit trail: filtered, newest first, paged by an opaque cursor (the last record's time
+ * and id), and scoped to what the asker may see: an AIS its own calls and the calls to its services,
+ * the operator everything.
+ */
+import { EgsbError, ErrorCode } from '../../contracts/index.ts';
+import type { Db } from '../storage/index.ts';
+
+export interface AuditQuery {
+  /** The AIS asking; absent for the operator. */
+  readonly scopeAis?: number;
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly service?: string;
+  readonly agenda?: string;
+  readonly auditUserId?: string;
+  readonly requestId?: string;
+  readonly status?: number;
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+export interface AuditView {
+  readonly id: string;
+  readonly time: string;
+  readonly requestId: string;
+  readonly ais: number | null;
+  readonly ovm: string | null;
+  readonly agenda: string | null;
+  readonly role: string | null;
+  readonly auditUserId: string | null;
+  readonly purpose: string | null;
+  readonly service: string | null;
+  readonly version: number | null;
+  readonly operation: string | null;
+  readonly mode: string;
+  readonly decision: string;
+  readonly legalBasis: readonly string[];
+  readonly authorisations: readonly string[];
+  readonly dataItems: readonly string[];
+  readonly refusedItems: readonly string[];
+  readonly subjects: readonly string[];
+  readonly providerAis: number | null;
+  readonly endpoint: string | null;
+  readonly status: number;
+  readonly code?: string;
+  readonly requestBytes: number;
+  readonly responseBytes: number;
+  readonly latencyMs: number;
+}
+
+export interface AuditPage {
+  readonly records: readonly AuditView[];
+  readonly next?: string;
+}
+
+interface Row {
+  id: string;
+  time: Date | string;
+  request_id: string;
+  ais_id: number | null;
+  ovm: string | null;
+  agenda: string | null;
+  role: string | null;
+  audit_user_id: string | null;
+  purpose: string | null;
+  service: string | null;
+  service_major: number | null;
+  operation: string | null;
+  mode: string;
+  decision: string;
+  legal_basis: string[];
+  authorisations: string[];
+  data_items: string[];
+  refused_items: string[];
+  subjects: string[];
+  provider_ais: number | null;
+  endpoint: string | null;
+  status: number;
+  code: string | null;
+  request_bytes: number;
+  response_bytes: number;
+  latency_ms: number;
+}
+
+export interface AuditStore {
+  query(query: AuditQuery): Promise<AuditPage>;
+}
+
+export function createAuditStore({ db }: { db: Db }): AuditStore {
+  return {
+    async query(q) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (sql: (p: string) => string, value: unknown): void => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (q.scopeAis !== undefined) add((p) => `(ais_id = ${p} OR provider_ais = ${p})`, q.scopeAis);
+      if (q.from) add((p) => `time >= ${p}`, q.from.toISOString());
+      if (q.to) add((p) => `time < ${p}`, q.to.toISOString());
+      if (q.service) add((p) => `service = ${p}`, q.service);
+      if (q.agenda) add((p) => `agenda = ${p}`, q.agenda);
+      if (q.auditUserId) add((p) => `audit_user_id = ${p}`, q.auditUserId);
+      if (q.requestId) add((p) => `request_id = ${p}`, q.requestId);
+      if (q.status !== undefined) add((p) => `status = ${p}`, q.status);
+      if (q.cursor) {
+        const { time, id } = decodeCursor(q.cursor);
+        params.push(time, id);
+        where.push(`(time, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      }
+      params.push(q.limit + 1);
+      const rows = await db.query<Row>(
+        `SELECT * FROM audit_record ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT $${params.length}`,
+        params,
+      );
+      const page = rows.slice(0, q.limit).map(toView);
+      const last = page[page.length - 1];
+      return rows.length > q.limit && last ? { records: page, next: encodeCursor(last.time, last.id) } : { records: page };
+    },
+  };
+}
+
+function toView(r: Row): AuditView {
+  return {
+    id: r.id,
+    time: new Date(r.time).toISOString(),
+    requestId: r.request_id,
+    ais: r.ais_id,
+    ovm: r.ovm,
+    agenda: r.agenda,
+    role: r.role,
+    auditUserId: r.audit_user_id,
+    purpose: r.purpose,
+    service: r.service,
+    version: r.service_major,
+    operation: r.operation,
+    mode: r.mode,
+    decision: r.decision,
+    legalBasis: r.legal_basis,
+    authorisations: r.authorisations,
+    dataItems: r.data_items,
+    refusedItems: r.refused_items,
+    subjects: r.subjects,
+    providerAis: r.provider_ais,
+    endpoint: r.endpoint,
+    status: r.status,
+    ...(r.code ? { code: r.code } : {}),
+    requestBytes: r.request_bytes,
+    responseBytes: r.response_bytes,
+    latencyMs: r.latency_ms,
+  };
+}
+
+function encodeCursor(time: string, id: string): string {
+  return Buffer.from(`${time}|${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: string; id: string } {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (time === undefined || id === undefined || Number.isNaN(Date.parse(time)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, 'the cursor is not one this bus gave out');
+  }
+  return { time, id };
+}

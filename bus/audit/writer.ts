@@ -1,0 +1,181 @@
+/**
+ * The audit writer: one record per call, made durable before the call's answer is released. Records
+ * that arrive while a write is in flight wait and go together in the next one (group commit): under
+ * load one INSERT carries hundreds of calls, at rest a call waits for its own single-row write.
+ * When a write fails or takes too long, every call in it is refused with EGSB_AUDIT_UNAVAILABLE.
+ */
+import { EgsbError, ErrorCode } from '../../contracts/index.ts';
+import type { Db } from '../storage/index.ts';
+import { acceptTicketsSql, acceptedRow, type AcceptedTicket } from '../async/index.ts';
+
+export const Decision = { PERMITTED: 'permitted', REFUSED: 'refused' } as const;
+export type Decision = (typeof Decision)[keyof typeof Decision];
+
+export interface AuditRecord {
+  readonly id: string;
+  readonly time: Date;
+  readonly requestId: string;
+  readonly aisId?: number;
+  readonly ovm?: string;
+  readonly agenda?: string;
+  readonly role?: string;
+  readonly auditUserId?: string;
+  readonly purpose?: string;
+  readonly service?: string;
+  readonly serviceMajor?: number;
+  readonly operation?: string;
+  readonly protocol?: string;
+  readonly mode: 'sync' | 'async';
+  readonly decision: Decision;
+  readonly legalBasis: readonly string[];
+  readonly authorisations: readonly string[];
+  readonly dataItems: readonly string[];
+  readonly refusedItems: readonly string[];
+  readonly subjects: readonly string[];
+  readonly providerAis?: number;
+  readonly endpoint?: string;
+  readonly status: number;
+  readonly code?: string;
+  readonly requestBytes: number;
+  readonly responseBytes: number;
+  readonly latencyMs: number;
+}
+
+export interface AuditWriter {
+  /**
+   * Resolves once the record is committed; rejects with EGSB_AUDIT_UNAVAILABLE when it cannot be. An
+   * asynchronous call's ticket, when given, commits in the same statement: accepted and on record
+   * together, or neither.
+   */
+  write(record: AuditRecord, ticket?: AcceptedTicket): Promise<void>;
+  /** Waits for everything queued so far. */
+  drain(): Promise<void>;
+  /** False while the latest write failed and none has committed since: a call then need not reach its provider. */
+  healthy(): boolean;
+  readonly stats: { batches: number; records: number; failures: number };
+}
+
+export interface AuditWriterOptions {
+  readonly db: Db;
+  readonly maxBatch?: number;
+  /** A write that has not committed by then counts as failed. */
+  readonly timeoutMs?: number;
+  readonly onBatch?: (size: number, seconds: number, ok: boolean) => void;
+}
+
+interface Waiting {
+  readonly record: AuditRecord;
+  readonly ticket: AcceptedTicket | undefined;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+const COLUMNS = `id uuid, time timestamptz, request_id text, ais_id integer, ovm text, agenda text, role text,
+  audit_user_id text, purpose text, service text, service_major integer, operation text, protocol text, mode text,
+  decision text, legal_basis text[], authorisations text[], data_items text[], refused_items text[], subjects text[],
+  provider_ais integer, endpoint text, status integer, code text, request_bytes integer, response_bytes integer,
+  latency_ms double precision`;
+const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
+// One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it.
+const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})`;
+const INSERT_WITH_TICKETS = `WITH accepted AS (${acceptTicketsSql('$2')}) ${INSERT}`;
+
+export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBatch }: AuditWriterOptions): AuditWriter {
+  const queue: Waiting[] = [];
+  let running: Promise<void> | undefined;
+  const stats = { batches: 0, records: 0, failures: 0 };
+  let failing = false;
+
+  async function writeBatch(batch: Waiting[]): Promise<void> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`audit write did not commit within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const rows = JSON.stringify(batch.map((w) => toRow(w.record)));
+      const tickets = batch.flatMap((w) => (w.ticket ? [acceptedRow(w.ticket)] : []));
+      const write = tickets.length > 0 ? db.query(INSERT_WITH_TICKETS, [rows, JSON.stringify(tickets)]) : db.query(INSERT, [rows]);
+      await Promise.race([write, timeout]);
+      stats.batches++;
+      stats.records += batch.length;
+      failing = false;
+      onBatch?.(batch.length, (performance.now() - started) / 1000, true);
+      for (const w of batch) w.resolve();
+    } catch (cause) {
+      stats.failures += batch.length;
+      failing = true;
+      onBatch?.(batch.length, (performance.now() - started) / 1000, false);
+      const error = new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record of this call could not be made durable, so the call is refused', { cause });
+      for (const w of batch) w.reject(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (queue.length > 0) {
+      // Let the calls whose answers are already in finish first and join this commit; with the
+      // embedded database a commit blocks the event loop, so nothing could join it otherwise.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await writeBatch(queue.splice(0, maxBatch));
+    }
+    running = undefined;
+  }
+
+  return {
+    stats,
+    write(record, ticket) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ record, ticket, resolve, reject });
+        running ??= run();
+      });
+    },
+    healthy: () => !failing,
+    async drain() {
+      while (running) await running;
+    },
+  };
+}
+
+/** PostgreSQL text holds neither NUL nor lone surrogates; one such string must not sink a whole batch. */
+function clean<T extends string | undefined>(value: T): T | null {
+  if (value === undefined) return null;
+  return value.toWellFormed().replace(/\u0000/g, '\uFFFD') as T;
+}
+
+function cleanAll(values: readonly string[]): string[] {
+  return values.map((v) => clean(v) ?? '');
+}
+
+function toRow(r: AuditRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    time: r.time.toISOString(),
+    request_id: clean(r.requestId),
+    ais_id: r.aisId ?? null,
+    ovm: clean(r.ovm),
+    agenda: clean(r.agenda),
+    role: clean(r.role),
+    audit_user_id: clean(r.auditUserId),
+    purpose: clean(r.purpose),
+    service: clean(r.service),
+    service_major: r.serviceMajor ?? null,
+    operation: clean(r.operation),
+    protocol: clean(r.protocol),
+    mode: r.mode,
+    decision: r.decision,
+    legal_basis: cleanAll(r.legalBasis),
+    authorisations: cleanAll(r.authorisations),
+    data_items: cleanAll(r.dataItems),
+    refused_items: cleanAll(r.refusedItems),
+    subjects: cleanAll(r.subjects),
+    provider_ais: r.providerAis ?? null,
+    endpoint: clean(r.endpoint),
+    status: r.status,
+    code: clean(r.code),
+    request_bytes: r.requestBytes,
+    response_bytes: r.responseBytes,
+    latency_ms: r.latencyMs,
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * The synchronous call path, stage by stage: identify → find the service → read the body (bounded by
+ * the service's limit) → parse → context → authorise → validate the request → route → validate and
+ * filter the answer → audit → answer. Whatever happens, the call gets one audit record, and no answer
+ * (nor refusal) leaves before that record is committed.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, Mode, SOAP_CONTENT_TYPE, encodeHeaderText, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../../contracts/index.ts';
+import type { Router, RouteTrace } from '../../routing/index.ts';
+import { encodeQueuedCall, type QueuedCall } from '../async/index.ts';
+import type { AsyncQueue } from '../async/index.ts';
+import { Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
+import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from '../authorisation/index.ts';
+import { headerContext, resolveContext, type CallContext } from './context.ts';
+import { jsonProtocol } from '../protocols/index.ts';
+import type { OutboundAnswer, ParsedRequest } from '../protocols/index.ts';
+import { soapProtocol } from '../protocols/index.ts';
+import type { ContractCache } from '../publishing/index.ts';
+import { errorResponse } from '../http/index.ts';
+import type { Identity, PresentedCertificate } from '../registry/index.ts';
+import type { Logger } from '../../contracts/index.ts';
+import type { Metrics } from '../metrics.ts';
+import { serviceKey, type RegistryView } from '../registry/index.ts';
+import type { ServiceVersion } from '../registry/index.ts';
+import { ticketOf, type AcceptedTicket } from '../async/index.ts';
+
+export interface InboundCall {
+  readonly protocol: Protocol;
+  readonly service: string;
+  readonly major: string;
+  readonly operation?: string;
+  readonly requestId: string;
+  readonly certificate?: PresentedCertificate;
+  /** `Prefer: respond-async`, or `?async` on a SOAP call. */
+  readonly asyncRequested: boolean;
+  header(name: string): string | undefined;
+  /** Reads the whole body; refuses with EGSB_MESSAGE_TOO_LARGE past `limit` bytes. */
+  readBody(limit: number): Promise<Uint8Array>;
+}
+
+export interface CallPipeline {
+  handle(call: InboundCall): Promise<Response>;
+}
+
+export interface CallPipelineOptions {
+  readonly view: RegistryView;
+  readonly identity: Identity;
+  readonly cache: ContractCache;
+  readonly router: Router;
+  readonly audit: AuditWriter;
+  readonly engine: AuthorisationEngine;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** The asynchronous mode's queue; absent when the bus runs without NATS. */
+  readonly queue?: AsyncQueue;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/;
+
+/** Mutable while the call runs; becomes the audit record at the end. */
+type Draft = { -readonly [K in keyof AuditRecord]: AuditRecord[K] };
+
+export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
+  const { audit, metrics, logger } = options;
+  const run = { ...options, randomHex: createHexSource() };
+
+  return {
+    async handle(call) {
+      const started = performance.now();
+      const draft: Draft = {
+        id: randomUUID(),
+        time: new Date(),
+        requestId: call.requestId,
+        service: call.service,
+        protocol: call.protocol,
+        mode: Mode.SYNC,
+        decision: Decision.REFUSED,
+        legalBasis: [],
+        authorisations: [],
+        dataItems: [],
+        refusedItems: [],
+        subjects: [],
+        status: 0,
+        requestBytes: 0,
+        responseBytes: 0,
+        latencyMs: 0,
+      };
+      let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
+      let response: Response;
+      let parsed: ParsedRequest | undefined;
+      let ticket: AcceptedTicket | undefined;
+      try {
+        const done = await runCall(run, call, draft);
+        parsed = done.parsed;
+        ticket = done.ticket;
+        soapVersion = done.parsed.soapVersion ?? soapVersion;
+        response = new Response(done.answer.body, {
+          status: done.answer.status,
+          headers: {
+            ...done.answer.headers,
+            'content-type': done.answer.contentType,
+            'x-request-id': draft.requestId,
+            'x-egsb-data-items': draft.dataItems.join(' '),
+            ...(draft.refusedItems.length > 0 ? { 'x-egsb-data-items-refused': draft.refusedItems.join(' ') } : {}),
+          },
+        });
+        draft.status = done.answer.status;
+        draft.responseBytes = done.answer.body.byteLength;
+      } catch (error) {
+        const known = toEgsbError(error, logger, draft.requestId);
+        draft.code = known.code;
+        draft.status = known.status;
+        response = errorResponse(known, draft.requestId, soapVersion);
+      } finally {
+        parsed?.dispose();
+      }
+      draft.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+      // Only published services become metric labels: a caller must not be able to mint new series.
+      const serviceLabel = draft.serviceMajor !== undefined ? call.service : '(unknown)';
+      try {
+        await audit.write(draft, ticket);
+      } catch (error) {
+        const refused = isEgsbError(error) ? error : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
+        logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
+        metrics.observeCall(serviceLabel, refused.code);
+        return errorResponse(refused, draft.requestId, soapVersion);
+      }
+      metrics.observeCall(serviceLabel, draft.code ?? 'ok');
+      return response;
+    },
+  };
+}
+
+type RunOptions = CallPipelineOptions & { readonly randomHex: (bytes: number) => string };
+
+async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: AcceptedTicket }> {
+  const caller = o.identity.identify(call.header('authorization'), call.certificate);
+  if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
+  if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
+  draft.aisId = caller.aisId;
+
+  const version = findService(o.view, call.service, call.major);
+  draft.serviceMajor = version.major;
+  draft.providerAis = version.ownerAis;
+  if (call.asyncRequested) {
+    draft.mode = Mode.ASYNC;
+    if (!version.manifest.modes.includes(Mode.ASYNC)) throw new EgsbError(ErrorCode.SYNC_ONLY, `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`);
+    if (o.queue === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
+  } else if (!version.manifest.modes.includes(Mode.SYNC)) {
+    throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
+  }
+  const compiled = await o.cache.get(version);
+
+  const body = await call.readBody(version.manifest.maxMessageBytes);
+  draft.requestBytes = body.byteLength;
+  const protocol = compiled.json ? jsonProtocol : soapProtocol;
+  const parsed = protocol.parse(compiled, { body, contentType: call.header('content-type'), soapAction: call.header('soapaction'), ...(call.operation ? { operation: call.operation } : {}) });
+  try {
+    draft.operation = parsed.operation;
+    draft.subjects = [...parsed.subjects];
+    const context = readCallContext(call, parsed, draft);
+    const decision = authorise(o, caller.aisId, context, version, compiled, draft);
+
+    const errors = parsed.validate();
+    if (errors.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
+
+    // With the audit failing, the record of this call would fail too: spare the provider the work.
+    if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider', { headers: { 'retry-after': '2' } });
+    const trace: RouteTrace = { attempts: 0 };
+    const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
+    if (o.queue !== undefined && call.asyncRequested) {
+      return { parsed, ...(await accept(o.queue, { call, parsed, context, decision, version, draft, headers, aisId: caller.aisId })) };
+    }
+    try {
+      const target = {
+        endpoints: version.manifest.endpoints,
+        balancing: version.manifest.balancing ?? 'least-pending',
+        timeoutMs: version.manifest.timeoutMs,
+        idempotent: version.manifest.idempotentOperations.includes(parsed.operation),
+        maxResponseBytes: version.manifest.maxMessageBytes,
+        operation: parsed.operation,
+        operationInPath: compiled.json !== undefined,
+      };
+      const answer = await o.router.route(target, headers, parsed.forwardBody(decision.effective), trace);
+      return { parsed, answer: parsed.readAnswer(answer, { effective: new Set(decision.effective), refused: decision.refused }) };
+    } finally {
+      if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
+    }
+  } catch (error) {
+    parsed.dispose();
+    throw error;
+  }
+}
+
+interface Acceptance {
+  readonly call: InboundCall;
+  readonly parsed: ParsedRequest;
+  readonly context: CallContext;
+  readonly decision: CallDecision;
+  readonly version: ServiceVersion;
+  readonly draft: Draft;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly aisId: number;
+}
+
+/**
+ * Queues a checked call: JetStream must acknowledge it, and its ticket be recorded (with the audit
+ * record, in one statement), before the reader hears 202. The same request id from the same AIS names
+ * the same ticket and is not queued twice.
+ */
+async function accept(queue: AsyncQueue, a: Acceptance): Promise<{ answer: OutboundAnswer; ticket: AcceptedTicket }> {
+  const { draft, parsed, context, decision, version } = a;
+  const ticket = ticketOf(a.aisId, draft.requestId);
+  const queued: QueuedCall = {
+    ticket,
+    requestId: draft.requestId,
+    aisId: a.aisId,
+    service: version.code,
+    major: version.major,
+    operation: parsed.operation,
+    protocol: a.call.protocol,
+    ...(parsed.soapVersion !== undefined ? { soapVersion: parsed.soapVersion } : {}),
+    acceptedAt: draft.time.getTime(),
+    headers: a.headers,
+    effective: decision.effective,
+    refused: decision.refused,
+    ovm: context.ovm,
+    agenda: context.agenda,
+    role: context.role,
+    auditUserId: context.userId,
+    ...(context.purpose !== undefined ? { purpose: context.purpose } : {}),
+    legalBasis: decision.legalBasis,
+    authorisations: decision.authorisations,
+    subjects: parsed.subjects,
+    ...(version.ownerAis !== undefined ? { providerAis: version.ownerAis } : {}),
+  };
+  // Should the record then fail, the call is queued all the same: the dispatcher records the ticket when
+  // it takes the call, and the reader learns it by sending the same request id again.
+  await queue.publish(queue.callSubject(version.code, version.major), encodeQueuedCall(queued, parsed.forwardBody(decision.effective)), ticket);
+  const accepted = { ticket, requestId: draft.requestId, aisId: a.aisId, service: version.code, major: version.major, operation: parsed.operation, protocol: a.call.protocol, createdAt: draft.time };
+  const location = `/async/${ticket}`;
+  const headers = { location, 'x-egsb-ticket': ticket };
+  if (parsed.soapVersion === undefined) {
+    return { ticket: accepted, answer: { status: 202, contentType: 'application/json', headers, body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })) } };
+  }
+  const env = ENVELOPE_NS[parsed.soapVersion];
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${env}"><env:Body><ctx:Accepted xmlns:ctx="${CONTEXT_NS}">` +
+    `<ctx:ticket>${ticket}</ctx:ticket><ctx:status>queued</ctx:status><ctx:location>${location}</ctx:location></ctx:Accepted></env:Body></env:Envelope>`;
+  return { ticket: accepted, answer: { status: 202, contentType: SOAP_CONTENT_TYPE[parsed.soapVersion], headers, body: encoder.encode(xml) } };
+}
+
+const encoder = new TextEncoder();
+
+function findService(view: RegistryView, code: string, majorRaw: string): ServiceVersion {
+  const major = /^[1-9][0-9]{0,4}$/.test(majorRaw) ? Number(majorRaw) : NaN;
+  const version = Number.isNaN(major) ? undefined : view.current().services.get(serviceKey(code, major));
+  if (version === undefined) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code.slice(0, 64)} v${majorRaw.slice(0, 8)} is published on this bus`);
+  return version;
+}
+
+function readCallContext(call: InboundCall, parsed: ParsedRequest, draft: Draft): CallContext {
+  // Record what the caller claimed even when it does not hold up, so a refusal's record says who tried.
+  const headers = headerContext((name) => call.header(name));
+  draft.ovm = headers.ovm ?? parsed.envelopeContext?.ovm ?? parsed.bodyContext.ovm;
+  draft.agenda = headers.agenda ?? parsed.envelopeContext?.agenda ?? parsed.bodyContext.agenda;
+  draft.role = headers.role ?? parsed.envelopeContext?.role ?? parsed.bodyContext.role;
+  draft.auditUserId = (headers.userId ?? parsed.envelopeContext?.userId ?? parsed.bodyContext.userId)?.slice(0, 256);
+  const context = resolveContext({ headers, 'ctx:Context': parsed.envelopeContext, body: parsed.bodyContext });
+  if (context.purpose !== undefined) draft.purpose = context.purpose;
+  if (context.requestId !== undefined && call.header('x-request-id') === undefined) draft.requestId = context.requestId;
+  return context;
+}
+
+function authorise(o: RunOptions, aisId: number, context: CallContext, version: ServiceVersion, compiled: CompiledContract, draft: Draft): CallDecision {
+  const request = { aisId, context, service: version, declared: compiled.plan.itemNames, at: draft.time };
+  const decision = authoriseCall(o.view.current(), o.engine, request);
+  draft.legalBasis = [...decision.legalBasis];
+  draft.authorisations = [...decision.authorisations];
+  draft.refusedItems = [...decision.refused];
+  requireSomeItem(decision, request);
+  draft.dataItems = [...decision.effective];
+  draft.decision = Decision.PERMITTED;
+  return decision;
+}
+
+/** Exactly the headers DESIGN.md lists; nothing the reader sent besides them reaches the provider. */
+function propagatedHeaders(call: InboundCall, context: CallContext, decision: CallDecision, aisId: number, requestId: string, randomHex: (bytes: number) => string): Record<string, string> {
+  return {
+    'audit-user-id': encodeHeaderText(context.userId),
+    'x-request-id': requestId,
+    'x-egsb-client-ais': String(aisId),
+    'x-egsb-client-ovm': context.ovm,
+    'x-egsb-agenda': context.agenda,
+    'x-egsb-role': context.role,
+    ...(context.purpose !== undefined ? { 'x-egsb-purpose': encodeHeaderText(context.purpose) } : {}),
+    'x-egsb-data-items': decision.effective.join(' '),
+    traceparent: childTraceparent(call.header('traceparent'), randomHex),
+  };
+}
+
+/** Continues the caller's trace with the bus as a new span, or starts one. */
+function childTraceparent(incoming: string | undefined, randomHex: (bytes: number) => string): string {
+  const match = incoming === undefined ? null : TRACEPARENT.exec(incoming);
+  const traceId = match?.[1] ?? randomHex(16);
+  return `00-${traceId}-${randomHex(8)}-${match?.[2] ?? '01'}`;
+}
+
+/** Trace ids need randomness, not secrecy: drawn from a pooled buffer instead of a system call each. */
+function createHexSource(): (bytes: number) => string {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return function randomHex(bytes) {
+    if (offset + bytes > pool.length) {
+      pool = randomBytes(4096);
+      offset = 0;
+    }
+    offset += bytes;
+    return pool.toString('hex', offset - bytes, offset);
+  };
+}
+
+function toEgsbError(error: unknown, logger: Logger, requestId: string): EgsbError {
+  if (isEgsbError(error)) return error;
+  logger.error('call failed unexpectedly', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  return new EgsbError(ErrorCode.INTERNAL, 'the bus failed to handle the call; the request id names it in the log', { cause: error });
+}

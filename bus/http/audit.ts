@@ -1,0 +1,96 @@
+/**
+ * `GET /audit`: the caller's own audit records as JSON pages, or as CSV (`?format=csv` or
+ * `Accept: text/csv`). Filters: from, to, service, agenda, auditUserId, requestId, status, limit, cursor.
+ */
+import { Hono } from 'hono';
+import { EgsbError, ErrorCode } from '../../contracts/index.ts';
+import type { AuditQuery, AuditStore, AuditView } from '../audit/index.ts';
+import type { BusEnv } from './support.ts';
+
+const MAX_LIMIT = 1000;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const CSV_LIMIT = 100_000;
+
+export function auditApi({ audit }: { audit: AuditStore }): Hono<BusEnv> {
+  const api = new Hono<BusEnv>();
+
+  api.get('/audit', async function listAudit(c) {
+    const caller = c.get('caller');
+    if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'the audit trail needs credentials');
+    const csv = c.req.query('format') === 'csv' || (c.req.header('accept') ?? '').includes('text/csv');
+    const query = readQuery((name) => c.req.query(name), caller.kind === 'ais' ? caller.aisId : undefined, csv);
+    if (!csv) return c.json(await audit.query(query));
+    const rows: AuditView[] = [];
+    let cursor: string | undefined = query.cursor;
+    do {
+      const page = await audit.query({ ...query, ...(cursor ? { cursor } : {}), limit: Math.min(MAX_LIMIT, CSV_LIMIT - rows.length) });
+      rows.push(...page.records);
+      cursor = page.next;
+    } while (cursor !== undefined && rows.length < CSV_LIMIT);
+    return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="audit.csv"' });
+  });
+
+  return api;
+}
+
+function readQuery(get: (name: string) => string | undefined, scopeAis: number | undefined, csv: boolean): AuditQuery {
+  const time = (name: string): Date | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    const value = new Date(raw);
+    if (!ISO_TIME.test(raw) || Number.isNaN(value.getTime())) throw invalid(name, 'is not a date or date-time (ISO 8601, e.g. 2026-11-21T08:00:00Z)');
+    return value;
+  };
+  const text = (name: string, pattern: RegExp): string | undefined => {
+    const raw = get(name);
+    if (raw !== undefined && !pattern.test(raw)) throw invalid(name, 'is malformed');
+    return raw;
+  };
+  const limitRaw = get('limit');
+  const limit = limitRaw === undefined ? 100 : Number(limitRaw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw invalid('limit', `must be 1–${MAX_LIMIT}`);
+  const statusRaw = text('status', /^[1-5][0-9]{2}$/);
+  const from = time('from');
+  const to = time('to');
+  const service = text('service', /^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
+  const agenda = text('agenda', /^A[0-9]{1,6}$/);
+  const auditUserId = text('auditUserId', /^[^\p{Cc}]{1,256}$/u);
+  const requestId = text('requestId', /^[\x21-\x7e]{1,128}$/);
+  const cursor = text('cursor', /^[A-Za-z0-9_-]{1,200}$/);
+  return {
+    limit: csv ? MAX_LIMIT : limit,
+    ...(scopeAis !== undefined ? { scopeAis } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(service ? { service } : {}),
+    ...(agenda ? { agenda } : {}),
+    ...(auditUserId ? { auditUserId } : {}),
+    ...(requestId ? { requestId } : {}),
+    ...(statusRaw ? { status: Number(statusRaw) } : {}),
+    ...(cursor ? { cursor } : {}),
+  };
+}
+
+function invalid(name: string, why: string): EgsbError {
+  return new EgsbError(ErrorCode.REQUEST_INVALID, `query parameter ${name} ${why}`, { errors: [{ location: `?${name}`, rule: 'format', message: why }] });
+}
+
+const CSV_COLUMNS: readonly (keyof AuditView)[] = [
+  'id', 'time', 'requestId', 'ais', 'ovm', 'agenda', 'role', 'auditUserId', 'purpose', 'service', 'version', 'operation', 'mode',
+  'decision', 'legalBasis', 'dataItems', 'refusedItems', 'subjects', 'providerAis', 'endpoint', 'status', 'code', 'requestBytes',
+  'responseBytes', 'latencyMs',
+];
+
+function toCsv(rows: readonly AuditView[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of rows) lines.push(CSV_COLUMNS.map((k) => csvCell(row[k])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value) ? value.join(' ') : String(value);
+  // A leading = + - @ would make a spreadsheet evaluate the cell; quote it as text.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

@@ -1,0 +1,15 @@
+/**
+ * The bus's HTTP API as Hono sub-apps: calls, async tickets, audit, authorisations and access
+ * requests, catalogue, health, operator and publisher endpoints, and the OpenAPI document.
+ */
+export { asyncApi } from './async.ts';
+export { auditApi } from './audit.ts';
+export { authorisationApi } from './authorisations.ts';
+export { callApi } from './calls.ts';
+export { catalogueApi } from './catalogue.ts';
+export { healthApi } from './health.ts';
+export { openApiDocument } from './openapi.ts';
+export { operatorApi } from './operator.ts';
+export { publisherApi } from './publisher.ts';
+export { bodyValidator, type BusEnv, errorResponse, requestIdOf } from './support.ts';
+export { certificateOf, requireTrustedIssuer } from './tls-certificate.ts';

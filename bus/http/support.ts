@@ -1,0 +1,72 @@
+/** Small pieces every HTTP handler of the bus shares: request ids, JSON bodies, problem answers. */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import { EgsbError, ErrorCode, SOAP_CONTENT_TYPE, SoapVersion, type ErrorEntry } from '../../contracts/index.ts';
+
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The caller's X-Request-Id when it is usable, else a new UUID. */
+export function requestIdOf(header: string | undefined): string {
+  return header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+
+export function bodyValidator<T>(schema: object): (value: unknown) => T {
+  const validate: ValidateFunction = ajv.compile(schema);
+  return function checkBody(value) {
+    if (validate(value)) return value as T;
+    const errors: ErrorEntry[] = (validate.errors ?? []).slice(0, 20).map((e) => ({
+      location: e.instancePath === '' ? '/' : e.instancePath,
+      rule: e.keyword,
+      message: e.keyword === 'additionalProperties' ? `unknown field ${String(e.params.additionalProperty)}` : (e.message ?? e.keyword),
+    }));
+    const first = errors[0];
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, `body is invalid: ${first?.location} ${first?.message}`, { errors });
+  };
+}
+
+/** Reads a JSON body; the size is bounded by the route's body limit. */
+export async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(problem\+)?json\s*(;|$)/i.test(type)) {
+    throw new EgsbError(ErrorCode.MESSAGE_MALFORMED, `expected Content-Type application/json, got ${type === '' ? 'none' : JSON.stringify(type.slice(0, 100))}`);
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new EgsbError(ErrorCode.MESSAGE_MALFORMED, `body is not well-formed JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Renders any error as the catalogue answer: a SOAP fault on SOAP routes, problem+json elsewhere. */
+export function errorResponse(error: EgsbError, requestId: string, soap?: SoapVersion): Response {
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...error.headers };
+  if (soap !== undefined) {
+    // SOAP 1.1 answers faults with 500 whatever the cause; SOAP 1.2 keeps the HTTP status.
+    const status = soap === SoapVersion.V11 ? 500 : error.status;
+    headers['content-type'] = SOAP_CONTENT_TYPE[soap];
+    return new Response(error.toSoapFault(soap, requestId), { status, headers });
+  }
+  headers['content-type'] = 'application/problem+json';
+  return new Response(JSON.stringify(error.toProblem(requestId)), { status: error.status, headers });
+}
+
+export function positiveInt(raw: string, what: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new EgsbError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(raw.slice(0, 40))} is not a number`);
+  return Number(raw);
+}
+
+import type { Caller } from '../registry/index.ts';
+
+/** What the bus's middleware leaves on every request's context. */
+export interface BusEnv {
+  Variables: {
+    requestId: string;
+    caller: Caller;
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * The two call protocols, JSON and SOAP: how a request is parsed and checked against its contract,
+ * and how a provider's answer is validated and filtered to the effective data items.
+ */
+export { jsonProtocol } from './json.ts';
+export { type OutboundAnswer, type ParsedRequest } from './protocol.ts';
+export { soapProtocol } from './soap.ts';

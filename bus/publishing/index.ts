@@ -1,0 +1,5 @@
+/**
+ * Publishing: a bundle compiled once, stored, and its compiled contract kept for the call path.
+ */
+export { type ContractCache, createContractCache } from './contract-cache.ts';
+export { createPublisher, type Publisher } from './publisher.ts';

@@ -1,0 +1,134 @@
+/**
+ * Published services and their versions. Publishing is one transaction: the service, its version
+ * row, its files and the publication record land together or not at all. A new minor version
+ * replaces the stored one; a new major version lives beside it.
+ */
+import { EgsbError, ErrorCode, majorOf, minorOf, type CompiledContract, type ContractModel, type Manifest } from '../../contracts/index.ts';
+import { pgCode } from './registry.ts';
+import { bumpGeneration } from './generation.ts';
+import type { Db } from '../storage/index.ts';
+
+export interface ServiceVersion {
+  readonly code: string;
+  readonly major: number;
+  readonly minor: number;
+  readonly ownerAis: number;
+  readonly manifest: Manifest;
+  readonly model: ContractModel;
+  readonly digest: string;
+  readonly publishedAt: string;
+}
+
+export const PublishOutcome = { CREATED: 'created', REPLACED: 'replaced', UNCHANGED: 'unchanged' } as const;
+export type PublishOutcome = (typeof PublishOutcome)[keyof typeof PublishOutcome];
+
+export interface ServiceStore {
+  publish(compiled: CompiledContract, ownerAis: number, publishedBy: string): Promise<{ outcome: PublishOutcome; version: ServiceVersion }>;
+  get(code: string, major: number): Promise<ServiceVersion | undefined>;
+  list(): Promise<ServiceVersion[]>;
+  files(code: string, major: number): Promise<Map<string, Uint8Array>>;
+}
+
+interface VersionRow {
+  service_code: string;
+  major: number;
+  minor: number;
+  owner_ais: number;
+  manifest: Manifest;
+  model: ContractModel;
+  digest: string;
+  published_at: Date | string;
+}
+
+const SELECT_VERSION = `SELECT v.service_code, v.major, v.minor, s.owner_ais, v.manifest, v.model, v.digest, v.published_at
+  FROM service_version v JOIN service s ON s.code = v.service_code`;
+
+export function createServiceStore({ db }: { db: Db }): ServiceStore {
+  return {
+    async publish(compiled, ownerAis, publishedBy) {
+      const { manifest, model, digest } = compiled;
+      const major = majorOf(manifest.version);
+      const minor = minorOf(manifest.version);
+      try {
+        const outcome = await db.transaction(async function publishTx(tx) {
+          await bumpGeneration(tx);
+          const [owner] = await tx.query<{ owner_ais: number }>('SELECT owner_ais FROM service WHERE code = $1 FOR UPDATE', [manifest.code]);
+          if (owner === undefined) {
+            await tx.query('INSERT INTO service (code, owner_ais) VALUES ($1, $2)', [manifest.code, ownerAis]);
+          } else if (owner.owner_ais !== ownerAis) {
+            throw new EgsbError(ErrorCode.CONFLICT, `service code ${manifest.code} is taken by AIS ${owner.owner_ais}; choose another code`);
+          }
+          const [current] = await tx.query<{ minor: number; digest: string }>(
+            'SELECT minor, digest FROM service_version WHERE service_code = $1 AND major = $2 FOR UPDATE',
+            [manifest.code, major],
+          );
+          if (current !== undefined) {
+            if (current.digest === digest) return PublishOutcome.UNCHANGED;
+            if (current.minor >= minor) {
+              throw new EgsbError(
+                ErrorCode.CONFLICT,
+                `${manifest.code} ${major}.${current.minor} is published; a changed contract needs a higher minor version than ${major}.${current.minor}`,
+              );
+            }
+          }
+          await tx.query(
+            `INSERT INTO service_version (service_code, major, minor, source, protocol, visibility, manifest, model, digest, published_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)
+             ON CONFLICT (service_code, major) DO UPDATE SET minor = EXCLUDED.minor, source = EXCLUDED.source,
+               protocol = EXCLUDED.protocol, visibility = EXCLUDED.visibility, manifest = EXCLUDED.manifest,
+               model = EXCLUDED.model, digest = EXCLUDED.digest, published_at = now(), published_by = EXCLUDED.published_by`,
+            [manifest.code, major, minor, manifest.source, model.protocol, manifest.visibility, JSON.stringify(manifest), JSON.stringify(model), digest, publishedBy],
+          );
+          await tx.query('DELETE FROM service_file WHERE service_code = $1 AND major = $2', [manifest.code, major]);
+          for (const [path, content] of compiled.files) {
+            await tx.query('INSERT INTO service_file (service_code, major, path, content) VALUES ($1, $2, $3, $4)', [manifest.code, major, path, content]);
+          }
+          await tx.query('INSERT INTO publication (service_code, major, minor, digest, published_by) VALUES ($1, $2, $3, $4, $5)', [
+            manifest.code,
+            major,
+            minor,
+            digest,
+            publishedBy,
+          ]);
+          return current === undefined ? PublishOutcome.CREATED : PublishOutcome.REPLACED;
+        });
+        const version = await this.get(manifest.code, major);
+        if (version === undefined) throw new Error(`published ${manifest.code} v${major} is not readable`);
+        return { outcome, version };
+      } catch (error) {
+        // Two instances creating the same new service at once: the loser sees the unique key.
+        if (pgCode(error) === '23505') {
+          throw new EgsbError(ErrorCode.CONFLICT, `service ${manifest.code} v${major} was published concurrently; try again`, { cause: error });
+        }
+        throw error;
+      }
+    },
+
+    async get(code, major) {
+      const [row] = await db.query<VersionRow>(`${SELECT_VERSION} WHERE v.service_code = $1 AND v.major = $2`, [code, major]);
+      return row === undefined ? undefined : toVersion(row);
+    },
+
+    async list() {
+      return (await db.query<VersionRow>(`${SELECT_VERSION} ORDER BY v.service_code, v.major`)).map(toVersion);
+    },
+
+    async files(code, major) {
+      const rows = await db.query<{ path: string; content: Uint8Array }>('SELECT path, content FROM service_file WHERE service_code = $1 AND major = $2', [code, major]);
+      return new Map(rows.map((r) => [r.path, new Uint8Array(r.content)]));
+    },
+  };
+}
+
+function toVersion(row: VersionRow): ServiceVersion {
+  return {
+    code: row.service_code,
+    major: row.major,
+    minor: row.minor,
+    ownerAis: row.owner_ais,
+    manifest: row.manifest,
+    model: row.model,
+    digest: row.digest,
+    publishedAt: new Date(row.published_at).toISOString(),
+  };
+}
