@@ -5,42 +5,20 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
-import { EMPTY_CATALOGUE, EgsbError, ErrorCode, isEgsbError, loadSchemaCatalogue, soapVersionOfContentType, type SoapVersion } from '../contracts/index.ts';
+import { asEgsbError, createLogger, EgsbError, EMPTY_CATALOGUE, ErrorCode, isEgsbError, loadSchemaCatalogue, type Logger, type SoapVersion, soapVersionOfContentType } from '../contracts/index.ts';
 import { NatsLinkState, createHttpConnector, createNatsConnector, openNatsLink, type NatsLink } from '../connectors/index.ts';
 import { createRouter, type Router } from '../routing/index.ts';
-import { asyncApi } from './http/index.ts';
-import { startCallbacks, type CallbackPusher } from './async/index.ts';
-import { startDispatcher, type Dispatcher } from './async/index.ts';
-import { createAsyncQueue, type AsyncQueue } from './async/index.ts';
-import { publishAsyncGauges, readAsyncStatus } from './async/index.ts';
-import { createTicketStore } from './async/index.ts';
-import { auditApi } from './http/index.ts';
-import { callApi } from './http/index.ts';
-import { catalogueApi } from './http/index.ts';
-import { createAuditStore } from './audit/index.ts';
-import { createAuditWriter, type AuditWriter } from './audit/index.ts';
-import type { AuthorisationEngine } from './authorisation/index.ts';
+import { asyncApi, auditApi, authorisationApi, type BusEnv, callApi, catalogueApi, certificateOf, healthApi, openApiDocument, operatorApi, publisherApi, requestIdOf } from './http/index.ts';
+import { type AsyncQueue, type CallbackPusher, createAsyncQueue, type Dispatcher, publishAsyncGauges, readAsyncStatus, startCallbacks, startDispatcher } from './async/index.ts';
+import { createTicketStore } from './tickets/index.ts';
+import { type AuditWriter, createAuditStore, createAuditWriter } from './audit/index.ts';
+import { type AuthorisationEngine, createLegalEngine } from './authorisation/index.ts';
 import { createCallPipeline } from './call/index.ts';
-import { createRegistryView, type RegistryView } from './registry/index.ts';
-import { certificateOf } from './http/index.ts';
-import { healthApi } from './http/index.ts';
-import { operatorApi } from './http/index.ts';
-import { publisherApi } from './http/index.ts';
+import { type AuthorisationStore, createAccessStore, createAuthorisationStore, createIdentity, createRegistry, createRegistryView, createServiceStore, type Registry, type RegistryView } from './registry/index.ts';
 import type { BusConfig } from './config.ts';
-import { createContractCache } from './publishing/index.ts';
-import { errorResponse, requestIdOf, type BusEnv } from './http/index.ts';
-import { createIdentity } from './registry/index.ts';
-import { createLogger, type Logger } from '../contracts/index.ts';
+import { createContractCache, createPublisher, type Publisher } from './publishing/index.ts';
 import { createMetrics } from './metrics.ts';
-import { openApiDocument } from './http/index.ts';
-import { createPublisher, type Publisher } from './publishing/index.ts';
-import { createAccessStore } from './registry/index.ts';
-import { authorisationApi } from './http/index.ts';
-import { createLegalEngine } from './authorisation/index.ts';
-import { createAuthorisationStore, type AuthorisationStore } from './registry/index.ts';
-import { createRegistry, type Registry } from './registry/index.ts';
 import { applySeedFile, type SeedResult } from './seed.ts';
-import { createServiceStore } from './registry/index.ts';
 import { openStorage, type Db } from './storage/index.ts';
 
 export interface Bus {
@@ -171,12 +149,11 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     app.route('/', asyncApi({ tickets, queue }));
     app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
 
-    app.notFound((c) => errorResponse(new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`), c.get('requestId') ?? requestIdOf(undefined)));
+    app.notFound((c) => new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`).toResponse(c.get('requestId') ?? requestIdOf(undefined)));
     app.onError(function renderError(error, c) {
       const requestId = c.get('requestId') ?? requestIdOf(undefined);
-      const known = isEgsbError(error) ? error : new EgsbError(ErrorCode.INTERNAL, 'the bus failed to answer; the request id names it in the log', { cause: error });
-      if (!isEgsbError(error)) logger.error('unhandled error', { requestId, path: c.req.path, error });
-      return errorResponse(known, requestId, soapVersionOf(c.req.method, c.req.path, c.req.header('content-type')));
+      const known = asEgsbError(error, (cause) => logger.error('unhandled error', { requestId, path: c.req.path, error: cause }));
+      return known.toResponse(requestId, soapVersionOf(c.req.method, c.req.path, c.req.header('content-type')));
     });
 
     const seed = config.seedFile ? await applySeedFile(config.seedFile, { registry, publisher, authorisations, logger, ...(rewriteEndpoint ? { rewriteEndpoint } : {}) }) : undefined;

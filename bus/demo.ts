@@ -4,6 +4,7 @@
  * Tests start the same thing on free ports.
  */
 import { rebaseEndpoint, registryRppSource, startMocks, type MocksOptions, type RunningMocks } from '../mocks/index.ts';
+export { readMocksConfig } from '../mocks/index.ts';
 import { createBus, type Bus, type BusParts } from './app.ts';
 import type { BusConfig } from './config.ts';
 

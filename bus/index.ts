@@ -1,5 +1,5 @@
 /**
- * The bus: HTTP server, registry, publishing, catalogue, storage and CLI.
+ * The bus: HTTP server, registry, publishing, catalogue and storage (the CLI is `bus/cli.ts`).
  *
  * @example
  * const bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1' }));
@@ -8,5 +8,4 @@
 export { createBus, type Bus } from './app.ts';
 export { readConfig, type BusConfig } from './config.ts';
 export { startServers, type RunningServers } from './server.ts';
-export { runCli } from './cli.ts';
 export type { Db, Queryable } from './storage/index.ts';

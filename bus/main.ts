@@ -4,9 +4,8 @@
  * SIGINT/SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
-import { readMocksConfig } from '../mocks/index.ts';
 import { readConfig } from './config.ts';
-import { startDemo } from './demo.ts';
+import { readMocksConfig, startDemo } from './demo.ts';
 import { createLogger } from '../contracts/index.ts';
 import { startServers } from './server.ts';
 

@@ -5,13 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readBundleDir } from '../contracts/index.ts';
+import { type Logger, readBundleDir } from '../contracts/index.ts';
 import { bodyValidator } from './http/index.ts';
-import type { Logger } from '../contracts/index.ts';
 import type { Publisher } from './publishing/index.ts';
-import type { Registry } from './registry/index.ts';
-import type { Authorisation, AuthorisationStore } from './registry/index.ts';
-import { agendaBody, aisBody, authorisationImportBody, ovmBody, patterns } from './registry/index.ts';
+import { agendaBody, aisBody, type Authorisation, authorisationImportBody, type AuthorisationStore, ovmBody, patterns, type Registry } from './registry/index.ts';
 
 const seedSchema = {
   type: 'object',

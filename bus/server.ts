@@ -7,6 +7,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { EgsbError, ErrorCode } from '../contracts/index.ts';
 import type { Bus } from './app.ts';
 import type { BusConfig } from './config.ts';
 import { requireTrustedIssuer } from './http/index.ts';
@@ -46,8 +47,7 @@ export async function startServers(bus: Bus, config: Pick<BusConfig, 'port' | 'h
     // A request the HTTP parser cannot read (e.g. a header with a bare CR) gets a catalogue answer.
     server.on('clientError', (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
       if (!socket.writable) return socket.destroy();
-      const body = JSON.stringify({ type: 'urn:egsb:error:EGSB_MESSAGE_MALFORMED', title: 'Message malformed', status: 400, detail: `the HTTP request could not be parsed: ${error.code ?? 'malformed'}`, code: 'EGSB_MESSAGE_MALFORMED' });
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(new EgsbError(ErrorCode.MESSAGE_MALFORMED, `the HTTP request could not be parsed: ${error.code ?? 'malformed'}`).toRawHttp());
     });
   }
   return {

@@ -7,7 +7,7 @@
  * const http = createHttpConnector({ connections: 64 });
  * const answer = await http.send({ endpoint: 'http://127.0.0.1:8091/persons', headers, body, deadline, connectTimeoutMs: 2000, maxResponseBytes: 1 << 20 });
  */
-export * from './types.ts';
+export { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../routing/index.ts';
 export { createHttpConnector, type HttpConnectorOptions } from './http/http-connector.ts';
 export { serveOverNats, contextOf, type ProviderContext, type ProviderHandler, type ProviderReply, type ServeOptions } from './nats/provider-adapter.ts';
 export { operationSubject, headerReader, STATUS_HEADER } from './nats/nats-protocol.ts';

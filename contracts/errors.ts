@@ -104,6 +104,12 @@ export interface Problem {
 export const SoapVersion = { V11: '1.1', V12: '1.2' } as const;
 export type SoapVersion = (typeof SoapVersion)[keyof typeof SoapVersion];
 
+/** The content type of a SOAP message of each version. */
+export const SOAP_CONTENT_TYPE: Readonly<Record<SoapVersion, string>> = {
+  '1.1': 'text/xml; charset=utf-8',
+  '1.2': 'application/soap+xml; charset=utf-8',
+};
+
 export const CONTEXT_NS = 'urn:egsb:context:v1';
 export const ENVELOPE_NS: Readonly<Record<SoapVersion, string>> = {
   '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
@@ -146,6 +152,26 @@ export class EgsbError extends Error {
     if (requestId !== undefined) problem.requestId = requestId;
     if (this.errors.length > 0) problem.errors = this.errors;
     return problem;
+  }
+
+  /**
+   * The catalogue answer as a `Response`: a SOAP fault of the call's version when one is given, else
+   * problem+json. SOAP 1.1 answers faults with 500 whatever the cause; SOAP 1.2 keeps the status.
+   */
+  toResponse(requestId: string, soap?: SoapVersion): Response {
+    const headers: Record<string, string> = { 'x-request-id': requestId, ...this.headers };
+    if (soap !== undefined) {
+      headers['content-type'] = SOAP_CONTENT_TYPE[soap];
+      return new Response(this.toSoapFault(soap, requestId), { status: soap === SoapVersion.V11 ? 500 : this.status, headers });
+    }
+    headers['content-type'] = 'application/problem+json';
+    return new Response(JSON.stringify(this.toProblem(requestId)), { status: this.status, headers });
+  }
+
+  /** The same answer as raw HTTP/1.1 bytes, for a socket the HTTP parser gave up on. */
+  toRawHttp(): string {
+    const body = JSON.stringify(this.toProblem());
+    return `HTTP/1.1 ${this.status} ${this.title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
   }
 
   toSoapFault(version: SoapVersion, requestId?: string): string {
@@ -198,6 +224,17 @@ export function escapeXml(text: string): string {
 
 export function isEgsbError(value: unknown): value is EgsbError {
   return value instanceof EgsbError;
+}
+
+/**
+ * The one place an unknown failure becomes a catalogue error: an EgsbError stays as it is; anything
+ * else is reported once through `report` (with its stack, for the log) and becomes EGSB_INTERNAL, whose
+ * detail says nothing about the cause.
+ */
+export function asEgsbError(error: unknown, report: (error: unknown) => void): EgsbError {
+  if (isEgsbError(error)) return error;
+  report(error);
+  return new EgsbError(ErrorCode.INTERNAL, 'the bus failed to handle the request; the request id names it in the log', { cause: error });
 }
 
 /** Shorthand used all over the bus: `throw egsbError('EGSB_NOT_FOUND', 'no AIS 42')`. */

@@ -38,3 +38,4 @@ export {
 export { bundleOf, readBundleDir, type BundleUpload } from './bundle-dir.ts';
 export { createLogger, LogLevel, type Logger, type LoggerOptions } from './logger.ts';
 export { errorCatalogue, ErrorCode, escapeXml } from './errors.ts';
+export { CONTEXT_HEADERS, headerContext, resolveContext, type CallContext, type ContextSource } from './call-context.ts';

@@ -4,15 +4,12 @@
  * blocks, body payload and fault. The parsed document lives in WebAssembly memory: dispose it.
  */
 import { XmlDocument, XmlElement, XmlLibError } from 'libxml2-wasm';
-import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, SoapVersion } from './errors.ts';
+import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, SOAP_CONTENT_TYPE, SoapVersion } from './errors.ts';
 import type { ContextField } from './types.ts';
 import { PARSE_OPTIONS } from './xml-graph.ts';
 import { inspectXml, isHazard } from './xml-safety.ts';
 
-export const SOAP_CONTENT_TYPE: Readonly<Record<SoapVersion, string>> = {
-  '1.1': 'text/xml; charset=utf-8',
-  '1.2': 'application/soap+xml; charset=utf-8',
-};
+export { SOAP_CONTENT_TYPE };
 
 export interface SoapEnvelope {
   readonly version: SoapVersion;

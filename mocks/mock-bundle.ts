@@ -2,9 +2,7 @@
  * A mock's own contract bundle: read from its folder, with the endpoints pointed at where the mocks
  * actually listen, and compiled once so the mock can check its requests (and tests its answers).
  */
-import { readBundleDir } from '../contracts/index.ts';
-import { bundleOf, type BundleUpload } from '../contracts/index.ts';
-import { EMPTY_CATALOGUE, compileContract, type CompiledContract } from '../contracts/index.ts';
+import { bundleOf, type BundleUpload, compileContract, type CompiledContract, EMPTY_CATALOGUE, readBundleDir } from '../contracts/index.ts';
 
 /** The origin the bundles name; `npm start` and tests replace it with the mocks' real address. */
 export const BUNDLE_ORIGIN = 'http://127.0.0.1:8091';

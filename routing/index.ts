@@ -1,5 +1,5 @@
 /**
- * Routing: endpoint selection (least-pending or weighted round-robin), passive health with a circuit
+ * Routing: what a provider connector is, endpoint selection (least-pending or weighted round-robin), passive health with a circuit
  * breaker per endpoint, deadlines and safe retries.
  *
  * @example
@@ -9,3 +9,4 @@
 export { createRouter, type Router, type RouterOptions, type RouteTarget, type RouteTrace } from './router.ts';
 export { createCircuitBreaker, CircuitState, type CircuitBreaker, type CircuitOptions } from './circuit-breaker.ts';
 export { createEndpointSelector, Balancing, type EndpointSelector } from './endpoint-selector.ts';
+export { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from './connector.ts';

@@ -5,7 +5,7 @@
  * timeout bounds the whole exchange, retries included.
  */
 import { EgsbError, ErrorCode, type Endpoint } from '../contracts/index.ts';
-import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer } from '../connectors/index.ts';
+import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer } from './connector.ts';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.ts';
 import { Balancing, createEndpointSelector, type EndpointSelector } from './endpoint-selector.ts';
 

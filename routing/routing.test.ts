@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../connectors/index.ts';
+import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from './connector.ts';
 import { CircuitState, createCircuitBreaker, createEndpointSelector, createRouter, type RouteTrace } from './index.ts';
 
 const ok: ProviderAnswer = { status: 200, contentType: 'application/json', headers: {}, body: new Uint8Array() };

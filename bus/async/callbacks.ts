@@ -9,7 +9,7 @@ import type { AsyncQueue } from './queue.ts';
 import type { Logger } from '../../contracts/index.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RegistryView } from '../registry/index.ts';
-import { TicketStatus, ticketState, type Ticket, type TicketStore } from './ticket-store.ts';
+import { TicketStatus, ticketState, type Ticket, type TicketStore } from '../tickets/index.ts';
 import { createWorkLoop, type WorkLoop } from './work-loop.ts';
 
 export interface CallbackPusher {

@@ -9,21 +9,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JsMsg } from '@nats-io/jetstream';
-import { EgsbError, ErrorCode, Mode, errorCatalogue, isEgsbError } from '../../contracts/index.ts';
+import { asEgsbError, EgsbError, errorCatalogue, ErrorCode, isEgsbError, type Logger, Mode } from '../../contracts/index.ts';
 import type { RouteTrace, Router } from '../../routing/index.ts';
 import type { CallbackPusher } from './callbacks.ts';
 import { decodeQueuedCall, type QueuedCall } from './message.ts';
 import type { AsyncQueue } from './queue.ts';
 import { createWorkLoop, type WorkLoop } from './work-loop.ts';
 import { Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
-import { jsonProtocol } from '../protocols/index.ts';
-import { soapProtocol } from '../protocols/index.ts';
+import { jsonProtocol, soapProtocol } from '../protocols/index.ts';
 import type { AsyncConfig } from '../config.ts';
 import type { ContractCache } from '../publishing/index.ts';
-import type { Logger } from '../../contracts/index.ts';
 import type { Metrics } from '../metrics.ts';
 import { serviceKey, type RegistryView } from '../registry/index.ts';
-import type { Claim, Outcome, TicketStore } from './ticket-store.ts';
+import type { Claim, Outcome, TicketStore } from '../tickets/index.ts';
 
 export interface DispatcherOptions {
   readonly queue: AsyncQueue;
@@ -150,8 +148,7 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
       if (call.refused.length > 0) headers['x-egsb-data-items-refused'] = call.refused.join(' ');
       return complete(m, call, body, { status: 'succeeded', result: { status: answer.status, contentType: answer.contentType, headers, body: answer.body } }, trace, started);
     } catch (error) {
-      const known = isEgsbError(error) ? error : new EgsbError(ErrorCode.INTERNAL, 'the bus failed to deliver the call; the request id names it in the log', { cause: error });
-      if (!isEgsbError(error)) logger.error('asynchronous delivery failed unexpectedly', { requestId: call.requestId, error: String((error as Error).stack ?? error) });
+      const known = asEgsbError(error, (cause) => logger.error('asynchronous delivery failed unexpectedly', { requestId: call.requestId, error: cause }));
       const passing = known.code === ErrorCode.PROVIDER_UNAVAILABLE || known.code === ErrorCode.PROVIDER_TIMEOUT;
       const repeatable = passing && (trace.reached !== true || idempotent);
       if (repeatable && claim.attempt < config.maxAttempts) {

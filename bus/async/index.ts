@@ -7,4 +7,3 @@ export { type Dispatcher, startDispatcher } from './dispatcher.ts';
 export { encodeQueuedCall, type QueuedCall } from './message.ts';
 export { type AsyncQueue, createAsyncQueue } from './queue.ts';
 export { type AsyncStatus, publishAsyncGauges, readAsyncStatus } from './status.ts';
-export { acceptedRow, type AcceptedTicket, acceptTicketsSql, createTicketStore, isTicket, ticketOf, ticketState, TicketStatus, type TicketStore } from './ticket-store.ts';

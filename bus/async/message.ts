@@ -5,7 +5,7 @@
  * provider (already checked and with its item list narrowed) as raw bytes.
  */
 
-import type { AcceptedTicket } from './ticket-store.ts';
+import type { AcceptedTicket } from '../tickets/index.ts';
 
 /** The ticket's fields (but the time, as epoch milliseconds), and what delivery and audit need. */
 export interface QueuedCall extends Omit<AcceptedTicket, 'createdAt' | 'protocol'> {

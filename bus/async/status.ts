@@ -5,7 +5,7 @@
  */
 import type { AsyncQueue } from './queue.ts';
 import type { Metrics } from '../metrics.ts';
-import type { TicketStore } from './ticket-store.ts';
+import type { TicketStore } from '../tickets/index.ts';
 
 export interface AsyncStatus {
   readonly nats: 'connected' | 'unavailable';

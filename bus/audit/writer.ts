@@ -6,7 +6,7 @@
  */
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import type { Db } from '../storage/index.ts';
-import { acceptTicketsSql, acceptedRow, type AcceptedTicket } from '../async/index.ts';
+import { acceptTicketsSql, acceptedRow, type AcceptedTicket } from '../tickets/index.ts';
 
 export const Decision = { PERMITTED: 'permitted', REFUSED: 'refused' } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];

@@ -4,10 +4,8 @@
  * the AIS serves the agenda. Then the authorisation engine says which data items the agenda and role
  * may read from the service, and on what legal basis; the effective items are wanted ∩ permitted.
  */
-import { EgsbError, ErrorCode } from '../../contracts/index.ts';
-import type { CallContext } from '../call/index.ts';
-import type { RegistrySnapshot } from '../registry/index.ts';
-import type { ServiceVersion } from '../registry/index.ts';
+import { type CallContext, EgsbError, ErrorCode } from '../../contracts/index.ts';
+import type { RegistrySnapshot, ServiceVersion } from '../registry/index.ts';
 
 export interface AuthorisationRequest {
   readonly aisId: number;

@@ -2,12 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMessagePlan, parseManifest, type Manifest } from '../../contracts/index.ts';
 import { createLegalEngine, isValidOn } from './engine.ts';
-import { createAuthorisationIndex } from '../registry/index.ts';
-import { ALL, type Authorisation } from '../registry/index.ts';
+import { ALL, type Authorisation, createAuthorisationIndex, type RegistrySnapshot, type RegistryView, type ServiceVersion } from '../registry/index.ts';
 import { authoriseCall, requireSomeItem } from './checks.ts';
 import { pragueDay } from './prague-day.ts';
-import type { RegistrySnapshot, RegistryView } from '../registry/index.ts';
-import type { ServiceVersion } from '../registry/index.ts';
 
 const AGENDAS = ['A1', 'A2', 'A3'] as const;
 const ROLES: Record<string, readonly string[]> = { A1: ['CR11', 'CR12'], A2: ['CR21'], A3: ['CR31', 'CR32'] };

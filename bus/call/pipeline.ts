@@ -5,24 +5,16 @@
  * (nor refusal) leaves before that record is committed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, Mode, SOAP_CONTENT_TYPE, encodeHeaderText, isEgsbError, soapVersionOfContentType, type SoapVersion, type CompiledContract, type Protocol } from '../../contracts/index.ts';
+import { asEgsbError, type CallContext, type CompiledContract, CONTEXT_NS, EgsbError, encodeHeaderText, ENVELOPE_NS, ErrorCode, headerContext, isEgsbError, type Logger, Mode, type Protocol, resolveContext, SOAP_CONTENT_TYPE, type SoapVersion, soapVersionOfContentType } from '../../contracts/index.ts';
 import type { Router, RouteTrace } from '../../routing/index.ts';
-import { encodeQueuedCall, type QueuedCall } from '../async/index.ts';
-import type { AsyncQueue } from '../async/index.ts';
+import { type AsyncQueue, encodeQueuedCall, type QueuedCall } from '../async/index.ts';
+import { type AcceptedTicket, ticketOf } from '../tickets/index.ts';
 import { Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
 import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from '../authorisation/index.ts';
-import { headerContext, resolveContext, type CallContext } from './context.ts';
-import { jsonProtocol } from '../protocols/index.ts';
-import type { OutboundAnswer, ParsedRequest } from '../protocols/index.ts';
-import { soapProtocol } from '../protocols/index.ts';
+import { jsonProtocol, type OutboundAnswer, type ParsedRequest, soapProtocol } from '../protocols/index.ts';
 import type { ContractCache } from '../publishing/index.ts';
-import { errorResponse } from '../http/index.ts';
-import type { Identity, PresentedCertificate } from '../registry/index.ts';
-import type { Logger } from '../../contracts/index.ts';
+import { type Identity, type PresentedCertificate, type RegistryView, serviceKey, type ServiceVersion } from '../registry/index.ts';
 import type { Metrics } from '../metrics.ts';
-import { serviceKey, type RegistryView } from '../registry/index.ts';
-import type { ServiceVersion } from '../registry/index.ts';
-import { ticketOf, type AcceptedTicket } from '../async/index.ts';
 
 export interface InboundCall {
   readonly protocol: Protocol;
@@ -107,10 +99,10 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         draft.status = done.answer.status;
         draft.responseBytes = done.answer.body.byteLength;
       } catch (error) {
-        const known = toEgsbError(error, logger, draft.requestId);
+        const known = asEgsbError(error, (cause) => logger.error('call failed unexpectedly', { requestId: draft.requestId, error: cause }));
         draft.code = known.code;
         draft.status = known.status;
-        response = errorResponse(known, draft.requestId, soapVersion);
+        response = known.toResponse(draft.requestId, soapVersion);
       } finally {
         parsed?.dispose();
       }
@@ -123,7 +115,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         const refused = isEgsbError(error) ? error : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
         logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
         metrics.observeCall(serviceLabel, refused.code);
-        return errorResponse(refused, draft.requestId, soapVersion);
+        return refused.toResponse(draft.requestId, soapVersion);
       }
       metrics.observeCall(serviceLabel, draft.code ?? 'ok');
       return response;
@@ -318,10 +310,4 @@ function createHexSource(): (bytes: number) => string {
     offset += bytes;
     return pool.toString('hex', offset - bytes, offset);
   };
-}
-
-function toEgsbError(error: unknown, logger: Logger, requestId: string): EgsbError {
-  if (isEgsbError(error)) return error;
-  logger.error('call failed unexpectedly', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  return new EgsbError(ErrorCode.INTERNAL, 'the bus failed to handle the call; the request id names it in the log', { cause: error });
 }

@@ -7,11 +7,10 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
-import type { AsyncQueue } from '../async/index.ts';
-import { readAsyncStatus } from '../async/index.ts';
+import { type AsyncQueue, readAsyncStatus } from '../async/index.ts';
+import { isTicket, ticketState, TicketStatus, type TicketStore } from '../tickets/index.ts';
 import type { BusEnv } from './support.ts';
 import { requireOperator, type Caller } from '../registry/index.ts';
-import { TicketStatus, isTicket, ticketState, type TicketStore } from '../async/index.ts';
 
 const MAX_LIMIT = 1000;
 const STATUSES = new Set<string>(Object.values(TicketStatus));

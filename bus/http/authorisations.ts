@@ -5,16 +5,9 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode, Visibility } from '../../contracts/index.ts';
-import type { AccessStore } from '../registry/index.ts';
-import { isValidOn } from '../authorisation/index.ts';
-import { accessKey } from '../registry/index.ts';
-import type { Authorisation, AuthorisationInput, AuthorisationStore } from '../registry/index.ts';
+import { accessKey, type AccessStore, type Authorisation, authorisationBody, authorisationId, authorisationImportBody, type AuthorisationInput, type AuthorisationStore, type Caller, patterns, type RegistryView, requireOperator, type ServiceVersion } from '../registry/index.ts';
+import { isValidOn, pragueDay } from '../authorisation/index.ts';
 import { bodyValidator, readJson, type BusEnv } from './support.ts';
-import { requireOperator, type Caller } from '../registry/index.ts';
-import { pragueDay } from '../authorisation/index.ts';
-import { authorisationBody, authorisationId, authorisationImportBody, patterns } from '../registry/index.ts';
-import type { RegistryView } from '../registry/index.ts';
-import type { ServiceVersion } from '../registry/index.ts';
 
 const checkAuthorisation = bodyValidator<AuthorisationInput>(authorisationBody);
 const checkImport = bodyValidator<{ authorisations: Authorisation[]; replace?: boolean }>(authorisationImportBody);

@@ -5,8 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { EgsbError, ErrorCode, Visibility, createBundle, rewriteSchema, rewriteWsdl, type QName, type SchemaCatalogue } from '../../contracts/index.ts';
 import { positiveInt, type BusEnv } from './support.ts';
-import type { Caller } from '../registry/index.ts';
-import type { ServiceStore, ServiceVersion } from '../registry/index.ts';
+import type { Caller, ServiceStore, ServiceVersion } from '../registry/index.ts';
 
 export interface CatalogueEntry {
   readonly code: string;

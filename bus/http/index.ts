@@ -11,5 +11,5 @@ export { healthApi } from './health.ts';
 export { openApiDocument } from './openapi.ts';
 export { operatorApi } from './operator.ts';
 export { publisherApi } from './publisher.ts';
-export { bodyValidator, type BusEnv, errorResponse, requestIdOf } from './support.ts';
+export { bodyValidator, type BusEnv, requestIdOf } from './support.ts';
 export { certificateOf, requireTrustedIssuer } from './tls-certificate.ts';

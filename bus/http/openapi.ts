@@ -1,8 +1,7 @@
 /** The OpenAPI 3.1 document of the bus's own HTTP API, with a path for each published JSON operation. */
 import { manifestSchema } from '../../contracts/index.ts';
 import { uploadSchema } from './publisher.ts';
-import { agendaBody, aisBody, authorisationBody, authorisationImportBody, credentialBody, ovmBody } from '../registry/index.ts';
-import type { ServiceVersion } from '../registry/index.ts';
+import { agendaBody, aisBody, authorisationBody, authorisationImportBody, credentialBody, ovmBody, type ServiceVersion } from '../registry/index.ts';
 
 const problem = { description: 'An error from the catalogue', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });

@@ -1,10 +1,8 @@
 /** The operator API: the registry of OVMs, agendas with roles, and AIS with their credentials. */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
-import { bodyValidator, positiveInt, readJson, type BusEnv } from './support.ts';
-import { requireOperator } from '../registry/index.ts';
-import type { AisInput, CredentialInput, Registry } from '../registry/index.ts';
-import { agendaBody, aisBody, credentialBody, ovmBody, patterns } from '../registry/index.ts';
+import { bodyValidator, readJson, type BusEnv } from './support.ts';
+import { agendaBody, aisBody, type AisInput, credentialBody, type CredentialInput, ovmBody, patterns, type Registry, requireOperator } from '../registry/index.ts';
 
 const checkOvm = bodyValidator<{ name: string; agendas?: string[] }>(ovmBody);
 const checkAgenda = bodyValidator<{ name: string; roles?: { code: string; name: string }[] }>(agendaBody);
@@ -36,7 +34,7 @@ export function operatorApi({ registry }: { registry: Registry }): Hono<BusEnv> 
   });
 
   api.get('/ais', async (c) => c.json({ ais: await registry.listAis() }));
-  api.get('/ais/:id', async (c) => c.json(await registry.getAis(positiveInt(c.req.param('id'), 'AIS'))));
+  api.get('/ais/:id', async (c) => c.json(await registry.getAis(aisId(c.req.param('id')))));
   api.put('/ais/:id', async (c) => {
     const id = aisId(c.req.param('id'));
     return c.json(await registry.putAis(id, checkAis(await readJson(c))));

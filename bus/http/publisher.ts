@@ -1,9 +1,8 @@
 /** The publisher API: POST /publish with a bundle; GET /services for what the caller published. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EgsbError, ErrorCode } from '../../contracts/index.ts';
+import { type BundleUpload, EgsbError, ErrorCode } from '../../contracts/index.ts';
 import { bodyValidator, positiveInt, readJson, type BusEnv } from './support.ts';
-import type { BundleUpload } from '../../contracts/index.ts';
 import type { Publisher } from '../publishing/index.ts';
 import type { ServiceStore } from '../registry/index.ts';
 

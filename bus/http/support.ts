@@ -1,9 +1,9 @@
-/** Small pieces every HTTP handler of the bus shares: request ids, JSON bodies, problem answers. */
+/** Small pieces every HTTP handler of the bus shares: request ids, JSON bodies, path numbers. */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { EgsbError, ErrorCode, SOAP_CONTENT_TYPE, SoapVersion, type ErrorEntry } from '../../contracts/index.ts';
+import { EgsbError, ErrorCode, type ErrorEntry } from '../../contracts/index.ts';
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -43,21 +43,9 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-/** Renders any error as the catalogue answer: a SOAP fault on SOAP routes, problem+json elsewhere. */
-export function errorResponse(error: EgsbError, requestId: string, soap?: SoapVersion): Response {
-  const headers: Record<string, string> = { 'x-request-id': requestId, ...error.headers };
-  if (soap !== undefined) {
-    // SOAP 1.1 answers faults with 500 whatever the cause; SOAP 1.2 keeps the HTTP status.
-    const status = soap === SoapVersion.V11 ? 500 : error.status;
-    headers['content-type'] = SOAP_CONTENT_TYPE[soap];
-    return new Response(error.toSoapFault(soap, requestId), { status, headers });
-  }
-  headers['content-type'] = 'application/problem+json';
-  return new Response(JSON.stringify(error.toProblem(requestId)), { status: error.status, headers });
-}
-
+/** A number in a path: one that is not a number is a bad request (400), like any malformed path segment. */
 export function positiveInt(raw: string, what: string): number {
-  if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new EgsbError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(raw.slice(0, 40))} is not a number`);
+  if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} is not a number`);
   return Number(raw);
 }
 

@@ -3,9 +3,8 @@
  * find its operation and the context it carries, rewrite its item list, and read the provider's
  * answer back into what the reader gets.
  */
-import type { BodyContext, CompiledContract, ErrorEntry, SoapVersion } from '../../contracts/index.ts';
+import type { BodyContext, CompiledContract, ContextSource, ErrorEntry, SoapVersion } from '../../contracts/index.ts';
 import type { ProviderAnswer } from '../../connectors/index.ts';
-import type { ContextSource } from '../call/index.ts';
 
 export interface InboundMessage {
   readonly body: Uint8Array;

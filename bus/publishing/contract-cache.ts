@@ -3,8 +3,7 @@
  * published here, or on first use when another instance published them, never per call.
  */
 import { compileContract, createBundle, majorOf, type CompiledContract, type SchemaCatalogue } from '../../contracts/index.ts';
-import { serviceKey } from '../registry/index.ts';
-import type { ServiceStore, ServiceVersion } from '../registry/index.ts';
+import { serviceKey, type ServiceStore, type ServiceVersion } from '../registry/index.ts';
 
 export interface ContractCache {
   /** The compiled form of a stored version, compiling it from its stored files if not yet here. */

@@ -4,9 +4,7 @@
  */
 import { EgsbError, ErrorCode, bundleOf, compileContract, type BundleUpload, type SchemaCatalogue } from '../../contracts/index.ts';
 import type { ContractCache } from './contract-cache.ts';
-import type { Caller } from '../registry/index.ts';
-import type { Registry } from '../registry/index.ts';
-import type { PublishOutcome, ServiceStore, ServiceVersion } from '../registry/index.ts';
+import type { Caller, PublishOutcome, Registry, ServiceStore, ServiceVersion } from '../registry/index.ts';
 
 export interface Publisher {
   publish(upload: BundleUpload, caller: Caller): Promise<{ outcome: PublishOutcome; version: ServiceVersion }>;

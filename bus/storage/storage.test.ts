@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresRequired, postgresUrl } from '../../test/postgres.ts';
-import { createRegistry } from '../registry/index.ts';
+import { createRegistry, digestSecret } from '../registry/index.ts';
 import { migrate, openStorage, type Db } from './index.ts';
 
 /** One suite, run against every storage the bus supports. */
@@ -35,7 +35,7 @@ function runStoreSuite(name: string, open: () => Promise<{ db: Db; done(): Promi
       expect(ais).toMatchObject({ id: 42, state: 'active', actsFor: ['00007064'], agendas: ['A121'] });
       const key = await registry.addCredential(42, { kind: 'api-key', label: 'k' });
       expect(key.apiKey).toMatch(/^egsb_42_/);
-      const digest = (await import('../registry/registry.ts')).digestSecret(key.apiKey ?? '');
+      const digest = digestSecret(key.apiKey ?? '');
       expect(await db.query('SELECT c.ais_id, a.state FROM ais_credential c JOIN ais a ON a.id = c.ais_id WHERE c.digest = $1', [digest])).toEqual([{ ais_id: 42, state: 'active' }]);
       await expect(registry.putAis(43, { name: 'x', operatorOvm: '99999999' })).rejects.toThrow(/unknown operator OVM: 99999999/);
       expect((await registry.listAis()).map((a) => a.id)).toEqual([42]);

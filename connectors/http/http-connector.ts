@@ -4,7 +4,7 @@
  * Failures are sorted by whether the request can have reached the provider.
  */
 import { Agent, errors as undiciErrors } from 'undici';
-import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../types.ts';
+import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../../routing/index.ts';
 
 export interface HttpConnectorOptions {
   /** Connections per provider origin. */

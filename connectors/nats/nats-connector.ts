@@ -4,7 +4,7 @@
  * a timeout means the request may have been taken.
  */
 import { errors, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../types.ts';
+import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../../routing/index.ts';
 import { CONTENT_TYPE_HEADER, STATUS_HEADER, operationSubject } from './nats-protocol.ts';
 
 export function createNatsConnector(connection: () => NatsConnection | undefined): Connector {

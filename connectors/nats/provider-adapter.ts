@@ -7,8 +7,7 @@
  * never lets an answer that breaks it leave.
  */
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { CompiledContract } from '../../contracts/index.ts';
-import { decodeHeaderText } from '../../contracts/index.ts';
+import { type CompiledContract, decodeHeaderText } from '../../contracts/index.ts';
 import { CONTENT_TYPE_HEADER, STATUS_HEADER, headerReader } from './nats-protocol.ts';
 
 export interface ProviderReply {

@@ -4,12 +4,8 @@
  * sizes to show that the decision time does not grow with the number of authorisations; and the
  * memory the index takes.
  */
-import { createLegalEngine } from '../../bus/authorisation/index.ts';
-import { createAuthorisationIndex } from '../../bus/registry/index.ts';
-import { ALL, type Authorisation } from '../../bus/registry/index.ts';
-import { authoriseCall, type AuthorisationRequest } from '../../bus/authorisation/index.ts';
-import type { RegistrySnapshot, RegistryView } from '../../bus/registry/index.ts';
-import type { ServiceVersion } from '../../bus/registry/index.ts';
+import { type AuthorisationRequest, authoriseCall, createLegalEngine } from '../../bus/authorisation/index.ts';
+import { ALL, type Authorisation, createAuthorisationIndex, type RegistrySnapshot, type RegistryView, type ServiceVersion } from '../../bus/registry/index.ts';
 import type { Manifest } from '../../contracts/index.ts';
 import { createRandom } from '../../mocks/data/random.ts';
 

@@ -4,7 +4,9 @@
  * block, and in the request body where the contract maps it; a field given in several places must
  * be the same in all of them. Every field is checked here, once.
  */
-import { ContextField, EgsbError, ErrorCode, decodeHeaderText } from '../../contracts/index.ts';
+import { EgsbError, ErrorCode } from './errors.ts';
+import { ContextField } from './types.ts';
+import { decodeHeaderText } from './header-text.ts';
 
 export type ContextSource = Partial<Record<ContextField, string>>;
 

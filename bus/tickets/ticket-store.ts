@@ -5,8 +5,7 @@
  * harmless. Writes are group-committed: thousands of calls a second share a few statements.
  */
 import { createHash } from 'node:crypto';
-import { groupCommit } from '../storage/index.ts';
-import type { Db } from '../storage/index.ts';
+import { type Db, groupCommit } from '../storage/index.ts';
 
 export const TicketStatus = { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', EXPIRED: 'expired' } as const;
 export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEgsbError } from '../../contracts/index.ts';
-import { resolveContext } from './context.ts';
+import { isEgsbError } from './index.ts';
+import { resolveContext } from './call-context.ts';
 
 const good = { ovm: '00064581', agenda: 'A121', role: 'CR1001', userId: 'referent.novak' };
 
