@@ -9,7 +9,7 @@ import { asEgsbError, createLogger, EgsbError, EMPTY_CATALOGUE, ErrorCode, isEgs
 import { NatsLinkState, createHttpConnector, createNatsConnector, openNatsLink, type NatsLink } from '../connectors/index.ts';
 import { createRouter, type Router } from '../routing/index.ts';
 import { asyncApi, auditApi, authorisationApi, type BusEnv, callApi, catalogueApi, certificateOf, healthApi, openApiDocument, operatorApi, publisherApi, requestIdOf } from './http/index.ts';
-import { type AsyncQueue, type CallbackPusher, createAsyncQueue, type Dispatcher, publishAsyncGauges, readAsyncStatus, startCallbacks, startDispatcher } from './async/index.ts';
+import { type AsyncQueue, type CallbackPusher, createAsyncQueue, createQueueMessages, type Dispatcher, publishAsyncGauges, readAsyncStatus, startCallbacks, startDispatcher } from './async/index.ts';
 import { createTicketStore } from './tickets/index.ts';
 import { type AuditWriter, createAuditStore, createAuditWriter } from './audit/index.ts';
 import { type AuthorisationEngine, createLegalEngine } from './authorisation/index.ts';
@@ -19,7 +19,7 @@ import type { BusConfig } from './config.ts';
 import { createContractCache, createPublisher, type Publisher } from './publishing/index.ts';
 import { createMetrics } from './metrics.ts';
 import { applySeedFile, type SeedResult } from './seed.ts';
-import { openStorage, type Db } from './storage/index.ts';
+import { installationSecret, openStorage, type Db } from './storage/index.ts';
 
 export interface Bus {
   readonly app: Hono<BusEnv>;
@@ -95,7 +95,9 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const authorisations = createAuthorisationStore({ db });
     const access = createAccessStore({ db });
     const engine = givenEngine ?? createLegalEngine(view);
-    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger, ...(queue ? { queue } : {}) });
+    // Queue messages carry a MAC under the installation's key: a message anyone else put there is not delivered.
+    const messages = createQueueMessages(await installationSecret(db, 'queue-mac'));
+    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger, ...(queue ? { accepting: { queue, messages, tickets } } : {}) });
     let callbacks: CallbackPusher | undefined;
     let dispatcher: Dispatcher | undefined;
     const timers: NodeJS.Timeout[] = [];
@@ -103,7 +105,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       const q = queue;
       if (config.async.dispatch) {
         callbacks = startCallbacks({ queue: q, view, tickets, metrics, logger, ackWaitMs: config.async.ackWaitMs });
-        dispatcher = startDispatcher({ queue: q, view, cache, router, tickets, audit, callbacks, metrics, logger, config: config.async });
+        dispatcher = startDispatcher({ queue: q, messages, view, cache, router, tickets, audit, callbacks, metrics, logger, config: config.async });
       }
       timers.push(setInterval(() => void readAsyncStatus(q, tickets).then((status) => publishAsyncGauges(metrics, status), () => undefined), 5000));
     }
@@ -140,7 +142,7 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     app.use('/access-requests/*', adminLimit);
 
     app.route('/', healthApi({ db, metrics, ...(natsLink ? { nats: () => (queue?.ready() ? 'ok' : natsLink.current() ? 'connected, JetStream not ready' : 'not connected') } : {}) }));
-    app.route('/', catalogueApi({ store, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
+    app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
     app.route('/admin', operatorApi({ registry }));

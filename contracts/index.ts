@@ -39,3 +39,4 @@ export { bundleOf, readBundleDir, type BundleUpload } from './bundle-dir.ts';
 export { createLogger, LogLevel, type Logger, type LoggerOptions } from './logger.ts';
 export { errorCatalogue, ErrorCode, escapeXml } from './errors.ts';
 export { CONTEXT_HEADERS, headerContext, resolveContext, type CallContext, type ContextSource } from './call-context.ts';
+export { itemHeaders, type CheckedCall } from './checked-call.ts';

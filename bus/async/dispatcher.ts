@@ -1,7 +1,9 @@
 /**
  * Delivers accepted asynchronous calls: one durable consumer per service version that offers the
- * asynchronous mode, worked by every bus instance. For each queued call: claim its ticket (a ticket
- * already finished is acknowledged and not delivered again), send it through the same router and
+ * asynchronous mode, worked by every bus instance. For each queued message: check its MAC, claim the
+ * ticket it names and load the checked call and body from the ticket row (a ticket already finished is
+ * acknowledged and not delivered again; a message with a bad MAC or an unknown ticket is never
+ * delivered), send it through the same router and
  * connectors as a synchronous call, check and filter the answer against the contract, write the
  * completion's audit record, then record the outcome and acknowledge. Failures that may pass are
  * retried with growing delays up to the delivery limit; a call that may already have reached its
@@ -9,22 +11,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JsMsg } from '@nats-io/jetstream';
-import { asEgsbError, EgsbError, errorCatalogue, ErrorCode, isEgsbError, type Logger, Mode } from '../../contracts/index.ts';
+import { asEgsbError, type CheckedCall, errorCatalogue, ErrorCode, itemHeaders, type Logger, Mode } from '../../contracts/index.ts';
 import type { RouteTrace, Router } from '../../routing/index.ts';
 import type { CallbackPusher } from './callbacks.ts';
-import { decodeQueuedCall, type QueuedCall } from './message.ts';
+import type { QueueMessages } from './message.ts';
 import type { AsyncQueue } from './queue.ts';
 import { createWorkLoop, type WorkLoop } from './work-loop.ts';
-import { Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
+import { checkedFields, type AuditRecord, type AuditWriter } from '../audit/index.ts';
 import { jsonProtocol, soapProtocol } from '../protocols/index.ts';
 import type { AsyncConfig } from '../config.ts';
 import type { ContractCache } from '../publishing/index.ts';
 import type { Metrics } from '../metrics.ts';
-import { serviceKey, type RegistryView } from '../registry/index.ts';
+import { routeTargetOf, serviceKey, type RegistryView } from '../registry/index.ts';
 import type { Claim, Outcome, TicketStore } from '../tickets/index.ts';
 
 export interface DispatcherOptions {
   readonly queue: AsyncQueue;
+  readonly messages: QueueMessages;
   readonly view: RegistryView;
   readonly cache: ContractCache;
   readonly router: Router;
@@ -43,6 +46,9 @@ export interface Dispatcher {
 const DELIVERIES = 'egsb_async_deliveries_total';
 const DELIVERIES_HELP = 'Deliveries of asynchronous calls to providers, by service and outcome (succeeded, failed, retried).';
 const NOT_YET_MS = 5000;
+const REJECTED = 'egsb_async_rejected_messages_total';
+const REJECTED_HELP = 'Queue messages never delivered: undecodable, with a bad MAC, on the wrong subject, or naming no ticket.';
+
 /** 1 s, 2 s, 4 s … capped at 30 s, with a little jitter so that a recovering provider is not hit at once. */
 const backoffMs = (attempt: number): number => Math.round(Math.min(1000 * 2 ** (attempt - 1), 30_000) * (0.8 + Math.random() * 0.4));
 
@@ -85,96 +91,94 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
   const timer = setInterval(sync, 1000);
   sync();
 
+  function reject(m: JsMsg, reason: string): void {
+    logger.warn('a queued message was rejected and will not be delivered', { subject: m.subject, seq: m.seq, reason });
+    metrics.increment(REJECTED, REJECTED_HELP, { reason });
+    m.term(reason);
+  }
+
   async function handle(m: JsMsg): Promise<void> {
-    let decoded: ReturnType<typeof decodeQueuedCall>;
-    try {
-      decoded = decodeQueuedCall(m.data);
-    } catch (error) {
-      logger.error('a queued message is not a call; dropped', { subject: m.subject, seq: m.seq, error: String(error) });
-      m.term('undecodable');
-      return;
-    }
-    const { call, body } = decoded;
+    const decoded = o.messages.decode(m.subject, m.data);
+    if ('rejected' in decoded) return reject(m, decoded.rejected);
     // With the audit failing, neither a delivery nor a completion could be recorded: wait.
     if (!audit.healthy()) {
       m.nak(NOT_YET_MS);
       return;
     }
-    const claim = await tickets.claim({ ...call, createdAt: new Date(call.acceptedAt) });
+    const claim = await tickets.claim(decoded.ticket);
+    // The row commits before its nudge is published: a nudge for a ticket with no row was not made by
+    // this installation's acceptance (or its ticket has long expired).
+    if (claim.kind === 'unknown') return reject(m, 'unknown-ticket');
     if (claim.kind === 'finished') {
       // Finished before, and the acknowledgement was lost: make sure of the callback, then let it go.
-      await o.callbacks.offer(call.ticket, call.aisId);
+      await o.callbacks.offer(decoded.ticket, claim.aisId);
       m.ack();
       return;
     }
+    const ticket = decoded.ticket;
+    if (queue.callSubject(claim.call.service, claim.call.major) !== m.subject) {
+      await tickets.release(ticket, { code: ErrorCode.INTERNAL, detail: 'a message for this ticket arrived on another service subject' }, false);
+      return reject(m, 'wrong-subject');
+    }
     const keepAlive = setInterval(() => m.working(), Math.max(500, Math.floor(config.ackWaitMs / 3)));
     try {
-      await deliver(m, call, body, claim);
+      await deliver(m, ticket, claim);
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  async function deliver(m: JsMsg, call: QueuedCall, body: Uint8Array, claim: Extract<Claim, { kind: 'claimed' }>): Promise<void> {
+  async function deliver(m: JsMsg, ticket: string, claim: Extract<Claim, { kind: 'claimed' }>): Promise<void> {
+    const { call, body } = claim;
     const started = performance.now();
     const trace: RouteTrace = { attempts: 0 };
+    const done = (outcome: Outcome): Promise<void> => complete(m, ticket, call, body, outcome, trace, started);
     const version = view.current().services.get(serviceKey(call.service, call.major));
-    if (version === undefined) {
-      return complete(m, call, body, failure(ErrorCode.SERVICE_NOT_FOUND, `${call.service} v${call.major} is no longer published on this bus`), trace, started);
-    }
-    const idempotent = version.manifest.idempotentOperations.includes(call.operation);
-    if (claim.previous === 'running' && !idempotent) {
+    if (version === undefined) return done(failure(ErrorCode.SERVICE_NOT_FOUND, `${call.service} v${call.major} is no longer published on this bus`));
+    const target = routeTargetOf(version, call.operation);
+    if (claim.previous === 'running' && !target.idempotent) {
       const detail = 'an earlier delivery of this call was cut off (a bus instance stopped, or lost its acknowledgement) and the provider may have acted on it; it is not repeated because the operation is not declared idempotent';
-      return complete(m, call, body, failure(ErrorCode.PROVIDER_UNAVAILABLE, detail), trace, started);
+      return done(failure(ErrorCode.PROVIDER_UNAVAILABLE, detail));
     }
-    if (claim.attempt > config.maxAttempts) {
-      return complete(m, call, body, failure(ErrorCode.PROVIDER_UNAVAILABLE, `the delivery limit of ${config.maxAttempts} attempts was reached`), trace, started);
-    }
+    if (claim.attempt > config.maxAttempts) return done(failure(ErrorCode.PROVIDER_UNAVAILABLE, `the delivery limit of ${config.maxAttempts} attempts was reached`));
     try {
       const compiled = await o.cache.get(version);
-      const target = {
-        endpoints: version.manifest.endpoints,
-        balancing: version.manifest.balancing ?? 'least-pending',
-        timeoutMs: version.manifest.timeoutMs,
-        idempotent,
-        maxResponseBytes: version.manifest.maxMessageBytes,
-        operation: call.operation,
-        operationInPath: compiled.json !== undefined,
-      };
-      const raw = await o.router.route(target, call.headers, body, trace);
+      const raw = await o.router.route(target, call.providerHeaders, body, trace);
       const protocol = call.protocol === 'json' ? jsonProtocol : soapProtocol;
       const answer = protocol.readAnswer(compiled, call, raw, { effective: new Set(call.effective), refused: call.refused });
-      const headers: Record<string, string> = { 'x-egsb-data-items': call.effective.join(' ') };
-      if (call.refused.length > 0) headers['x-egsb-data-items-refused'] = call.refused.join(' ');
-      return complete(m, call, body, { status: 'succeeded', result: { status: answer.status, contentType: answer.contentType, headers, body: answer.body } }, trace, started);
+      return done({ status: 'succeeded', result: { status: answer.status, contentType: answer.contentType, headers: itemHeaders(call), body: answer.body } });
     } catch (error) {
       const known = asEgsbError(error, (cause) => logger.error('asynchronous delivery failed unexpectedly', { requestId: call.requestId, error: cause }));
       const passing = known.code === ErrorCode.PROVIDER_UNAVAILABLE || known.code === ErrorCode.PROVIDER_TIMEOUT;
-      const repeatable = passing && (trace.reached !== true || idempotent);
+      const repeatable = passing && (trace.reached !== true || target.idempotent);
       if (repeatable && claim.attempt < config.maxAttempts) {
-        await tickets.release(call.ticket, { code: known.code, detail: known.message }, true);
+        await tickets.release(ticket, { code: known.code, detail: known.message }, true);
         metrics.increment(DELIVERIES, DELIVERIES_HELP, { service: call.service, outcome: 'retried' });
         m.nak(backoffMs(claim.attempt));
         return;
       }
       const detail = repeatable ? `gave up after ${claim.attempt} attempts: ${known.message}` : known.message;
-      return complete(m, call, body, failure(known.code, detail), trace, started);
+      return done(failure(known.code, detail));
     }
   }
 
   /** Audits the completion, records the outcome (first one wins), acknowledges and offers the callback. */
-  async function complete(m: JsMsg, call: QueuedCall, body: Uint8Array, outcome: Outcome, trace: RouteTrace, started: number): Promise<void> {
+  async function complete(m: JsMsg, ticket: string, call: CheckedCall, body: Uint8Array, outcome: Outcome, trace: RouteTrace, started: number): Promise<void> {
     const succeeded = outcome.status === 'succeeded';
     await auditPatiently(m, {
-      ...recordOf(call, body),
+      id: randomUUID(),
+      time: new Date(),
+      ...checkedFields(call),
+      mode: Mode.ASYNC,
+      requestBytes: body.byteLength,
       ...(trace.endpoint !== undefined ? { endpoint: trace.endpoint } : {}),
       status: succeeded ? outcome.result.status : statusOf(outcome.code),
       ...(succeeded ? {} : { code: outcome.code }),
       responseBytes: succeeded ? outcome.result.body.byteLength : 0,
       latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
     });
-    const applied = await tickets.finish(call.ticket, outcome, config.resultTtlMs);
-    if (applied) await o.callbacks.offer(call.ticket, call.aisId);
+    const applied = await tickets.finish(ticket, outcome, config.resultTtlMs);
+    if (applied) await o.callbacks.offer(ticket, call.aisId);
     m.ack();
     metrics.increment(DELIVERIES, DELIVERIES_HELP, { service: call.service, outcome: outcome.status });
   }
@@ -209,32 +213,4 @@ function failure(code: ErrorCode, detail: string): Outcome {
 
 function statusOf(code: string): number {
   return (errorCatalogue as Readonly<Record<string, { status: number } | undefined>>)[code]?.status ?? 500;
-}
-
-/** The completion's audit record: the same call, identity and decision as at acceptance. */
-function recordOf(call: QueuedCall, body: Uint8Array): Omit<AuditRecord, 'status' | 'responseBytes' | 'latencyMs'> {
-  return {
-    id: randomUUID(),
-    time: new Date(),
-    requestId: call.requestId,
-    aisId: call.aisId,
-    ovm: call.ovm,
-    agenda: call.agenda,
-    role: call.role,
-    auditUserId: call.auditUserId,
-    ...(call.purpose !== undefined ? { purpose: call.purpose } : {}),
-    service: call.service,
-    serviceMajor: call.major,
-    operation: call.operation,
-    protocol: call.protocol,
-    mode: Mode.ASYNC,
-    decision: Decision.PERMITTED,
-    legalBasis: call.legalBasis,
-    authorisations: call.authorisations,
-    dataItems: call.effective,
-    refusedItems: call.refused,
-    subjects: call.subjects,
-    ...(call.providerAis !== undefined ? { providerAis: call.providerAis } : {}),
-    requestBytes: body.byteLength,
-  };
 }

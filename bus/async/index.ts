@@ -4,6 +4,7 @@
  */
 export { type CallbackPusher, startCallbacks } from './callbacks.ts';
 export { type Dispatcher, startDispatcher } from './dispatcher.ts';
-export { encodeQueuedCall, type QueuedCall } from './message.ts';
+export { createQueueMessages, type QueueMessages } from './message.ts';
+export { acceptCall, type AcceptOptions } from './acceptance.ts';
 export { type AsyncQueue, createAsyncQueue } from './queue.ts';
 export { type AsyncStatus, publishAsyncGauges, readAsyncStatus } from './status.ts';

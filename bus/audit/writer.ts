@@ -4,9 +4,9 @@
  * load one INSERT carries hundreds of calls, at rest a call waits for its own single-row write.
  * When a write fails or takes too long, every call in it is refused with EGSB_AUDIT_UNAVAILABLE.
  */
-import { EgsbError, ErrorCode } from '../../contracts/index.ts';
+import { EgsbError, ErrorCode, type CheckedCall } from '../../contracts/index.ts';
 import type { Db } from '../storage/index.ts';
-import { acceptTicketsSql, acceptedRow, type AcceptedTicket } from '../tickets/index.ts';
+import { acceptTicketsSql, acceptedRow, type Acceptance } from '../tickets/index.ts';
 
 export const Decision = { PERMITTED: 'permitted', REFUSED: 'refused' } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
@@ -41,13 +41,38 @@ export interface AuditRecord {
   readonly latencyMs: number;
 }
 
+/** The fields of an audit record that the checked call gives: the same for acceptance and completion. */
+export function checkedFields(call: CheckedCall) {
+  const { context } = call;
+  return {
+    requestId: call.requestId,
+    aisId: call.aisId,
+    ovm: context.ovm,
+    agenda: context.agenda,
+    role: context.role,
+    auditUserId: context.userId,
+    ...(context.purpose !== undefined ? { purpose: context.purpose } : {}),
+    service: call.service,
+    serviceMajor: call.major,
+    operation: call.operation,
+    protocol: call.protocol,
+    decision: Decision.PERMITTED,
+    legalBasis: call.legalBasis,
+    authorisations: call.authorisations,
+    dataItems: call.effective,
+    refusedItems: call.refused,
+    subjects: call.subjects,
+    ...(call.providerAis !== undefined ? { providerAis: call.providerAis } : {}),
+  } satisfies Partial<AuditRecord>;
+}
+
 export interface AuditWriter {
   /**
    * Resolves once the record is committed; rejects with EGSB_AUDIT_UNAVAILABLE when it cannot be. An
    * asynchronous call's ticket, when given, commits in the same statement: accepted and on record
    * together, or neither.
    */
-  write(record: AuditRecord, ticket?: AcceptedTicket): Promise<void>;
+  write(record: AuditRecord, ticket?: Acceptance): Promise<void>;
   /** Waits for everything queued so far. */
   drain(): Promise<void>;
   /** False while the latest write failed and none has committed since: a call then need not reach its provider. */
@@ -65,7 +90,7 @@ export interface AuditWriterOptions {
 
 interface Waiting {
   readonly record: AuditRecord;
-  readonly ticket: AcceptedTicket | undefined;
+  readonly ticket: Acceptance | undefined;
   resolve(): void;
   reject(error: unknown): void;
 }

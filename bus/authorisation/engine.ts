@@ -4,13 +4,36 @@
  * service; the permitted items are the union of the valid ones' items among those the service
  * declares. Deny by default, and every refusal says why in words a person can act on.
  */
-import { EgsbError, ErrorCode, Visibility } from '../../contracts/index.ts';
-import { accessKey, type Authorisation, type RegistryView } from '../registry/index.ts';
+import { EgsbError, ErrorCode } from '../../contracts/index.ts';
+import type { Authorisation, RegistrySnapshot, RegistryView, ServiceVersion } from '../registry/index.ts';
+import { hasAccess } from './access.ts';
 import type { AuthorisationEngine, Permission } from './checks.ts';
 import { pragueDay } from './prague-day.ts';
 
 export function isValidOn(a: Authorisation, day: string): boolean {
   return a.validFrom <= day && (a.validTo === undefined || day <= a.validTo);
+}
+
+export interface Explanation {
+  /** The covering authorisations valid on the day. */
+  readonly valid: readonly Authorisation[];
+  /** The covering ones that are not (not yet, or no longer). */
+  readonly notValid: readonly Authorisation[];
+  /** The declared items the valid ones allow. */
+  readonly permitted: readonly string[];
+}
+
+/**
+ * Which authorisations cover an agenda and role for a service, which of them hold on a day, and the
+ * declared items they permit: the rule the engine decides calls by and `/authorisations/effective`
+ * explains them with.
+ */
+export function explainAuthorisations(snapshot: RegistrySnapshot, agenda: string, role: string, service: ServiceVersion, declared: readonly string[], day: string): Explanation {
+  const covering = snapshot.authorisations.covering(agenda, role, service.code, service.manifest.source);
+  const valid = covering.filter((a) => isValidOn(a, day));
+  const allowed = new Set<string>();
+  for (const a of valid) for (const item of a.dataItems) allowed.add(item);
+  return { valid, notValid: covering.filter((a) => !isValidOn(a, day)), permitted: declared.filter((item) => allowed.has(item)) };
 }
 
 export function createLegalEngine(view: RegistryView): AuthorisationEngine {
@@ -20,7 +43,7 @@ export function createLegalEngine(view: RegistryView): AuthorisationEngine {
   return {
     permit({ aisId, context, service, declared, at }) {
       const snapshot = view.current();
-      if (service.manifest.visibility === Visibility.RESTRICTED && !snapshot.approvedAccess.has(accessKey(service.code, aisId))) {
+      if (!hasAccess(snapshot, service, aisId)) {
         throw new EgsbError(
           ErrorCode.ACCESS_NOT_APPROVED,
           `${service.code} is a restricted service and AIS ${aisId} has no approved access: ask for it with POST /access-requests, the service's owner (AIS ${service.ownerAis}) approves`,
@@ -36,12 +59,10 @@ export function createLegalEngine(view: RegistryView): AuthorisationEngine {
       }
       const known = entry.byDeclared.get(declared);
       if (known !== undefined) return known;
-      const valid = covering.filter((a) => isValidOn(a, day));
+      const { valid, permitted } = explainAuthorisations(snapshot, context.agenda, context.role, service, declared, day);
       if (valid.length === 0) throw new EgsbError(ErrorCode.NOT_AUTHORISED, notAuthorisedDetail(covering, context.agenda, context.role, service.code, source, day));
-      const allowed = new Set<string>();
-      for (const a of valid) for (const item of a.dataItems) allowed.add(item);
       const permission: Permission = {
-        permitted: declared.filter((item) => allowed.has(item)),
+        permitted,
         legalBasis: [...new Set(valid.map((a) => a.legalBasis))],
         authorisations: valid.map((a) => a.id),
       };

@@ -4,5 +4,6 @@
  * calendar day (Prague time) on which an authorisation's validity is judged.
  */
 export { type AuthorisationEngine, type AuthorisationRequest, authoriseCall, type CallDecision, requireSomeItem } from './checks.ts';
-export { createLegalEngine, isValidOn } from './engine.ts';
+export { createLegalEngine, explainAuthorisations, type Explanation, isValidOn } from './engine.ts';
 export { pragueDay } from './prague-day.ts';
+export { canSee, hasAccess } from './access.ts';

@@ -5,15 +5,15 @@
  * (nor refusal) leaves before that record is committed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { asEgsbError, type CallContext, type CompiledContract, CONTEXT_NS, EgsbError, encodeHeaderText, ENVELOPE_NS, ErrorCode, headerContext, isEgsbError, type Logger, Mode, type Protocol, resolveContext, SOAP_CONTENT_TYPE, type SoapVersion, soapVersionOfContentType } from '../../contracts/index.ts';
+import { asEgsbError, type CallContext, type CheckedCall, type CompiledContract, EgsbError, encodeHeaderText, ErrorCode, headerContext, isEgsbError, itemHeaders, type Logger, Mode, type Protocol, resolveContext, type SoapVersion, soapVersionOfContentType } from '../../contracts/index.ts';
 import type { Router, RouteTrace } from '../../routing/index.ts';
-import { type AsyncQueue, encodeQueuedCall, type QueuedCall } from '../async/index.ts';
-import { type AcceptedTicket, ticketOf } from '../tickets/index.ts';
-import { Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
+import { acceptCall, type AcceptOptions } from '../async/index.ts';
+import type { Acceptance } from '../tickets/index.ts';
+import { checkedFields, Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
 import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from '../authorisation/index.ts';
 import { jsonProtocol, type OutboundAnswer, type ParsedRequest, soapProtocol } from '../protocols/index.ts';
 import type { ContractCache } from '../publishing/index.ts';
-import { type Identity, type PresentedCertificate, type RegistryView, serviceKey, type ServiceVersion } from '../registry/index.ts';
+import { type Identity, type PresentedCertificate, type RegistryView, routeTargetOf, serviceKey, type ServiceVersion } from '../registry/index.ts';
 import type { Metrics } from '../metrics.ts';
 
 export interface InboundCall {
@@ -43,8 +43,8 @@ export interface CallPipelineOptions {
   readonly engine: AuthorisationEngine;
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** The asynchronous mode's queue; absent when the bus runs without NATS. */
-  readonly queue?: AsyncQueue;
+  /** What accepting asynchronous calls needs; absent when the bus runs without NATS. */
+  readonly accepting?: AcceptOptions;
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/;
@@ -80,11 +80,13 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
       let response: Response;
       let parsed: ParsedRequest | undefined;
-      let ticket: AcceptedTicket | undefined;
+      let ticket: Acceptance | undefined;
+      let nudge: (() => Promise<void>) | undefined;
       try {
         const done = await runCall(run, call, draft);
         parsed = done.parsed;
         ticket = done.ticket;
+        nudge = done.nudge;
         soapVersion = done.parsed.soapVersion ?? soapVersion;
         response = new Response(done.answer.body, {
           status: done.answer.status,
@@ -92,8 +94,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
             ...done.answer.headers,
             'content-type': done.answer.contentType,
             'x-request-id': draft.requestId,
-            'x-egsb-data-items': draft.dataItems.join(' '),
-            ...(draft.refusedItems.length > 0 ? { 'x-egsb-data-items-refused': draft.refusedItems.join(' ') } : {}),
+            ...itemHeaders({ effective: draft.dataItems, refused: draft.refusedItems }),
           },
         });
         draft.status = done.answer.status;
@@ -117,6 +118,18 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         metrics.observeCall(serviceLabel, refused.code);
         return refused.toResponse(draft.requestId, soapVersion);
       }
+      if (nudge !== undefined) {
+        try {
+          await nudge();
+        } catch (error) {
+          // The ticket is on record but JetStream has not got it: the reader sends the same request id
+          // again, which finds the ticket and publishes the nudge once more.
+          logger.warn('an accepted call could not be queued; the reader is asked to repeat it', { requestId: draft.requestId, error: String(error) });
+          const unavailable = new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'the call is on record but could not be queued; send it again with the same X-Request-Id', { headers: { 'retry-after': '2' }, cause: error });
+          metrics.observeCall(serviceLabel, unavailable.code);
+          return unavailable.toResponse(draft.requestId, soapVersion);
+        }
+      }
       metrics.observeCall(serviceLabel, draft.code ?? 'ok');
       return response;
     },
@@ -125,7 +138,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
 
 type RunOptions = CallPipelineOptions & { readonly randomHex: (bytes: number) => string };
 
-async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: AcceptedTicket }> {
+async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: Acceptance; nudge?: () => Promise<void> }> {
   const caller = o.identity.identify(call.header('authorization'), call.certificate);
   if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
   if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
@@ -137,7 +150,7 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
   if (call.asyncRequested) {
     draft.mode = Mode.ASYNC;
     if (!version.manifest.modes.includes(Mode.ASYNC)) throw new EgsbError(ErrorCode.SYNC_ONLY, `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`);
-    if (o.queue === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
+    if (o.accepting === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
   } else if (!version.manifest.modes.includes(Mode.SYNC)) {
     throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
   }
@@ -158,23 +171,33 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
 
     // With the audit failing, the record of this call would fail too: spare the provider the work.
     if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider', { headers: { 'retry-after': '2' } });
-    const trace: RouteTrace = { attempts: 0 };
-    const headers = { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) };
-    if (o.queue !== undefined && call.asyncRequested) {
-      return { parsed, ...(await accept(o.queue, { call, parsed, context, decision, version, draft, headers, aisId: caller.aisId })) };
+    const checked: CheckedCall = {
+      requestId: draft.requestId,
+      aisId: caller.aisId,
+      context,
+      service: version.code,
+      major: version.major,
+      ...(version.ownerAis !== undefined ? { providerAis: version.ownerAis } : {}),
+      operation: parsed.operation,
+      protocol: call.protocol,
+      ...(parsed.soapVersion !== undefined ? { soapVersion: parsed.soapVersion } : {}),
+      effective: decision.effective,
+      refused: decision.refused,
+      legalBasis: decision.legalBasis,
+      authorisations: decision.authorisations,
+      subjects: parsed.subjects,
+      providerHeaders: { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) },
+    };
+    Object.assign(draft, checkedFields(checked));
+    const forward = parsed.forwardBody(decision.effective);
+    if (o.accepting !== undefined && call.asyncRequested) {
+      const { answer, acceptance, nudge } = await acceptCall(o.accepting, { call: checked, received: body, forward, acceptedAt: draft.time });
+      return { parsed, answer, nudge, ...(acceptance ? { ticket: acceptance } : {}) };
     }
+    const trace: RouteTrace = { attempts: 0 };
     try {
-      const target = {
-        endpoints: version.manifest.endpoints,
-        balancing: version.manifest.balancing ?? 'least-pending',
-        timeoutMs: version.manifest.timeoutMs,
-        idempotent: version.manifest.idempotentOperations.includes(parsed.operation),
-        maxResponseBytes: version.manifest.maxMessageBytes,
-        operation: parsed.operation,
-        operationInPath: compiled.json !== undefined,
-      };
-      const answer = await o.router.route(target, headers, parsed.forwardBody(decision.effective), trace);
-      return { parsed, answer: parsed.readAnswer(answer, { effective: new Set(decision.effective), refused: decision.refused }) };
+      const answer = await o.router.route(routeTargetOf(version, parsed.operation), checked.providerHeaders, forward, trace);
+      return { parsed, answer: parsed.readAnswer(answer, { effective: new Set(checked.effective), refused: checked.refused }) };
     } finally {
       if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
     }
@@ -183,66 +206,6 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     throw error;
   }
 }
-
-interface Acceptance {
-  readonly call: InboundCall;
-  readonly parsed: ParsedRequest;
-  readonly context: CallContext;
-  readonly decision: CallDecision;
-  readonly version: ServiceVersion;
-  readonly draft: Draft;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly aisId: number;
-}
-
-/**
- * Queues a checked call: JetStream must acknowledge it, and its ticket be recorded (with the audit
- * record, in one statement), before the reader hears 202. The same request id from the same AIS names
- * the same ticket and is not queued twice.
- */
-async function accept(queue: AsyncQueue, a: Acceptance): Promise<{ answer: OutboundAnswer; ticket: AcceptedTicket }> {
-  const { draft, parsed, context, decision, version } = a;
-  const ticket = ticketOf(a.aisId, draft.requestId);
-  const queued: QueuedCall = {
-    ticket,
-    requestId: draft.requestId,
-    aisId: a.aisId,
-    service: version.code,
-    major: version.major,
-    operation: parsed.operation,
-    protocol: a.call.protocol,
-    ...(parsed.soapVersion !== undefined ? { soapVersion: parsed.soapVersion } : {}),
-    acceptedAt: draft.time.getTime(),
-    headers: a.headers,
-    effective: decision.effective,
-    refused: decision.refused,
-    ovm: context.ovm,
-    agenda: context.agenda,
-    role: context.role,
-    auditUserId: context.userId,
-    ...(context.purpose !== undefined ? { purpose: context.purpose } : {}),
-    legalBasis: decision.legalBasis,
-    authorisations: decision.authorisations,
-    subjects: parsed.subjects,
-    ...(version.ownerAis !== undefined ? { providerAis: version.ownerAis } : {}),
-  };
-  // Should the record then fail, the call is queued all the same: the dispatcher records the ticket when
-  // it takes the call, and the reader learns it by sending the same request id again.
-  await queue.publish(queue.callSubject(version.code, version.major), encodeQueuedCall(queued, parsed.forwardBody(decision.effective)), ticket);
-  const accepted = { ticket, requestId: draft.requestId, aisId: a.aisId, service: version.code, major: version.major, operation: parsed.operation, protocol: a.call.protocol, createdAt: draft.time };
-  const location = `/async/${ticket}`;
-  const headers = { location, 'x-egsb-ticket': ticket };
-  if (parsed.soapVersion === undefined) {
-    return { ticket: accepted, answer: { status: 202, contentType: 'application/json', headers, body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })) } };
-  }
-  const env = ENVELOPE_NS[parsed.soapVersion];
-  const xml =
-    `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${env}"><env:Body><ctx:Accepted xmlns:ctx="${CONTEXT_NS}">` +
-    `<ctx:ticket>${ticket}</ctx:ticket><ctx:status>queued</ctx:status><ctx:location>${location}</ctx:location></ctx:Accepted></env:Body></env:Envelope>`;
-  return { ticket: accepted, answer: { status: 202, contentType: SOAP_CONTENT_TYPE[parsed.soapVersion], headers, body: encoder.encode(xml) } };
-}
-
-const encoder = new TextEncoder();
 
 function findService(view: RegistryView, code: string, majorRaw: string): ServiceVersion {
   const major = /^[1-9][0-9]{0,4}$/.test(majorRaw) ? Number(majorRaw) : NaN;

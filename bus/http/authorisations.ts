@@ -5,8 +5,8 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode, Visibility } from '../../contracts/index.ts';
-import { accessKey, type AccessStore, type Authorisation, authorisationBody, authorisationId, authorisationImportBody, type AuthorisationInput, type AuthorisationStore, type Caller, patterns, type RegistryView, requireOperator, type ServiceVersion } from '../registry/index.ts';
-import { isValidOn, pragueDay } from '../authorisation/index.ts';
+import { type AccessStore, type Authorisation, authorisationBody, authorisationId, authorisationImportBody, type AuthorisationInput, type AuthorisationStore, type Caller, patterns, type RegistryView, requireOperator, type ServiceVersion } from '../registry/index.ts';
+import { explainAuthorisations, hasAccess, pragueDay } from '../authorisation/index.ts';
 import { bodyValidator, readJson, type BusEnv } from './support.ts';
 
 const checkAuthorisation = bodyValidator<AuthorisationInput>(authorisationBody);
@@ -68,10 +68,8 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
     const roleAgenda = snapshot.roleAgenda.get(role);
     if (roleAgenda !== agenda) throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, roleAgenda === undefined ? `activity role ${role} is not registered` : `activity role ${role} belongs to agenda ${roleAgenda}, not ${agenda}`);
     const day = pragueDay(Date.now());
-    const covering = snapshot.authorisations.covering(agenda, role, service.code, service.manifest.source);
-    const valid = covering.filter((a) => isValidOn(a, day));
     const declared = service.manifest.dataItems.map((d) => d.name);
-    const allowed = new Set(valid.flatMap((a) => a.dataItems));
+    const { valid, notValid, permitted } = explainAuthorisations(snapshot, agenda, role, service, declared, day);
     const restricted = service.manifest.visibility === Visibility.RESTRICTED;
     return c.json({
       service: service.code,
@@ -80,10 +78,10 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
       agenda,
       role,
       day,
-      dataItems: declared.filter((item) => allowed.has(item)),
+      dataItems: permitted,
       authorisations: valid.map(describe),
-      notValidToday: covering.filter((a) => !isValidOn(a, day)).map(describe),
-      ...(restricted ? { restricted: true, accessApproved: caller.kind === 'ais' ? snapshot.approvedAccess.has(accessKey(service.code, caller.aisId)) : undefined } : {}),
+      notValidToday: notValid.map(describe),
+      ...(restricted ? { restricted: true, accessApproved: caller.kind === 'ais' ? hasAccess(snapshot, service, caller.aisId) : undefined } : {}),
     });
   });
 

@@ -3,9 +3,10 @@
  * as served by the bus, and each JSON service's schemas.
  */
 import { Hono, type Context } from 'hono';
-import { EgsbError, ErrorCode, Visibility, createBundle, rewriteSchema, rewriteWsdl, type QName, type SchemaCatalogue } from '../../contracts/index.ts';
+import { EgsbError, ErrorCode, createBundle, rewriteSchema, rewriteWsdl, type QName, type SchemaCatalogue } from '../../contracts/index.ts';
 import { positiveInt, type BusEnv } from './support.ts';
-import type { Caller, ServiceStore, ServiceVersion } from '../registry/index.ts';
+import { canSee } from '../authorisation/index.ts';
+import type { RegistryView, ServiceStore, ServiceVersion } from '../registry/index.ts';
 
 export interface CatalogueEntry {
   readonly code: string;
@@ -25,13 +26,6 @@ export interface CatalogueEntry {
     readonly versions: readonly string[];
     readonly operations: readonly { name: string; actions: Readonly<Record<string, string>>; input?: QName; output?: QName }[];
   };
-}
-
-export function canSee(caller: Caller, version: ServiceVersion): boolean {
-  if (caller.kind === 'operator') return true;
-  if (version.manifest.visibility === Visibility.PUBLIC) return true;
-  // Approved access to restricted services arrives with the authorisation engine.
-  return caller.kind === 'ais' && caller.aisId === version.ownerAis;
 }
 
 export function catalogueEntry(v: ServiceVersion): CatalogueEntry {
@@ -65,17 +59,18 @@ export function catalogueEntry(v: ServiceVersion): CatalogueEntry {
   };
 }
 
-export function catalogueApi({ store, catalogue, publicUrl }: { store: ServiceStore; catalogue: SchemaCatalogue; publicUrl?: string }): Hono<BusEnv> {
+export function catalogueApi({ store, view, catalogue, publicUrl }: { store: ServiceStore; view: RegistryView; catalogue: SchemaCatalogue; publicUrl?: string }): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
 
   api.get('/catalog', async (c) => {
     const caller = c.get('caller');
-    const services = (await store.list()).filter((v) => canSee(caller, v)).map(catalogueEntry);
+    const snapshot = view.current();
+    const services = (await store.list()).filter((v) => canSee(snapshot, v, caller)).map(catalogueEntry);
     return c.json({ services });
   });
 
   api.get('/soap/:code/:version{v[1-9][0-9]*}', async (c) => {
-    const version = await visibleVersion(c, store, 'soap');
+    const version = await visibleVersion(c, store, view, 'soap');
     const files = createBundle(await store.files(version.code, version.major), { maxFiles: 100000, maxBytes: Number.MAX_SAFE_INTEGER });
     const base = `${baseUrl(c, publicUrl)}/soap/${version.code}/v${version.major}`;
     const link = (t: { origin: string; path: string }): string => `${base}?xsd=${encodeURIComponent(t.origin === 'bundle' ? t.path : `catalogue:${t.path}`)}`;
@@ -91,7 +86,7 @@ export function catalogueApi({ store, catalogue, publicUrl }: { store: ServiceSt
   });
 
   api.get('/rest/:code/:version{v[1-9][0-9]*}', async (c) => {
-    const version = await visibleVersion(c, store, 'json');
+    const version = await visibleVersion(c, store, view, 'json');
     const schema = c.req.query('schema');
     if (schema === undefined) return c.json(catalogueEntry(version));
     const files = await store.files(version.code, version.major);
@@ -102,11 +97,11 @@ export function catalogueApi({ store, catalogue, publicUrl }: { store: ServiceSt
   return api;
 }
 
-async function visibleVersion(c: Context<BusEnv>, store: ServiceStore, protocol: 'soap' | 'json'): Promise<ServiceVersion> {
+async function visibleVersion(c: Context<BusEnv>, store: ServiceStore, view: RegistryView, protocol: 'soap' | 'json'): Promise<ServiceVersion> {
   const code = c.req.param('code') ?? '';
   const major = positiveInt((c.req.param('version') ?? '').slice(1), 'version');
   const version = await store.get(code, major);
-  if (version === undefined || version.model.protocol !== protocol || !canSee(c.get('caller'), version)) {
+  if (version === undefined || version.model.protocol !== protocol || !canSee(view.current(), version, c.get('caller'))) {
     throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no ${protocol === 'soap' ? 'SOAP' : 'JSON'} service ${code} v${major} is published for you`);
   }
   return version;

@@ -3,7 +3,8 @@
  * row, its files and the publication record land together or not at all. A new minor version
  * replaces the stored one; a new major version lives beside it.
  */
-import { EgsbError, ErrorCode, majorOf, minorOf, type CompiledContract, type ContractModel, type Manifest } from '../../contracts/index.ts';
+import { EgsbError, ErrorCode, majorOf, minorOf, Protocol, type CompiledContract, type ContractModel, type Manifest } from '../../contracts/index.ts';
+import type { RouteTarget } from '../../routing/index.ts';
 import { pgCode } from './registry.ts';
 import { bumpGeneration } from './generation.ts';
 import type { Db } from '../storage/index.ts';
@@ -17,6 +18,20 @@ export interface ServiceVersion {
   readonly model: ContractModel;
   readonly digest: string;
   readonly publishedAt: string;
+}
+
+/** Where and how calls of an operation of this version are routed. */
+export function routeTargetOf(version: ServiceVersion, operation: string): RouteTarget {
+  const { manifest } = version;
+  return {
+    endpoints: manifest.endpoints,
+    balancing: manifest.balancing ?? 'least-pending',
+    timeoutMs: manifest.timeoutMs,
+    idempotent: manifest.idempotentOperations.includes(operation),
+    maxResponseBytes: manifest.maxMessageBytes,
+    operation,
+    operationInPath: version.model.protocol === Protocol.JSON,
+  };
 }
 
 export const PublishOutcome = { CREATED: 'created', REPLACED: 'replaced', UNCHANGED: 'unchanged' } as const;

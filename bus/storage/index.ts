@@ -4,3 +4,4 @@ export { DbKind } from './db.ts';
 export { openStorage, type StorageOptions } from './open.ts';
 export { migrate } from './migrate.ts';
 export { groupCommit } from './group-commit.ts';
+export { installationSecret } from './secrets.ts';

@@ -60,12 +60,9 @@ if (postgresUrl !== undefined) {
       },
     };
   });
+} else if (postgresRequired) {
+  // CI sets both: a missing server URL there must fail the run, not pass a suite that never ran.
+  throw new Error('EGSB_REQUIRE_POSTGRES=1 but EGSB_TEST_DATABASE_URL is not set');
 } else {
-  describe('storage: PostgreSQL server', () => {
-    it('runs when EGSB_TEST_DATABASE_URL names a server', () => {
-      if (postgresRequired) throw new Error('EGSB_REQUIRE_POSTGRES=1 but EGSB_TEST_DATABASE_URL is not set');
-      console.warn('PostgreSQL storage suite skipped: set EGSB_TEST_DATABASE_URL to run it');
-      expect(postgresUrl).toBeUndefined();
-    });
-  });
+  console.warn('PostgreSQL storage suite not run: set EGSB_TEST_DATABASE_URL to run it');
 }

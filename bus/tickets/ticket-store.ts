@@ -5,6 +5,7 @@
  * harmless. Writes are group-committed: thousands of calls a second share a few statements.
  */
 import { createHash } from 'node:crypto';
+import type { CheckedCall } from '../../contracts/index.ts';
 import { type Db, groupCommit } from '../storage/index.ts';
 
 export const TicketStatus = { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', EXPIRED: 'expired' } as const;
@@ -21,6 +22,14 @@ export interface AcceptedTicket {
   readonly operation: string;
   readonly protocol: string;
   readonly createdAt: Date;
+}
+
+/** A ticket as acceptance records it: with the checked call, the body for the provider, and the call's digest. */
+export interface Acceptance extends AcceptedTicket {
+  readonly call: CheckedCall;
+  readonly body: Uint8Array;
+  /** Names the call a request id was used for: the same id with another call is refused. */
+  readonly digest: string;
 }
 
 export interface TicketResult {
@@ -41,8 +50,12 @@ export interface Ticket extends AcceptedTicket {
   readonly callbackDone: boolean;
 }
 
-/** What a dispatcher finds when it claims a ticket for delivery. */
-export type Claim = { readonly kind: 'claimed'; readonly attempt: number; readonly previous: 'queued' | 'running' } | { readonly kind: 'finished' };
+/** What a dispatcher finds when it claims a ticket for delivery: the call to deliver comes from the row. */
+export type Claim =
+  | { readonly kind: 'claimed'; readonly attempt: number; readonly previous: 'queued' | 'running'; readonly call: CheckedCall; readonly body: Uint8Array }
+  | { readonly kind: 'finished'; readonly aisId: number }
+  /** No such ticket (yet): its acceptance may still be committing, or it never happened. */
+  | { readonly kind: 'unknown' };
 
 export type Outcome =
   | { readonly status: 'succeeded'; readonly result: TicketResult }
@@ -65,12 +78,10 @@ export interface PendingCount {
 }
 
 export interface TicketStore {
-  /**
-   * Takes a queued call for delivery. The ticket is recorded here too if its acceptance has not been
-   * yet: the dispatcher may see the message before the accepting instance's write commits, or that
-   * instance may have died between JetStream's acknowledgement and the write.
-   */
-  claim(ticket: AcceptedTicket): Promise<Claim>;
+  /** Takes a queued call for delivery, loading what to deliver from the ticket row. */
+  claim(ticket: string): Promise<Claim>;
+  /** The digest of the call a ticket was accepted for, if the ticket exists. */
+  digestOf(ticket: string): Promise<string | undefined>;
   /** Puts a running ticket back in the queue after a delivery that may be retried. */
   release(ticket: string, reason: { code: string; detail: string }, countAttempt: boolean): Promise<void>;
   /** True when this write finished the ticket, false when it was already finished. */
@@ -129,20 +140,20 @@ const SELECT = `SELECT ticket::text, request_id, ais_id, service, service_major,
 
 /** Records accepted tickets given as a JSON array (of `acceptedRow`s) in parameter `param`. */
 export function acceptTicketsSql(param: string): string {
-  return `INSERT INTO async_call (ticket, request_id, ais_id, service, service_major, operation, protocol, status, created_at)
-  SELECT ticket, request_id, ais_id, service, service_major, operation, protocol, 'queued', created_at
+  return `INSERT INTO async_call (ticket, request_id, ais_id, service, service_major, operation, protocol, status, created_at, call, body, call_digest)
+  SELECT ticket, request_id, ais_id, service, service_major, operation, protocol, 'queued', created_at, call, decode(body, 'base64'), call_digest
   FROM jsonb_to_recordset(${param}::jsonb) AS x(ticket uuid, request_id text, ais_id integer, service text, service_major integer,
-    operation text, protocol text, created_at timestamptz)
+    operation text, protocol text, created_at timestamptz, call jsonb, body text, call_digest text)
   ON CONFLICT (ticket) DO NOTHING`;
 }
-const ACCEPT = acceptTicketsSql('$1');
 
 // Locks the rows, moves the open ones to running, and tells each ticket what it was before.
 const CLAIM = `WITH x AS (SELECT DISTINCT ticket FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid)),
   old AS (SELECT c.ticket, c.status FROM async_call c JOIN x USING (ticket) FOR UPDATE OF c),
   upd AS (UPDATE async_call c SET status = 'running', attempts = c.attempts + 1, started_at = now()
     FROM old WHERE c.ticket = old.ticket AND old.status IN ('queued', 'running') RETURNING c.ticket, c.attempts)
-  SELECT old.ticket::text, old.status, upd.attempts FROM old LEFT JOIN upd USING (ticket)`;
+  SELECT old.ticket::text, old.status, upd.attempts, c.ais_id, c.call, c.body
+  FROM old LEFT JOIN upd USING (ticket) JOIN async_call c ON c.ticket = old.ticket`;
 
 const RELEASE = `UPDATE async_call c SET status = 'queued', attempts = c.attempts - CASE WHEN x.count THEN 0 ELSE 1 END,
     error_code = x.code, error_detail = x.detail
@@ -158,19 +169,25 @@ const FINISH = `UPDATE async_call c SET status = x.status, completed_at = now(),
   RETURNING c.ticket::text`;
 
 export function createTicketStore({ db }: { db: Db }): TicketStore {
-  const claim = groupCommit<AcceptedTicket, Claim>(async (batch) => {
-    const rows = await db.transaction(async (tx) => {
-      await tx.query(ACCEPT, [JSON.stringify(batch.map(acceptedRow))]);
-      return tx.query<{ ticket: string; status: string; attempts: number | null }>(CLAIM, [JSON.stringify(batch.map((t) => ({ ticket: t.ticket })))]);
-    });
+  const claim = groupCommit<string, Claim>(async (batch) => {
+    const valid = batch.filter(isTicket);
+    const rows =
+      valid.length === 0
+        ? []
+        : await db.query<{ ticket: string; status: string; attempts: number | null; ais_id: number; call: CheckedCall | null; body: Uint8Array | null }>(CLAIM, [
+            JSON.stringify(valid.map((ticket) => ({ ticket }))),
+          ]);
     const found = new Map(rows.map((r) => [r.ticket, r]));
     const seen = new Set<string>();
-    return batch.map(({ ticket }): Claim => {
+    return batch.map((ticket): Claim => {
       const row = found.get(ticket);
+      if (row === undefined) return { kind: 'unknown' };
       // The same ticket twice in one batch: only the first gets it.
-      if (row === undefined || row.attempts === null || seen.has(ticket)) return { kind: 'finished' };
+      if (row.attempts === null || seen.has(ticket)) return { kind: 'finished', aisId: row.ais_id };
       seen.add(ticket);
-      return { kind: 'claimed', attempt: row.attempts, previous: row.status === 'running' ? 'running' : 'queued' };
+      // A ticket from before the row held its call cannot be delivered from the row: it fails as such.
+      if (row.call === null || row.body === null) return { kind: 'unknown' };
+      return { kind: 'claimed', attempt: row.attempts, previous: row.status === 'running' ? 'running' : 'queued', call: row.call, body: row.body };
     });
   });
 
@@ -200,6 +217,11 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
 
   return {
     claim,
+    async digestOf(ticket) {
+      if (!isTicket(ticket)) return undefined;
+      const [row] = await db.query<{ call_digest: string | null }>('SELECT call_digest FROM async_call WHERE ticket = $1', [ticket]);
+      return row === undefined ? undefined : (row.call_digest ?? '');
+    },
     release: (ticket, reason, countAttempt) => release({ ticket, ...reason, count: countAttempt }),
     finish: (ticket, outcome, ttlMs) => finish({ ticket, outcome, ttlMs }),
 
@@ -269,7 +291,7 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
   };
 }
 
-export function acceptedRow(t: AcceptedTicket): Record<string, unknown> {
+export function acceptedRow(t: Acceptance): Record<string, unknown> {
   return {
     ticket: t.ticket,
     request_id: t.requestId,
@@ -279,6 +301,9 @@ export function acceptedRow(t: AcceptedTicket): Record<string, unknown> {
     operation: t.operation,
     protocol: t.protocol,
     created_at: t.createdAt.toISOString(),
+    call: t.call,
+    body: Buffer.from(t.body.buffer, t.body.byteOffset, t.body.byteLength).toString('base64'),
+    call_digest: t.digest,
   };
 }
 

@@ -4,7 +4,7 @@ import { AIFO_PATTERN, createOrg } from './aifo.ts';
 import { birthNumber, isValidBirthNumber, parseBirthNumber } from './birth-number.ts';
 import { icoFromStem, isValidIco } from './ico.ts';
 import { createPopulation } from './population.ts';
-import { isValidVin } from './vin.ts';
+import { isValidVin, VIN_PATTERN, withVinCheck } from './vin.ts';
 
 const dates = fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 
@@ -43,11 +43,13 @@ describe('birth numbers', () => {
 
   it('refuses any single changed digit of a ten-digit number', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1960, max: 2020 }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 9 }), (year, serial, position, delta) => {
+      // From 1986 on, a ten-digit number is valid only when divisible by 11; one changed digit breaks that.
+      fc.property(fc.integer({ min: 1986, max: 2020 }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 9 }), (year, serial, position, delta) => {
         const made = birthNumber(`${year}-03-10`, 'M', serial);
-        if (made === undefined || (Number(made) % 11 !== 0)) return;
+        if (made === undefined) return;
+        expect(isValidBirthNumber(made)).toBe(true);
         const changed = `${made.slice(0, position)}${(Number(made[position]) + delta) % 10}${made.slice(position + 1)}`;
-        expect(isValidBirthNumber(changed) && Number(changed) % 11 === 0).toBe(false);
+        expect(isValidBirthNumber(changed)).toBe(false);
       }),
     );
   });
@@ -172,3 +174,25 @@ describe('population', () => {
     expect(withRecord).toBeLessThan(population.counts.persons * 0.1);
   });
 });
+
+describe('VIN', () => {
+  const vinChars = fc.constantFrom(...'ABCDEFGHJKLMNPRSTUVWXYZ0123456789');
+  const vins = fc.array(vinChars, { minLength: 17, maxLength: 17 }).map((chars) => withVinCheck(chars.join('')));
+
+  it('accepts a VIN with its check character and refuses it with any other', () => {
+    fc.assert(
+      fc.property(vins, fc.constantFrom(...'0123456789X'), (vin, other) => {
+        expect(isValidVin(vin)).toBe(true);
+        fc.pre(other !== vin[8]);
+        expect(isValidVin(`${vin.slice(0, 8)}${other}${vin.slice(9)}`)).toBe(false);
+      }),
+    );
+  });
+
+  it('refuses the letters I, O and Q and any length but 17', () => {
+    expect(VIN_PATTERN.test('U5YH514138A10472')).toBe(false);
+    expect(isValidVin(withVinCheck('U5YH514138A104729').replace('U', 'I'))).toBe(false);
+    expect(isValidVin(withVinCheck('U5YH514138A104729').replace('U', 'O'))).toBe(false);
+  });
+});
+
