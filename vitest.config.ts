@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // libxml2-wasm and PGlite are heavy to load; forks keep each file's memory apart.
     pool: 'forks',
+    // Deletes the NATS streams (and consumers) each test file's buses made under their prefixes.
+    setupFiles: ['test/nats-prefixes.ts'],
   },
 });

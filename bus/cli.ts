@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { CALL_USAGE, runCallCli, runCatalogueCli } from '../connectors/index.ts';
+import { CALL_USAGE, EXIT_CODES, ExitCode, exitCodeOfStatus, runCallCli, runCatalogueCli } from '../connectors/index.ts';
 import type { AsyncStatus } from './async/index.ts';
 import { readBundleDir } from '../contracts/index.ts';
 
@@ -28,10 +28,11 @@ const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
                           queued, running and failed, with the age of the oldest waiting
 
 Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY.
-Exit codes: 0 done, 1 refused by the bus, 2 usage or local error, 3 bus unreachable.
 
 Reading shared data as a reader AIS:
-${CALL_USAGE}`;
+${CALL_USAGE}
+
+${EXIT_CODES}`;
 
 export async function runCli(argv: readonly string[], out: Writer = process.stdout, err: Writer = process.stderr): Promise<number> {
   if (argv[0] === 'call') return runCallCli(argv.slice(1), out, err);
@@ -45,7 +46,7 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
   if (command === 'async' && file === 'status') return asyncStatus(values, out, err);
   if (values.help || (command !== 'publish' && command !== 'import-authorisations') || file === undefined) {
     (values.help ? out : err).write(`${USAGE}\n`);
-    return values.help ? 0 : 2;
+    return values.help ? ExitCode.OK : ExitCode.USAGE;
   }
   const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const key = values.key ?? process.env.EGSB_API_KEY;
@@ -65,7 +66,7 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     }
   } catch (error) {
     err.write(`egsb: ${(error as Error).message}\n`);
-    return 2;
+    return ExitCode.USAGE;
   }
   const body = await askBus(url, key, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }, err);
   if (typeof body === 'number') return body;
@@ -76,7 +77,7 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     out.write(`${String(body.total)} authorisations: ${list('created').length} created, ${list('updated').length} updated, ${String(body.unchanged)} unchanged, ${list('removed').length} removed\n`);
     for (const name of ['created', 'updated', 'removed']) if (list(name).length > 0 && list(name).length <= 50) out.write(`  ${name}: ${list(name).join(', ')}\n`);
   }
-  return 0;
+  return ExitCode.OK;
 }
 
 /** One request to the bus: its JSON answer, or the exit code after saying what went wrong. */
@@ -86,13 +87,13 @@ async function askBus(url: string, key: string | undefined, path: string, init: 
     response = await fetch(`${url}${path}`, { ...init, headers: { ...init.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) } });
   } catch (error) {
     err.write(`egsb: cannot reach the bus at ${url}: ${(error as Error).message}\n`);
-    return 3;
+    return ExitCode.UNAVAILABLE;
   }
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     err.write(`egsb: ${String(body.code ?? response.status)}: ${String(body.detail ?? response.statusText)}\n`);
     for (const e of (body.errors as { location: string; message: string }[] | undefined) ?? []) err.write(`  ${e.location}: ${e.message}\n`);
-    return 1;
+    return exitCodeOfStatus(response.status);
   }
   return body;
 }

@@ -13,6 +13,6 @@ export { serveOverNats, contextOf, type ProviderContext, type ProviderHandler, t
 export { operationSubject, headerReader, STATUS_HEADER } from './nats/nats-protocol.ts';
 export { openNatsLink, NatsLinkState, type NatsLink, type NatsLinkOptions } from './nats/nats-link.ts';
 export { createNatsConnector } from './nats/nats-connector.ts';
-export { CALL_USAGE, runCallCli, runCatalogueCli } from './shared-data/cli.ts';
+export { CALL_USAGE, EXIT_CODES, ExitCode, exitCodeOfStatus, runCallCli, runCatalogueCli } from './shared-data/cli.ts';
 export { basicRegisters, createSharedDataClient, InvalidCallError, PendingError, RefusedError, type SharedDataClient, UnavailableError } from './shared-data/index.ts';
 export { readBody, readNodeBody } from './http/read-body.ts';

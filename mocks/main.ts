@@ -19,7 +19,7 @@ logger.info('mocks listening', {
   mocks: [...mocks.bundles.keys()].map((name) => `${mocks.url}/${name}`),
   persons: mocks.population.counts.persons,
   seed: config.seed,
-  ...(mocks.natsServing ? { nats: 'egsb.mock.vozidla.<operation>' } : {}),
+  ...(mocks.natsServing ? { nats: `${mocks.natsSubject}.<operation>` } : {}),
   samples: `${mocks.url}/_control/sample?agenda=A121`,
 });
 

@@ -1,6 +1,6 @@
 /** The mocks' settings from the environment, shared by `npm run mocks` and `npm start`. */
 import { parseFaultConfig, type FaultConfig } from './faults.ts';
-import { MOCK_NAMES, type MockName } from './server.ts';
+import { MOCK_NAMES, VOZIDLA_SUBJECT, type MockName } from './server.ts';
 
 export interface MocksConfig {
   /** Whether `npm start` runs the mocks beside the bus. */
@@ -10,6 +10,8 @@ export interface MocksConfig {
   readonly seed: string;
   readonly persons: number;
   readonly extractDelayMs: number;
+  /** The vehicle register's NATS subject (`EGSB_MOCKS_NATS_SUBJECT`, default egsb.mock.vozidla). */
+  readonly natsSubject: string;
   readonly faults: Readonly<Partial<Record<MockName, FaultConfig>>>;
 }
 
@@ -41,8 +43,10 @@ export function readMocksConfig(env: Readonly<Record<string, string | undefined>
     seed: env.EGSB_MOCKS_SEED ?? 'egsb',
     persons: int('EGSB_MOCKS_PERSONS', 10_000, 10, 20_000_000),
     extractDelayMs: int('EGSB_MOCKS_EXTRACT_DELAY_MS', 3000, 0, 600_000),
+    natsSubject: env.EGSB_MOCKS_NATS_SUBJECT || VOZIDLA_SUBJECT,
     faults,
   };
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(config.natsSubject)) problems.push('EGSB_MOCKS_NATS_SUBJECT must be dot-separated tokens of letters, digits, _ and -');
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze(config);
 }

@@ -1,17 +1,18 @@
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_HEADER, operationSubject } from '../connectors/index.ts';
 import { parseEnvelope } from '../contracts/index.ts';
 import { seedRppSource } from './rpp/rpp-source.ts';
-import { startMocks, VOZIDLA_SUBJECT, type MockName, type RunningMocks } from './server.ts';
+import { startMocks, type MockName, type RunningMocks } from './server.ts';
 
 const SEED = fileURLToPath(new URL('./seed.yaml', import.meta.url));
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 let mocks: RunningMocks;
 
 beforeAll(async () => {
-  mocks = await startMocks({ port: 0, persons: 2000, seed: 'mock-tests', extractDelayMs: 50, rpp: await seedRppSource(SEED), natsUrl: NATS_URL });
+  mocks = await startMocks({ port: 0, persons: 2000, seed: 'mock-tests', extractDelayMs: 50, rpp: await seedRppSource(SEED), natsUrl: NATS_URL, natsSubject: `egsb.test.vozidla.${randomBytes(4).toString('hex')}` });
 });
 afterAll(async () => {
   await mocks?.close();
@@ -198,12 +199,12 @@ describe('vehicle register mock', () => {
       const h = natsHeaders();
       h.set('x-egsb-agenda', 'A343');
       h.set('x-egsb-data-items', 'Provozovatel RokVyroby');
-      const reply = await nc.request(operationSubject(VOZIDLA_SUBJECT, 'ctiVozidlo'), JSON.stringify({ vin: v.vin }), { timeout: 5000, headers: h });
+      const reply = await nc.request(operationSubject(mocks.natsSubject, 'ctiVozidlo'), JSON.stringify({ vin: v.vin }), { timeout: 5000, headers: h });
       expect(reply.headers?.get(STATUS_HEADER)).toBe('200');
       const answer = reply.json<Record<string, unknown>>();
       expect(mocks.bundles.get('vozidla')?.contract.json?.operations.get('ctiVozidlo')?.validateResponse(answer)).toEqual([]);
       expect(Object.keys(answer.vozidlo as object).sort()).toEqual(['provozovatel', 'rokVyroby', 'rz', 'vin']);
-      const bad = await nc.request(operationSubject(VOZIDLA_SUBJECT, 'ctiVozidlo'), '{"vin": 1}', { timeout: 5000 });
+      const bad = await nc.request(operationSubject(mocks.natsSubject, 'ctiVozidlo'), '{"vin": 1}', { timeout: 5000 });
       expect(bad.headers?.get(STATUS_HEADER)).toBe('400');
     } finally {
       await nc.close();

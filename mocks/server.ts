@@ -27,7 +27,7 @@ import { vozidlaHandlers } from './vozidla/vozidla-mock.ts';
 export const MOCK_NAMES = ['rob', 'ros', 'ruian', 'rpp', 'vozidla', 'rejstrik-trestu'] as const;
 export type MockName = (typeof MOCK_NAMES)[number];
 
-/** The NATS subject the vehicle register serves: `egsb.mock.vozidla.<operation>`. */
+/** The NATS subject the vehicle register serves by default: `egsb.mock.vozidla.<operation>`. */
 export const VOZIDLA_SUBJECT = 'egsb.mock.vozidla';
 
 export interface MocksOptions {
@@ -42,6 +42,8 @@ export interface MocksOptions {
   readonly rpp: RppSource;
   /** When set, the vehicle register also serves NATS request/reply; an unreachable server is logged, not fatal. */
   readonly natsUrl?: string;
+  /** The subject the vehicle register serves on NATS (default VOZIDLA_SUBJECT): two runs on one NATS need two. */
+  readonly natsSubject?: string;
   /** How long a criminal-record extract takes. */
   readonly extractDelayMs?: number;
   /** Agendas whose AIFO index is built at start rather than on the first read. */
@@ -58,13 +60,15 @@ export interface RunningMocks {
   readonly faults: ReadonlyMap<MockName, FaultInjector>;
   /** Whether the vehicle register is also on NATS. */
   readonly natsServing: boolean;
+  /** The subject it serves there, `<subject>.<operation>`. */
+  readonly natsSubject: string;
   close(): Promise<void>;
 }
 
 const bundleDir = (name: MockName): string => fileURLToPath(new URL(`./${name}/bundle`, import.meta.url));
 
 export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
-  const { port = 8091, host = '127.0.0.1', seed = 'egsb', persons = 10_000, logger } = options;
+  const { port = 8091, host = '127.0.0.1', seed = 'egsb', persons = 10_000, natsSubject = VOZIDLA_SUBJECT, logger } = options;
   const population = createPopulation({ seed, persons });
   for (const agenda of options.warmAgendas ?? []) population.org.warm(agenda);
   const faults = new Map<MockName, FaultInjector>(MOCK_NAMES.map((name) => [name, createFaultInjector(`${seed}/${name}`, options.faults?.[name] ?? {})]));
@@ -107,7 +111,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
         const natsFaults = injector('vozidla');
         serveOverNats(
           nc,
-          VOZIDLA_SUBJECT,
+          natsSubject,
           async (operation, body, header) => {
             const plan = natsFaults.plan(header(FAULT_HEADER));
             await sleep(plan.delayMs);
@@ -132,6 +136,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
     bundles,
     faults,
     natsServing: nc !== undefined,
+    natsSubject,
     async close() {
       await nc?.drain().catch(() => undefined);
       await new Promise<void>((resolve) => {

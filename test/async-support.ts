@@ -2,14 +2,11 @@
  * Helpers for the asynchronous-mode tests: a NATS prefix of their own (so that parallel test files and
  * a developer's running bus never share a queue), and polling a ticket until it finishes.
  */
-import { randomBytes } from 'node:crypto';
 import { READER_KEY } from './call-harness.ts';
 
 export const NATS_URL = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 
-export function natsPrefix(name: string): string {
-  return `t${name}${randomBytes(4).toString('hex')}`;
-}
+export { natsPrefix } from './nats-prefixes.ts';
 
 export interface Fetcher {
   (path: string, init?: RequestInit): Promise<Response> | Response;

@@ -253,7 +253,7 @@ describe('operations', () => {
       text.length = 0;
       expect(await runCli(['async', 'status', '--json', '--url', url, '--key', ADMIN], out, err)).toBe(0);
       expect((JSON.parse(text.join('')) as { nats: string }).nats).toBe('connected');
-      expect(await runCli(['async', 'status', '--url', url, '--key', READER_KEY], out, err)).toBe(1);
+      expect(await runCli(['async', 'status', '--url', url, '--key', READER_KEY], out, err)).toBe(4); // ExitCode.REFUSED: a reader's key is not the operator's
       expect(errors.join('')).toContain('EGSB_FORBIDDEN');
     } finally {
       await servers.close();

@@ -169,7 +169,7 @@ describe('the import command', () => {
       expect(out.text()).toContain('2 authorisations: 2 created, 0 updated, 0 unchanged, 0 removed');
       await writeFile(join(dir, 'bad.yaml'), `authorisations:\n${entry('cli-3')}${entry('cli-4', 'A998')}`);
       const badErr = sink();
-      expect(await runCli(['import-authorisations', join(dir, 'bad.yaml'), '--url', base, '--key', ADMIN], sink().stream, badErr.stream)).toBe(1);
+      expect(await runCli(['import-authorisations', join(dir, 'bad.yaml'), '--url', base, '--key', ADMIN], sink().stream, badErr.stream)).toBe(5); // ExitCode.INVALID: the bus refused the file's content
       expect(badErr.text()).toContain('/authorisations/1/agenda: agenda A998 is not registered');
       expect((await admin('GET', '/admin/authorisations/cli-3')).status).toBe(404);
     } finally {

@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { natsPrefix } from './nats-prefixes.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const readmePrefix = natsPrefix('readme');
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
 
 interface Example {
@@ -55,7 +57,7 @@ beforeAll(async () => {
   }
   child = spawn(process.execPath, [`${ROOT}node_modules/tsx/dist/cli.mjs`, 'bus/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, EGSB_IN_MEMORY: '1', EGSB_LOG_LEVEL: 'info', DATABASE_URL: '', EGSB_PORT: '', EGSB_MOCKS_PORT: '', EGSB_MOCKS: '', EGSB_NATS_PREFIX: `readme${process.pid}` },
+    env: { ...process.env, EGSB_IN_MEMORY: '1', EGSB_LOG_LEVEL: 'info', DATABASE_URL: '', EGSB_PORT: '', EGSB_MOCKS_PORT: '', EGSB_MOCKS: '', EGSB_NATS_PREFIX: readmePrefix, EGSB_MOCKS_NATS_SUBJECT: `${readmePrefix}.vozidla` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,7 +1,7 @@
 /**
  * `egsb call` and `egsb catalogue`: the shared-data client for people and scripts. Readable output
  * by default, `--json` for scripts, a progress line per state while an asynchronous ticket runs, and
- * exit codes that tell the outcomes apart (see CALL_USAGE).
+ * exit codes that tell the outcomes apart (EXIT_CODES, one table for every egsb command).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -12,17 +12,27 @@ export interface Writer {
   write(text: string): unknown;
 }
 
+/** The one table of exit codes for every `egsb` command. */
 export const ExitCode = { OK: 0, USAGE: 2, UNAVAILABLE: 3, REFUSED: 4, INVALID: 5, PROVIDER: 6, PENDING: 7 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODES = `Exit codes: 0 done; 2 usage or local error; 3 unavailable (bus, queue or provider; try later);
+4 refused (credentials, agenda, role, authorisation or a conflict); 5 invalid (service, operation, data or file);
+6 the provider answered with its own error; 7 an asynchronous result not there within --wait.`;
+
+/** The exit code of a refusal by the bus, from its HTTP status. */
+export function exitCodeOfStatus(status: number): ExitCode {
+  if (status === 401 || status === 403 || status === 409 || status === 429) return ExitCode.REFUSED;
+  if (status >= 500) return ExitCode.UNAVAILABLE;
+  return ExitCode.INVALID;
+}
 
 export const CALL_USAGE = `usage: egsb call <service> <operation> --data <file.json | - | JSON> --user <audit user> --purpose <text>
                  [--async] [--wait MS] [--items "Jmeno Prijmeni"] [--version N] [--request-id ID]
                  [--ovm IČO] [--agenda A…] [--role CR…] [--json] [--url URL] [--key API-KEY]
        egsb catalogue [--json] [--url URL] [--key API-KEY]
 
-Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY, EGSB_OVM, EGSB_AGENDA, EGSB_ROLE.
-Exit codes: 0 answered; 2 usage or local error; 3 unavailable (bus, queue or provider; try later);
-4 refused (credentials, agenda, role or authorisation); 5 invalid call (service, operation or data);
-6 the provider answered with its own error; 7 an asynchronous result not there within --wait.`;
+Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY, EGSB_OVM, EGSB_AGENDA, EGSB_ROLE.`;
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -48,7 +58,7 @@ function parse(argv: readonly string[], err: Writer): { values: Values; position
   try {
     return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
   } catch (error) {
-    err.write(`egsb: ${(error as Error).message}\n${CALL_USAGE}\n`);
+    err.write(`egsb: ${(error as Error).message}\n${CALL_USAGE}\n\n${EXIT_CODES}\n`);
     return undefined;
   }
 }
@@ -84,11 +94,11 @@ export async function runCallCli(argv: readonly string[], out: Writer, err: Writ
   const { values, positionals } = args;
   const [service, operation] = positionals;
   if (values.help) {
-    out.write(`${CALL_USAGE}\n`);
+    out.write(`${CALL_USAGE}\n\n${EXIT_CODES}\n`);
     return ExitCode.OK;
   }
   if (service === undefined || operation === undefined || values.data === undefined) {
-    err.write(`egsb: call needs a service, an operation and --data\n${CALL_USAGE}\n`);
+    err.write(`egsb: call needs a service, an operation and --data\n${CALL_USAGE}\n\n${EXIT_CODES}\n`);
     return ExitCode.USAGE;
   }
   const number = (name: 'wait' | 'version'): number | undefined | 'bad' => {
