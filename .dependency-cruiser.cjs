@@ -8,7 +8,12 @@ const FACE = 'index\\.ts$';
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', comment: 'A file cycle hides which part owns what.', from: {}, to: { circular: true } },
-    { name: 'contracts-are-the-base', severity: 'error', from: { path: '^contracts/' }, to: { path: '^(routing|connectors|bus|mocks|test)/' } },
+    {
+      name: 'contracts-are-the-base',
+      severity: 'error',
+      from: { path: '^contracts/' },
+      to: { path: '^(routing|connectors|bus|mocks|test)/' },
+    },
     { name: 'routing-below-connectors', severity: 'error', from: { path: '^routing/' }, to: { path: '^(connectors|bus|mocks|test)/' } },
     { name: 'connectors-below-bus', severity: 'error', from: { path: '^connectors/' }, to: { path: '^(bus|mocks|test)/' } },
     {

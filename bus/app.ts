@@ -5,16 +5,60 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
-import { asEgsbError, createLogger, EgsbError, EMPTY_CATALOGUE, ErrorCode, isEgsbError, loadSchemaCatalogue, type Logger, type SoapVersion, soapVersionOfContentType } from '../contracts/index.ts';
+import {
+  asEgsbError,
+  createLogger,
+  EgsbError,
+  EMPTY_CATALOGUE,
+  ErrorCode,
+  isEgsbError,
+  loadSchemaCatalogue,
+  type Logger,
+  type SoapVersion,
+  soapVersionOfContentType,
+} from '../contracts/index.ts';
 import { NatsLinkState, createHttpConnector, createNatsConnector, openNatsLink, type NatsLink } from '../connectors/index.ts';
 import { createRouter, type Router } from '../routing/index.ts';
-import { asyncApi, auditApi, authorisationApi, type BusEnv, callApi, catalogueApi, certificateOf, healthApi, openApiDocument, operatorApi, publisherApi, requestIdOf } from './http/index.ts';
-import { type AsyncQueue, type CallbackPusher, createAsyncQueue, createQueueMessages, type Dispatcher, publishAsyncGauges, readAsyncStatus, startCallbacks, startDispatcher } from './async/index.ts';
+import {
+  asyncApi,
+  auditApi,
+  authorisationApi,
+  type BusEnv,
+  callApi,
+  catalogueApi,
+  certificateOf,
+  healthApi,
+  openApiDocument,
+  operatorApi,
+  publisherApi,
+  requestIdOf,
+} from './http/index.ts';
+import {
+  type AsyncQueue,
+  type CallbackPusher,
+  createAsyncQueue,
+  createQueueMessages,
+  type Dispatcher,
+  publishAsyncGauges,
+  readAsyncStatus,
+  startCallbacks,
+  startDispatcher,
+} from './async/index.ts';
 import { createTicketStore } from './tickets/index.ts';
 import { type AuditWriter, createAuditStore, createAuditWriter } from './audit/index.ts';
 import { type AuthorisationEngine, createLegalEngine } from './authorisation/index.ts';
 import { createCallPipeline } from './call/index.ts';
-import { type AuthorisationStore, createAccessStore, createAuthorisationStore, createIdentity, createRegistry, createRegistryView, createServiceStore, type Registry, type RegistryView } from './registry/index.ts';
+import {
+  type AuthorisationStore,
+  createAccessStore,
+  createAuthorisationStore,
+  createIdentity,
+  createRegistry,
+  createRegistryView,
+  createServiceStore,
+  type Registry,
+  type RegistryView,
+} from './registry/index.ts';
 import type { BusConfig } from './config.ts';
 import { createContractCache, createPublisher, type Publisher } from './publishing/index.ts';
 import { createMetrics } from './metrics.ts';
@@ -48,7 +92,10 @@ export interface BusParts {
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
-export async function createBus(config: BusConfig, { logger = createLogger({ level: config.logLevel }), engine: givenEngine, rewriteEndpoint }: BusParts = {}): Promise<Bus> {
+export async function createBus(
+  config: BusConfig,
+  { logger = createLogger({ level: config.logLevel }), engine: givenEngine, rewriteEndpoint }: BusParts = {},
+): Promise<Bus> {
   const db = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: config.inMemory });
   let view: RegistryView | undefined;
   let link: NatsLink | undefined;
@@ -85,7 +132,11 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
         }
       }, 3000);
       unreachable.unref();
-      queue = createAsyncQueue({ link, prefix: natsConfig.prefix, onError: (error) => logger.warn('JetStream streams could not be set up; retrying', { error: String(error) }) });
+      queue = createAsyncQueue({
+        link,
+        prefix: natsConfig.prefix,
+        onError: (error) => logger.warn('JetStream streams could not be set up; retrying', { error: String(error) }),
+      });
     }
     const natsLink = link;
     const router = createRouter({
@@ -97,7 +148,17 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     const engine = givenEngine ?? createLegalEngine(view);
     // Queue messages carry a MAC under the installation's key: a message anyone else put there is not delivered.
     const messages = createQueueMessages(await installationSecret(db, 'queue-mac'));
-    const pipeline = createCallPipeline({ view, identity, cache, router, audit, engine, metrics, logger, ...(queue ? { accepting: { queue, messages, tickets } } : {}) });
+    const pipeline = createCallPipeline({
+      view,
+      identity,
+      cache,
+      router,
+      audit,
+      engine,
+      metrics,
+      logger,
+      ...(queue ? { accepting: { queue, messages, tickets } } : {}),
+    });
     let callbacks: CallbackPusher | undefined;
     let dispatcher: Dispatcher | undefined;
     const timers: NodeJS.Timeout[] = [];
@@ -105,11 +166,40 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       const q = queue;
       if (config.async.dispatch) {
         callbacks = startCallbacks({ queue: q, view, tickets, metrics, logger, ackWaitMs: config.async.ackWaitMs });
-        dispatcher = startDispatcher({ queue: q, messages, view, cache, router, tickets, audit, callbacks, metrics, logger, config: config.async });
+        dispatcher = startDispatcher({
+          queue: q,
+          messages,
+          view,
+          cache,
+          router,
+          tickets,
+          audit,
+          callbacks,
+          metrics,
+          logger,
+          config: config.async,
+        });
       }
-      timers.push(setInterval(() => void readAsyncStatus(q, tickets).then((status) => publishAsyncGauges(metrics, status), () => undefined), 5000));
+      timers.push(
+        setInterval(
+          () =>
+            void readAsyncStatus(q, tickets).then(
+              (status) => publishAsyncGauges(metrics, status),
+              () => undefined,
+            ),
+          5000,
+        ),
+      );
     }
-    timers.push(setInterval(() => void tickets.expire(config.async.resultTtlMs).catch((error: unknown) => logger.warn('expiring async results failed', { error: String(error) })), 600_000));
+    timers.push(
+      setInterval(
+        () =>
+          void tickets
+            .expire(config.async.resultTtlMs)
+            .catch((error: unknown) => logger.warn('expiring async results failed', { error: String(error) })),
+        600_000,
+      ),
+    );
     for (const t of timers) t.unref();
 
     const app = new Hono<BusEnv>();
@@ -135,13 +225,32 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
       // This instance's own writes are visible to its next request at once; other instances poll.
       if (c.req.method !== 'GET' && c.res.status < 300 && !isCall(c.req.method, c.req.path)) await registryView.refresh();
     });
-    const adminLimit = bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `operator API bodies are at most ${ADMIN_BODY_LIMIT} bytes`); } });
-    const importLimit = bodyLimit({ maxSize: IMPORT_BODY_LIMIT, onError: () => { throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an authorisation import is at most ${IMPORT_BODY_LIMIT} bytes`); } });
+    const adminLimit = bodyLimit({
+      maxSize: ADMIN_BODY_LIMIT,
+      onError: () => {
+        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `operator API bodies are at most ${ADMIN_BODY_LIMIT} bytes`);
+      },
+    });
+    const importLimit = bodyLimit({
+      maxSize: IMPORT_BODY_LIMIT,
+      onError: () => {
+        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an authorisation import is at most ${IMPORT_BODY_LIMIT} bytes`);
+      },
+    });
     app.use('/admin/*', (c, next) => (c.req.path === '/admin/authorisations/import' ? importLimit(c, next) : adminLimit(c, next)));
     app.use('/access-requests', adminLimit);
     app.use('/access-requests/*', adminLimit);
 
-    app.route('/', healthApi({ db, metrics, ...(natsLink ? { nats: () => (queue?.ready() ? 'ok' : natsLink.current() ? 'connected, JetStream not ready' : 'not connected') } : {}) }));
+    app.route(
+      '/',
+      healthApi({
+        db,
+        metrics,
+        ...(natsLink
+          ? { nats: () => (queue?.ready() ? 'ok' : natsLink.current() ? 'connected, JetStream not ready' : 'not connected') }
+          : {}),
+      }),
+    );
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
@@ -151,14 +260,26 @@ export async function createBus(config: BusConfig, { logger = createLogger({ lev
     app.route('/', asyncApi({ tickets, queue }));
     app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
 
-    app.notFound((c) => new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`).toResponse(c.get('requestId') ?? requestIdOf(undefined)));
+    app.notFound((c) =>
+      new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`).toResponse(
+        c.get('requestId') ?? requestIdOf(undefined),
+      ),
+    );
     app.onError(function renderError(error, c) {
       const requestId = c.get('requestId') ?? requestIdOf(undefined);
       const known = asEgsbError(error, (cause) => logger.error('unhandled error', { requestId, path: c.req.path, error: cause }));
       return known.toResponse(requestId, soapVersionOf(c.req.method, c.req.path, c.req.header('content-type')));
     });
 
-    const seed = config.seedFile ? await applySeedFile(config.seedFile, { registry, publisher, authorisations, logger, ...(rewriteEndpoint ? { rewriteEndpoint } : {}) }) : undefined;
+    const seed = config.seedFile
+      ? await applySeedFile(config.seedFile, {
+          registry,
+          publisher,
+          authorisations,
+          logger,
+          ...(rewriteEndpoint ? { rewriteEndpoint } : {}),
+        })
+      : undefined;
     await registryView.refresh();
     return {
       app,

@@ -40,7 +40,13 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { url: { type: 'string' }, key: { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      url: { type: 'string' },
+      key: { type: 'string' },
+      replace: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, file] = positionals;
   if (command === 'async' && file === 'status') return asyncStatus(values, out, err);
@@ -68,20 +74,37 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     err.write(`egsb: ${(error as Error).message}\n`);
     return ExitCode.USAGE;
   }
-  const body = await askBus(url, key, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }, err);
+  const body = await askBus(
+    url,
+    key,
+    path,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
+    err,
+  );
   if (typeof body === 'number') return body;
   if (command === 'publish') {
-    out.write(`${String(body.code)} ${String(body.version)}: ${String(body.outcome)} (operations: ${(body.operations as string[]).join(', ')})\n`);
+    out.write(
+      `${String(body.code)} ${String(body.version)}: ${String(body.outcome)} (operations: ${(body.operations as string[]).join(', ')})\n`,
+    );
   } else {
     const list = (name: string) => (body[name] as string[] | undefined) ?? [];
-    out.write(`${String(body.total)} authorisations: ${list('created').length} created, ${list('updated').length} updated, ${String(body.unchanged)} unchanged, ${list('removed').length} removed\n`);
-    for (const name of ['created', 'updated', 'removed']) if (list(name).length > 0 && list(name).length <= 50) out.write(`  ${name}: ${list(name).join(', ')}\n`);
+    out.write(
+      `${String(body.total)} authorisations: ${list('created').length} created, ${list('updated').length} updated, ${String(body.unchanged)} unchanged, ${list('removed').length} removed\n`,
+    );
+    for (const name of ['created', 'updated', 'removed'])
+      if (list(name).length > 0 && list(name).length <= 50) out.write(`  ${name}: ${list(name).join(', ')}\n`);
   }
   return ExitCode.OK;
 }
 
 /** One request to the bus: its JSON answer, or the exit code after saying what went wrong. */
-async function askBus(url: string, key: string | undefined, path: string, init: { method?: string; headers?: Record<string, string>; body?: string }, err: Writer): Promise<Record<string, unknown> | number> {
+async function askBus(
+  url: string,
+  key: string | undefined,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  err: Writer,
+): Promise<Record<string, unknown> | number> {
   let response: Response;
   try {
     response = await fetch(`${url}${path}`, { ...init, headers: { ...init.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) } });
@@ -92,13 +115,18 @@ async function askBus(url: string, key: string | undefined, path: string, init: 
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     err.write(`egsb: ${String(body.code ?? response.status)}: ${String(body.detail ?? response.statusText)}\n`);
-    for (const e of (body.errors as { location: string; message: string }[] | undefined) ?? []) err.write(`  ${e.location}: ${e.message}\n`);
+    for (const e of (body.errors as { location: string; message: string }[] | undefined) ?? [])
+      err.write(`  ${e.location}: ${e.message}\n`);
     return exitCodeOfStatus(response.status);
   }
   return body;
 }
 
-async function asyncStatus(values: { url?: string | undefined; key?: string | undefined; json?: boolean | undefined }, out: Writer, err: Writer): Promise<number> {
+async function asyncStatus(
+  values: { url?: string | undefined; key?: string | undefined; json?: boolean | undefined },
+  out: Writer,
+  err: Writer,
+): Promise<number> {
   const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const key = values.key ?? process.env.EGSB_API_KEY;
   const body = await askBus(url, key, '/admin/async', {}, err);
@@ -110,7 +138,8 @@ async function asyncStatus(values: { url?: string | undefined; key?: string | un
   const status = body as unknown as AsyncStatus;
   out.write(`NATS: ${status.nats}\n`);
   for (const s of status.streams) out.write(`stream ${s.name}: ${s.messages} messages, ${s.bytes} bytes\n`);
-  for (const c of status.consumers) out.write(`consumer ${c.name}: ${c.pending} waiting, ${c.ackPending} being delivered, ${c.redelivered} redelivered\n`);
+  for (const c of status.consumers)
+    out.write(`consumer ${c.name}: ${c.pending} waiting, ${c.ackPending} being delivered, ${c.redelivered} redelivered\n`);
   if (status.services.length === 0) out.write('no open or failed tickets\n');
   for (const s of status.services) {
     const oldest = s.oldestPendingSeconds !== undefined ? `, oldest waiting ${s.oldestPendingSeconds} s` : '';

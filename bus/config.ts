@@ -69,7 +69,8 @@ export function readConfig(env: Env = process.env): BusConfig {
   if (!Object.values(LogLevel).includes(logLevel)) problems.push(`EGSB_LOG_LEVEL must be one of ${Object.values(LogLevel).join(', ')}`);
   const publicUrl = env.EGSB_PUBLIC_URL?.replace(/\/+$/, '');
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+$/.test(publicUrl)) problems.push('EGSB_PUBLIC_URL must be http(s)://host[:port]');
-  if (env.EGSB_ADMIN_TOKEN !== undefined && env.EGSB_ADMIN_TOKEN.length < 16) problems.push('EGSB_ADMIN_TOKEN must be at least 16 characters');
+  if (env.EGSB_ADMIN_TOKEN !== undefined && env.EGSB_ADMIN_TOKEN.length < 16)
+    problems.push('EGSB_ADMIN_TOKEN must be at least 16 characters');
   const tlsPort = integer(env.EGSB_TLS_PORT, 8443, 'EGSB_TLS_PORT', problems);
   const connectTimeoutMs = integer(env.EGSB_CONNECT_TIMEOUT_MS, 3000, 'EGSB_CONNECT_TIMEOUT_MS', problems);
   if ((env.EGSB_TLS_CERT === undefined) !== (env.EGSB_TLS_KEY === undefined)) problems.push('EGSB_TLS_CERT and EGSB_TLS_KEY go together');
@@ -93,10 +94,23 @@ export function readConfig(env: Env = process.env): BusConfig {
     logLevel,
     allowApiKeys,
     connectTimeoutMs,
-    async: { resultTtlMs: resultTtlHours * 3_600_000, maxAttempts, ackWaitMs, concurrency, dispatch: env.EGSB_ASYNC_DISPATCH !== '0' && env.EGSB_ASYNC_DISPATCH !== 'false' },
+    async: {
+      resultTtlMs: resultTtlHours * 3_600_000,
+      maxAttempts,
+      ackWaitMs,
+      concurrency,
+      dispatch: env.EGSB_ASYNC_DISPATCH !== '0' && env.EGSB_ASYNC_DISPATCH !== 'false',
+    },
     ...(nats ? { nats } : {}),
     ...(env.EGSB_TLS_CERT && env.EGSB_TLS_KEY
-      ? { tls: { port: tlsPort, certFile: env.EGSB_TLS_CERT, keyFile: env.EGSB_TLS_KEY, ...(env.EGSB_TLS_CLIENT_CA ? { clientCaFile: env.EGSB_TLS_CLIENT_CA } : {}) } }
+      ? {
+          tls: {
+            port: tlsPort,
+            certFile: env.EGSB_TLS_CERT,
+            keyFile: env.EGSB_TLS_KEY,
+            ...(env.EGSB_TLS_CLIENT_CA ? { clientCaFile: env.EGSB_TLS_CLIENT_CA } : {}),
+          },
+        }
       : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -117,9 +131,11 @@ function integer(raw: string | undefined, fallback: number, name: string, proble
 function readNatsConfig(env: Env, problems: string[]): NatsConfig | undefined {
   const url = env.NATS_URL ?? 'nats://127.0.0.1:4222';
   if (url === '') return undefined;
-  if (!/^(nats|tls):\/\/[^\s]+$/.test(url) && !/^[^\s:/]+:\d+$/.test(url)) problems.push('NATS_URL must be nats://host:port (several separated by commas) or empty');
+  if (!/^(nats|tls):\/\/[^\s]+$/.test(url) && !/^[^\s:/]+:\d+$/.test(url))
+    problems.push('NATS_URL must be nats://host:port (several separated by commas) or empty');
   const prefix = env.EGSB_NATS_PREFIX ?? 'egsb';
-  if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(prefix)) problems.push('EGSB_NATS_PREFIX must be a letter then letters, digits, _ or - (at most 32)');
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(prefix))
+    problems.push('EGSB_NATS_PREFIX must be a letter then letters, digits, _ or - (at most 32)');
   if ((env.NATS_TLS_CERT === undefined) !== (env.NATS_TLS_KEY === undefined)) problems.push('NATS_TLS_CERT and NATS_TLS_KEY go together');
   const tls = {
     ...(env.NATS_TLS_CA ? { caFile: env.NATS_TLS_CA } : {}),

@@ -15,11 +15,21 @@ const config = readConfig({ EGSB_SEED_FILE: DEMO_SEED, ...process.env });
 const mocksConfig = readMocksConfig();
 const logger = createLogger({ level: config.logLevel });
 
-const { bus, mocks } = await startDemo(config, mocksConfig.enabled ? { ...mocksConfig, ...(config.nats ? { natsUrl: config.nats.url } : {}), logger } : undefined, { logger });
-if (config.adminToken === undefined) logger.info('operator token for this run (set EGSB_ADMIN_TOKEN to fix one)', { adminToken: bus.adminToken });
+const { bus, mocks } = await startDemo(
+  config,
+  mocksConfig.enabled ? { ...mocksConfig, ...(config.nats ? { natsUrl: config.nats.url } : {}), logger } : undefined,
+  { logger },
+);
+if (config.adminToken === undefined)
+  logger.info('operator token for this run (set EGSB_ADMIN_TOKEN to fix one)', { adminToken: bus.adminToken });
 for (const key of bus.seed?.newKeys ?? []) logger.info('API key made for AIS (shown once)', key);
 for (const key of bus.seed?.declaredKeys ?? []) logger.info('demo API key from the seed file (for local use only)', key);
-if (mocks) logger.info('register mocks running', { url: mocks.url, persons: mocks.population.counts.persons, samples: `${mocks.url}/_control/sample?agenda=A121` });
+if (mocks)
+  logger.info('register mocks running', {
+    url: mocks.url,
+    persons: mocks.population.counts.persons,
+    samples: `${mocks.url}/_control/sample?agenda=A121`,
+  });
 
 const servers = await startServers(bus, config);
 const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

@@ -8,14 +8,29 @@ import { parse as parseYaml } from 'yaml';
 import { type Logger, readBundleDir } from '../contracts/index.ts';
 import { bodyValidator } from './http/index.ts';
 import type { Publisher } from './publishing/index.ts';
-import { agendaBody, aisBody, type Authorisation, authorisationImportBody, type AuthorisationStore, ovmBody, patterns, type Registry } from './registry/index.ts';
+import {
+  agendaBody,
+  aisBody,
+  type Authorisation,
+  authorisationImportBody,
+  type AuthorisationStore,
+  ovmBody,
+  patterns,
+  type Registry,
+} from './registry/index.ts';
 
 const seedSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    agendas: { type: 'array', items: { ...strip(agendaBody), required: ['code', 'name'], properties: { ...agendaBody.properties, code: patterns.agendaCode } } },
-    ovms: { type: 'array', items: { ...strip(ovmBody), required: ['code', 'name'], properties: { ...ovmBody.properties, code: patterns.ovmCode } } },
+    agendas: {
+      type: 'array',
+      items: { ...strip(agendaBody), required: ['code', 'name'], properties: { ...agendaBody.properties, code: patterns.agendaCode } },
+    },
+    ovms: {
+      type: 'array',
+      items: { ...strip(ovmBody), required: ['code', 'name'], properties: { ...ovmBody.properties, code: patterns.ovmCode } },
+    },
     ais: {
       type: 'array',
       items: {
@@ -26,12 +41,20 @@ const seedSchema = {
           id: { type: 'integer', minimum: 1, maximum: 9999999 },
           apiKeys: {
             type: 'array',
-            items: { type: 'object', additionalProperties: false, required: ['label'], properties: { label: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 24 } } },
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['label'],
+              properties: { label: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 24 } },
+            },
           },
         },
       },
     },
-    services: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['bundle'], properties: { bundle: { type: 'string' } } } },
+    services: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['bundle'], properties: { bundle: { type: 'string' } } },
+    },
     authorisations: authorisationImportBody.properties.authorisations,
   },
 } as const;
@@ -69,7 +92,11 @@ export async function applySeedFile(file: string, deps: SeedDeps): Promise<SeedR
   return applySeed(seed, dirname(resolve(file)), deps);
 }
 
-async function applySeed(seed: Seed, base: string, { registry, publisher, authorisations, logger, rewriteEndpoint }: SeedDeps): Promise<SeedResult> {
+async function applySeed(
+  seed: Seed,
+  base: string,
+  { registry, publisher, authorisations, logger, rewriteEndpoint }: SeedDeps,
+): Promise<SeedResult> {
   for (const { code, ...agenda } of seed.agendas ?? []) await registry.putAgenda(code, agenda);
   for (const { code, ...ovm } of seed.ovms ?? []) await registry.putOvm(code, ovm);
   const newKeys: { ais: number; label: string; apiKey: string }[] = [];
@@ -88,7 +115,9 @@ async function applySeed(seed: Seed, base: string, { registry, publisher, author
   for (const { bundle } of seed.services ?? []) {
     const read = await readBundleDir(resolve(base, bundle));
     const manifest = read.manifest as { endpoints?: { url: string }[] };
-    const upload = rewriteEndpoint ? { ...read, manifest: { ...manifest, endpoints: (manifest.endpoints ?? []).map((e) => ({ ...e, url: rewriteEndpoint(e.url) })) } } : read;
+    const upload = rewriteEndpoint
+      ? { ...read, manifest: { ...manifest, endpoints: (manifest.endpoints ?? []).map((e) => ({ ...e, url: rewriteEndpoint(e.url) })) } }
+      : read;
     const { outcome, version } = await publisher.publish(upload, { kind: 'operator' });
     published.push(`${version.code} ${version.major}.${version.minor} (${outcome})`);
   }

@@ -47,17 +47,24 @@ export async function startServers(bus: Bus, config: Pick<BusConfig, 'port' | 'h
     // A request the HTTP parser cannot read (e.g. a header with a bare CR) gets a catalogue answer.
     server.on('clientError', (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
       if (!socket.writable) return socket.destroy();
-      socket.end(new EgsbError(ErrorCode.MESSAGE_MALFORMED, `the HTTP request could not be parsed: ${error.code ?? 'malformed'}`).toRawHttp());
+      socket.end(
+        new EgsbError(ErrorCode.MESSAGE_MALFORMED, `the HTTP request could not be parsed: ${error.code ?? 'malformed'}`).toRawHttp(),
+      );
     });
   }
   return {
     httpPort,
     ...(httpsPort !== undefined ? { httpsPort } : {}),
     async close() {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        (s as { closeAllConnections?: () => void }).closeAllConnections?.();
-      })));
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        ),
+      );
     },
   };
 }

@@ -9,10 +9,25 @@
  */
 export { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../routing/index.ts';
 export { createHttpConnector, type HttpConnectorOptions } from './http/http-connector.ts';
-export { serveOverNats, contextOf, type ProviderContext, type ProviderHandler, type ProviderReply, type ServeOptions } from './nats/provider-adapter.ts';
+export {
+  serveOverNats,
+  contextOf,
+  type ProviderContext,
+  type ProviderHandler,
+  type ProviderReply,
+  type ServeOptions,
+} from './nats/provider-adapter.ts';
 export { operationSubject, headerReader, STATUS_HEADER } from './nats/nats-protocol.ts';
 export { openNatsLink, NatsLinkState, type NatsLink, type NatsLinkOptions } from './nats/nats-link.ts';
 export { createNatsConnector } from './nats/nats-connector.ts';
 export { CALL_USAGE, EXIT_CODES, ExitCode, exitCodeOfStatus, runCallCli, runCatalogueCli } from './shared-data/cli.ts';
-export { basicRegisters, createSharedDataClient, InvalidCallError, PendingError, RefusedError, type SharedDataClient, UnavailableError } from './shared-data/index.ts';
+export {
+  basicRegisters,
+  createSharedDataClient,
+  InvalidCallError,
+  PendingError,
+  RefusedError,
+  type SharedDataClient,
+  UnavailableError,
+} from './shared-data/index.ts';
 export { readBody, readNodeBody } from './http/read-body.ts';

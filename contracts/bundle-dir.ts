@@ -14,7 +14,10 @@ export interface BundleUpload {
 /** The files of an upload as a bundle (text as UTF-8, `{ base64 }` as bytes), within the limits. */
 export function bundleOf(upload: BundleUpload, limits: BundleLimits = DEFAULT_BUNDLE_LIMITS): Bundle {
   return createBundle(
-    Object.entries(upload.files).map(([path, content]) => [path, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.base64, 'base64')] as const),
+    Object.entries(upload.files).map(
+      ([path, content]) =>
+        [path, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.base64, 'base64')] as const,
+    ),
     limits,
   );
 }

@@ -27,8 +27,14 @@ describe('bundle paths', () => {
   });
 
   it('resolves an absolute URL through the catalogue only', () => {
-    const catalogue = { urls: new Map([['http://www.w3.org/1999/xlink.xsd', 'xlink/xlink.xsd']]), files: new Map([['xlink/xlink.xsd', bytes('<x/>')]]) };
-    expect(resolveReference(from, 'http://www.w3.org/1999/xlink.xsd', bundle, catalogue)).toEqual({ origin: 'catalogue', path: 'xlink/xlink.xsd' });
+    const catalogue = {
+      urls: new Map([['http://www.w3.org/1999/xlink.xsd', 'xlink/xlink.xsd']]),
+      files: new Map([['xlink/xlink.xsd', bytes('<x/>')]]),
+    };
+    expect(resolveReference(from, 'http://www.w3.org/1999/xlink.xsd', bundle, catalogue)).toEqual({
+      origin: 'catalogue',
+      path: 'xlink/xlink.xsd',
+    });
   });
 
   it.each(['../x.xsd', '/abs.xsd', 'C:/x.xsd', 'a\\b.xsd', 'a/\u0000.xsd', ''])('refuses the bundle path %j', (path) => {

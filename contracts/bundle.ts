@@ -75,13 +75,7 @@ export function createBundle(entries: Iterable<readonly [string, Uint8Array]>, l
  * written in `from`. Relative references stay inside their origin; absolute URLs resolve only
  * through the catalogue.
  */
-export function resolveReference(
-  from: FileRef,
-  reference: string,
-  bundle: Bundle,
-  catalogue: SchemaCatalogue,
-  line?: number,
-): FileRef {
+export function resolveReference(from: FileRef, reference: string, bundle: Bundle, catalogue: SchemaCatalogue, line?: number): FileRef {
   const where = { file: displayPath(from), line, rule: 'import' };
   if (SCHEME.test(reference)) {
     const mapped = catalogue.urls.get(reference);

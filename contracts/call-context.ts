@@ -48,7 +48,8 @@ export function headerContext(header: (name: string) => string | undefined): Con
   for (const [field, name] of Object.entries(CONTEXT_HEADERS) as [ContextField, string][]) {
     if (field === ContextField.REQUEST_ID) continue;
     const value = header(name);
-    if (value !== undefined) source[field] = field === ContextField.USER_ID || field === ContextField.PURPOSE ? decodeHeaderText(value) : value;
+    if (value !== undefined)
+      source[field] = field === ContextField.USER_ID || field === ContextField.PURPOSE ? decodeHeaderText(value) : value;
   }
   return source;
 }
@@ -77,16 +78,27 @@ export function resolveContext(sources: Readonly<Record<string, ContextSource | 
 
 function checkContext(c: ContextSource): CallContext {
   const userId = c.userId;
-  if (userId === undefined || userId === '') throw new EgsbError(ErrorCode.AUDIT_USER_MISSING, 'the audit-user-id header (or ctx:userId) naming the end user is required');
-  if (userId.length > 256) throw new EgsbError(ErrorCode.AUDIT_USER_MISSING, `audit-user-id is ${userId.length} characters; at most 256 are allowed`);
+  if (userId === undefined || userId === '')
+    throw new EgsbError(ErrorCode.AUDIT_USER_MISSING, 'the audit-user-id header (or ctx:userId) naming the end user is required');
+  if (userId.length > 256)
+    throw new EgsbError(ErrorCode.AUDIT_USER_MISSING, `audit-user-id is ${userId.length} characters; at most 256 are allowed`);
   if (!HEADER_TEXT.test(userId)) {
-    throw new EgsbError(ErrorCode.AUDIT_USER_MISSING, 'audit-user-id holds a control character or a character an HTTP header cannot carry unchanged');
+    throw new EgsbError(
+      ErrorCode.AUDIT_USER_MISSING,
+      'audit-user-id holds a control character or a character an HTTP header cannot carry unchanged',
+    );
   }
   const problems: { location: string; rule: string; message: string }[] = [];
   const need = (field: ContextField, pattern: RegExp, form: string): string => {
     const value = c[field];
-    if (value === undefined || value === '') problems.push({ location: CONTEXT_HEADERS[field], rule: 'required', message: `${field} is required` });
-    else if (!pattern.test(value)) problems.push({ location: CONTEXT_HEADERS[field], rule: 'pattern', message: `${field} ${JSON.stringify(value.slice(0, 40))} is not ${form}` });
+    if (value === undefined || value === '')
+      problems.push({ location: CONTEXT_HEADERS[field], rule: 'required', message: `${field} is required` });
+    else if (!pattern.test(value))
+      problems.push({
+        location: CONTEXT_HEADERS[field],
+        rule: 'pattern',
+        message: `${field} ${JSON.stringify(value.slice(0, 40))} is not ${form}`,
+      });
     return value ?? '';
   };
   const ovm = need(ContextField.OVM, OVM, 'an 8-digit OVM code');
@@ -103,11 +115,19 @@ function checkContext(c: ContextSource): CallContext {
   if (c.dataItems !== undefined) {
     dataItems = c.dataItems === '' ? [] : c.dataItems.split(' ');
     const bad = dataItems.find((i) => !ITEM.test(i));
-    if (bad !== undefined) problems.push({ location: CONTEXT_HEADERS.dataItems, rule: 'format', message: `${JSON.stringify(bad.slice(0, 64))} is not a data item name` });
-    if (dataItems.length > MAX_ITEMS) problems.push({ location: CONTEXT_HEADERS.dataItems, rule: 'maxItems', message: `at most ${MAX_ITEMS} data items` });
+    if (bad !== undefined)
+      problems.push({
+        location: CONTEXT_HEADERS.dataItems,
+        rule: 'format',
+        message: `${JSON.stringify(bad.slice(0, 64))} is not a data item name`,
+      });
+    if (dataItems.length > MAX_ITEMS)
+      problems.push({ location: CONTEXT_HEADERS.dataItems, rule: 'maxItems', message: `at most ${MAX_ITEMS} data items` });
   }
   if (problems.length > 0) {
-    throw new EgsbError(ErrorCode.CONTEXT_INVALID, `call context invalid: ${problems.map((p) => p.message).join('; ')}`, { errors: problems });
+    throw new EgsbError(ErrorCode.CONTEXT_INVALID, `call context invalid: ${problems.map((p) => p.message).join('; ')}`, {
+      errors: problems,
+    });
   }
   return {
     ovm,
@@ -122,5 +142,14 @@ function checkContext(c: ContextSource): CallContext {
 
 /** Data item lists compare as sets: order and repeats do not matter. */
 function normaliseItems(raw: string): string {
-  return [...new Set(raw.trim().split(/[\s,]+/).filter((t) => t !== ''))].sort().join(' ');
+  return [
+    ...new Set(
+      raw
+        .trim()
+        .split(/[\s,]+/)
+        .filter((t) => t !== ''),
+    ),
+  ]
+    .sort()
+    .join(' ');
 }

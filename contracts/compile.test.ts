@@ -67,14 +67,28 @@ describe('compiling contracts', () => {
   it('gives the same digest for the same bundle and another for a changed one', () => {
     const a = compile(soap.manifest, soap.files);
     const b = compile(soap.manifest, soap.files);
-    const changed = new Map(soap.files).set('xsd/types.xsd', Buffer.from(Buffer.from(soap.files.get('xsd/types.xsd') ?? '').toString().replace('ZadostInfoType', 'ZadostInfoType ')));
+    const changed = new Map(soap.files).set(
+      'xsd/types.xsd',
+      Buffer.from(
+        Buffer.from(soap.files.get('xsd/types.xsd') ?? '')
+          .toString()
+          .replace('ZadostInfoType', 'ZadostInfoType '),
+      ),
+    );
     expect(a.digest).toBe(b.digest);
     expect(refusal(() => compile(soap.manifest, changed)).code).toBe('EGSB_CONTRACT_INVALID');
     [a, b].forEach((c) => c.dispose());
   });
 
   it('refuses an XSD that imports a remote URL, naming file and line', () => {
-    const files = new Map(soap.files).set('xsd/persons.xsd', Buffer.from(Buffer.from(soap.files.get('xsd/persons.xsd') ?? '').toString().replace('types.xsd', 'http://evil.example/types.xsd')));
+    const files = new Map(soap.files).set(
+      'xsd/persons.xsd',
+      Buffer.from(
+        Buffer.from(soap.files.get('xsd/persons.xsd') ?? '')
+          .toString()
+          .replace('types.xsd', 'http://evil.example/types.xsd'),
+      ),
+    );
     const error = refusal(() => compile(soap.manifest, files));
     expect(error.code).toBe('EGSB_CONTRACT_INVALID');
     expect(error.message).toMatch(/^xsd\/persons\.xsd:4: imports http:\/\/evil\.example\/types\.xsd; the bus never fetches a URL/);
@@ -82,30 +96,52 @@ describe('compiling contracts', () => {
   });
 
   it('refuses a WSDL import of ../../etc/passwd', () => {
-    const files = new Map(soap.files).set('wsdl/persons.wsdl', Buffer.from(Buffer.from(soap.files.get('wsdl/persons.wsdl') ?? '').toString().replace('../xsd/persons.xsd', '../../etc/passwd')));
+    const files = new Map(soap.files).set(
+      'wsdl/persons.wsdl',
+      Buffer.from(
+        Buffer.from(soap.files.get('wsdl/persons.wsdl') ?? '')
+          .toString()
+          .replace('../xsd/persons.xsd', '../../etc/passwd'),
+      ),
+    );
     expect(refusal(() => compile(soap.manifest, files)).message).toMatch(/wsdl\/persons\.wsdl.*leads outside the bundle/);
   });
 
   it('refuses an XSD with a DOCTYPE and entity expansion (billion laughs) before parsing it', () => {
-    const laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">&lol2;</xs:schema>';
+    const laughs =
+      '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">&lol2;</xs:schema>';
     const files = new Map(soap.files).set('xsd/types.xsd', Buffer.from(laughs));
     const error = refusal(() => compile(soap.manifest, files));
     expect(error.message).toBe('xsd/types.xsd:2: holds a document type declaration (<!DOCTYPE or <!ENTITY), which is refused');
   });
 
   it('refuses an XSD that is not well-formed, with its line', () => {
-    const files = new Map(soap.files).set('xsd/types.xsd', Buffer.from('<?xml version="1.0"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:element name="a">\n</xs:schema>'));
+    const files = new Map(soap.files).set(
+      'xsd/types.xsd',
+      Buffer.from('<?xml version="1.0"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:element name="a">\n</xs:schema>'),
+    );
     expect(refusal(() => compile(soap.manifest, files)).message).toMatch(/^xsd\/types\.xsd:4: not well-formed XML/);
   });
 
   it('refuses a schema that uses an undefined type, naming the file', () => {
-    const files = new Map(soap.files).set('xsd/types.xsd', Buffer.from(Buffer.from(soap.files.get('xsd/types.xsd') ?? '').toString().replace('base="xs:string"', 'base="xs:nosuchtype"')));
+    const files = new Map(soap.files).set(
+      'xsd/types.xsd',
+      Buffer.from(
+        Buffer.from(soap.files.get('xsd/types.xsd') ?? '')
+          .toString()
+          .replace('base="xs:string"', 'base="xs:nosuchtype"'),
+      ),
+    );
     const error = refusal(() => compile(soap.manifest, files));
     expect(error.message).toMatch(/^schema does not compile: xsd\/types\.xsd:\d+: .*nosuchtype/);
   });
 
   it('refuses a manifest with an unknown field, a bad version, or a timeout over 120 s', () => {
-    expect(refusal(() => compile({ ...soap.manifest, colour: 'blue' }, soap.files)).errors).toContainEqual({ location: 'manifest', rule: 'additionalProperties', message: 'unknown field colour' });
+    expect(refusal(() => compile({ ...soap.manifest, colour: 'blue' }, soap.files)).errors).toContainEqual({
+      location: 'manifest',
+      rule: 'additionalProperties',
+      message: 'unknown field colour',
+    });
     expect(refusal(() => compile({ ...soap.manifest, version: '1' }, soap.files)).errors[0]?.location).toBe('manifest/version');
     expect(refusal(() => compile({ ...soap.manifest, timeoutMs: 121_000 }, soap.files)).errors[0]?.location).toBe('manifest/timeoutMs');
   });

@@ -36,7 +36,8 @@ export function compileContract({ manifest: rawManifest, bundle, catalogue }: Co
   let soap: CompiledSoapContract | undefined;
   let json: CompiledJsonContract | undefined;
   if ('wsdl' in contract) {
-    if (!bundle.files.has(contract.wsdl)) throw contractError(`manifest names ${contract.wsdl}, which is not in the bundle`, { file: contract.wsdl, rule: 'import' });
+    if (!bundle.files.has(contract.wsdl))
+      throw contractError(`manifest names ${contract.wsdl}, which is not in the bundle`, { file: contract.wsdl, rule: 'import' });
     soap = compileSoapContract(contract.wsdl, bundle, catalogue);
   } else {
     json = compileJsonContract(contract.operations, bundle, catalogue);
@@ -46,13 +47,18 @@ export function compileContract({ manifest: rawManifest, bundle, catalogue }: Co
   try {
     const operationNames = new Set(compiled.model.operations.map((op) => op.name));
     for (const op of manifest.idempotentOperations) {
-      if (!operationNames.has(op)) throw contractError(`manifest: idempotentOperations names ${op}, which the contract does not define`, { rule: 'manifest' });
+      if (!operationNames.has(op))
+        throw contractError(`manifest: idempotentOperations names ${op}, which the contract does not define`, { rule: 'manifest' });
     }
     if (soap && soap.model.soapVersions.length === 0) throw contractError('the WSDL has no SOAP binding', { rule: 'wsdl' });
     try {
       plan = createMessagePlan(manifest);
     } catch (error) {
-      throw contractError(`manifest: a data item, subject or context path does not compile: ${(error as Error).message}`, { rule: 'manifest' }, error);
+      throw contractError(
+        `manifest: a data item, subject or context path does not compile: ${(error as Error).message}`,
+        { rule: 'manifest' },
+        error,
+      );
     }
   } catch (error) {
     compiled.dispose();

@@ -25,7 +25,9 @@ describe('error catalogue', () => {
   });
 
   it('renders problem+json with the catalogue type, status and request id', () => {
-    const error = new EgsbError(ErrorCode.REQUEST_INVALID, 'bad', { errors: [{ location: '/a', rule: 'type', message: 'must be string' }] });
+    const error = new EgsbError(ErrorCode.REQUEST_INVALID, 'bad', {
+      errors: [{ location: '/a', rule: 'type', message: 'must be string' }],
+    });
     expect(error.toProblem('r-1')).toEqual({
       type: 'urn:egsb:error:EGSB_REQUEST_INVALID',
       title: 'Request breaks the contract',

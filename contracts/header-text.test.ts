@@ -6,28 +6,36 @@ const text = fc.string({ unit: 'grapheme', maxLength: 64 });
 
 describe('text in HTTP headers', () => {
   it('reads back whatever it wrote', () => {
-    fc.assert(fc.property(text, (s) => {
-      expect(decodeHeaderText(encodeHeaderText(s))).toBe(s);
-    }));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(decodeHeaderText(encodeHeaderText(s))).toBe(s);
+      }),
+    );
   });
 
   it('writes only visible ASCII, so any HTTP client can send it', () => {
-    fc.assert(fc.property(text, (s) => {
-      expect(encodeHeaderText(s)).toMatch(/^[\x20-\x7e]*$/);
-    }));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(encodeHeaderText(s)).toMatch(/^[\x20-\x7e]*$/);
+      }),
+    );
   });
 
   it('leaves plain ASCII as it is, both ways', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...'abcXYZ019 .-_@'.split('')) }), (s) => {
-      expect(encodeHeaderText(s)).toBe(s);
-      expect(decodeHeaderText(s)).toBe(s);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'abcXYZ019 .-_@'.split('')) }), (s) => {
+        expect(encodeHeaderText(s)).toBe(s);
+        expect(decodeHeaderText(s)).toBe(s);
+      }),
+    );
   });
 
   it('reads raw UTF-8 bytes, as curl sends them and Node hands them over (one character per byte)', () => {
-    fc.assert(fc.property(text, (s) => {
-      expect(decodeHeaderText(Buffer.from(s, 'utf8').toString('latin1'))).toBe(s);
-    }));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(decodeHeaderText(Buffer.from(s, 'utf8').toString('latin1'))).toBe(s);
+      }),
+    );
     expect(decodeHeaderText(Buffer.from('Jiří Šťastný', 'utf8').toString('latin1'))).toBe('Jiří Šťastný');
     expect(encodeHeaderText('řízení')).toBe("UTF-8''%C5%99%C3%ADzen%C3%AD");
   });

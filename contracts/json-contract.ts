@@ -5,15 +5,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import {
-  contractError,
-  displayPath,
-  readFileRef,
-  resolveReference,
-  type Bundle,
-  type FileRef,
-  type SchemaCatalogue,
-} from './bundle.ts';
+import { contractError, displayPath, readFileRef, resolveReference, type Bundle, type FileRef, type SchemaCatalogue } from './bundle.ts';
 import type { ErrorEntry } from './errors.ts';
 import { Protocol, type ContractModel, type OperationModel } from './types.ts';
 
@@ -62,7 +54,13 @@ export function compileJsonContract(
   };
 }
 
-function compileFile(ajv: Ajv2020, ref: FileRef, bundle: Bundle, catalogue: SchemaCatalogue, loaded: Map<string, FileRef>): ValidateFunction {
+function compileFile(
+  ajv: Ajv2020,
+  ref: FileRef,
+  bundle: Bundle,
+  catalogue: SchemaCatalogue,
+  loaded: Map<string, FileRef>,
+): ValidateFunction {
   const id = addWithReferences(ajv, ref, bundle, catalogue, loaded);
   try {
     const validate = ajv.getSchema(id);
@@ -119,7 +117,11 @@ function parseJsonFile(ref: FileRef, bundle: Bundle, catalogue: SchemaCatalogue)
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message);
     const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw contractError(`${file}${line ? `:${line}` : ''}: not valid JSON: ${(error as Error).message}`, { file, line, rule: 'well-formed' });
+    throw contractError(`${file}${line ? `:${line}` : ''}: not valid JSON: ${(error as Error).message}`, {
+      file,
+      line,
+      rule: 'well-formed',
+    });
   }
 }
 

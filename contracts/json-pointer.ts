@@ -28,7 +28,8 @@ export function selectPointer(root: unknown, pointer: CompiledPointer): JsonSlot
     for (const { value } of frontier) {
       if (Array.isArray(value)) {
         if (token === '*') value.forEach((v, i) => next.push({ parent: value, key: i, value: v }));
-        else if (/^(0|[1-9][0-9]*)$/.test(token) && Number(token) < value.length) next.push({ parent: value, key: Number(token), value: value[Number(token)] });
+        else if (/^(0|[1-9][0-9]*)$/.test(token) && Number(token) < value.length)
+          next.push({ parent: value, key: Number(token), value: value[Number(token)] });
       } else if (value !== null && typeof value === 'object') {
         const record = value as Record<string, unknown>;
         if (token === '*') for (const [k, v] of Object.entries(record)) next.push({ parent: record, key: k, value: v });

@@ -18,7 +18,11 @@ export interface LoggerOptions {
   readonly now?: () => Date;
 }
 
-export function createLogger({ level = LogLevel.INFO, write = (l) => process.stdout.write(l), now = () => new Date() }: LoggerOptions = {}): Logger {
+export function createLogger({
+  level = LogLevel.INFO,
+  write = (l) => process.stdout.write(l),
+  now = () => new Date(),
+}: LoggerOptions = {}): Logger {
   const threshold = RANK[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>) =>
     function log(msg: string, fields: Record<string, unknown> = {}): void {

@@ -79,7 +79,10 @@ export const manifestSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['kind', 'path'],
-        properties: { kind: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,15}$' }, path: { type: 'string', minLength: 1, maxLength: 1024 } },
+        properties: {
+          kind: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,15}$' },
+          path: { type: 'string', minLength: 1, maxLength: 1024 },
+        },
       },
     },
     contextMapping: {
@@ -195,7 +198,11 @@ function pathProblem(path: string, m: Manifest): string | undefined {
 function manifestError(errors: ErrorEntry[]): EgsbError {
   const first = errors[0];
   const summary = first ? `${first.location}: ${first.message}` : 'invalid';
-  return new EgsbError(ErrorCode.CONTRACT_INVALID, `manifest is invalid: ${summary}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, { errors });
+  return new EgsbError(
+    ErrorCode.CONTRACT_INVALID,
+    `manifest is invalid: ${summary}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    { errors },
+  );
 }
 
 export function majorOf(version: string): number {

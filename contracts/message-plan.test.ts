@@ -22,7 +22,10 @@ const keyOf: Record<string, string> = { Jmeno: 'jmeno', Prijmeni: 'prijmeni', Ad
 describe('JSON message plan', () => {
   it('never lets an item outside the effective set through, and keeps every effective one', () => {
     const plan = createMessagePlan(manifest);
-    const person = fc.record({ jmeno: fc.string(), prijmeni: fc.string(), adresa: fc.string(), rodneCislo: fc.string() }, { requiredKeys: ['rodneCislo'] });
+    const person = fc.record(
+      { jmeno: fc.string(), prijmeni: fc.string(), adresa: fc.string(), rodneCislo: fc.string() },
+      { requiredKeys: ['rodneCislo'] },
+    );
     fc.assert(
       fc.property(fc.array(person, { maxLength: 5 }), fc.subarray([...items]), (osoby, effective) => {
         const answer = { osoby: structuredClone(osoby), adresaDorucovaci: 'x' };
@@ -40,7 +43,7 @@ describe('JSON message plan', () => {
     );
   });
 
-  it('reads and rewrites the request\'s own item list', () => {
+  it("reads and rewrites the request's own item list", () => {
     const plan = createMessagePlan(manifest);
     const body = { seznamUdaju: ['Jmeno', 'RodneCislo'] };
     expect(plan.contextOf(body)).toEqual({ dataItems: 'Jmeno RodneCislo' });

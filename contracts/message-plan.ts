@@ -101,7 +101,10 @@ function xmlPlan(manifest: Manifest): MessagePlan {
         const keep = new Set(effective);
         let changed = false;
         for (const element of elementsAt(payload, itemList)) {
-          const tokens = element.content.trim().split(/\s+/).filter((t) => t !== '');
+          const tokens = element.content
+            .trim()
+            .split(/\s+/)
+            .filter((t) => t !== '');
           const kept = tokens.filter((t) => keep.has(t));
           if (kept.length === tokens.length) continue;
           changed = true;
@@ -155,7 +158,7 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function replaceText(element: XmlElement, text: string): void {
-  for (let node = element.firstChild; node !== null; ) {
+  for (let node = element.firstChild; node !== null;) {
     const next = node.next;
     if (node instanceof XmlText) node.remove();
     node = next;

@@ -29,7 +29,10 @@ export function soapVersionOfContentType(contentType: string | undefined): SoapV
 }
 
 /** The SOAP version and action a request's Content-Type (and SOAPAction header) declare. */
-export function soapRequestKind(contentType: string | undefined, soapAction: string | undefined): { version: SoapVersion; action?: string } {
+export function soapRequestKind(
+  contentType: string | undefined,
+  soapAction: string | undefined,
+): { version: SoapVersion; action?: string } {
   const type = (contentType ?? '').toLowerCase();
   if (type.startsWith('application/soap+xml')) {
     const action = /;\s*action\s*=\s*"?([^";]*)"?/i.exec(contentType ?? '')?.[1];
@@ -62,7 +65,8 @@ export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MES
   }
   try {
     const root = doc.root;
-    const version = root.namespaceUri === ENVELOPE_NS['1.1'] ? SoapVersion.V11 : root.namespaceUri === ENVELOPE_NS['1.2'] ? SoapVersion.V12 : undefined;
+    const version =
+      root.namespaceUri === ENVELOPE_NS['1.1'] ? SoapVersion.V11 : root.namespaceUri === ENVELOPE_NS['1.2'] ? SoapVersion.V12 : undefined;
     if (version === undefined || root.name !== 'Envelope') {
       throw new EgsbError(code, `the message is not a SOAP envelope: its root is {${root.namespaceUri}}${root.name}`);
     }
@@ -77,7 +81,15 @@ export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MES
     const children = elementChildren(body);
     const payload = children[0];
     const isFault = payload !== undefined && payload.namespaceUri === ENVELOPE_NS[version] && payload.name === 'Fault';
-    return { version, doc, ...(header ? { header } : {}), ...(payload ? { payload } : {}), bodyElements: children.length, isFault, dispose: () => doc.dispose() };
+    return {
+      version,
+      doc,
+      ...(header ? { header } : {}),
+      ...(payload ? { payload } : {}),
+      bodyElements: children.length,
+      isFault,
+      dispose: () => doc.dispose(),
+    };
   } catch (error) {
     doc.dispose();
     throw error;

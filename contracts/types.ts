@@ -41,8 +41,7 @@ export interface SubjectDeclaration {
 }
 
 export type ContractSource =
-  | { readonly wsdl: string }
-  | { readonly operations: Readonly<Record<string, { readonly request: string; readonly response: string }>> };
+  { readonly wsdl: string } | { readonly operations: Readonly<Record<string, { readonly request: string; readonly response: string }>> };
 
 export interface Manifest {
   readonly code: string;

@@ -97,7 +97,10 @@ function bindingVersion(binding: XmlElement): SoapVersion | undefined {
 }
 
 function checkDocumentStyle(binding: XmlElement, file: string): void {
-  const styles = binding.find('s11:binding/@style | s12:binding/@style | wsdl:operation/s11:operation/@style | wsdl:operation/s12:operation/@style', NS);
+  const styles = binding.find(
+    's11:binding/@style | s12:binding/@style | wsdl:operation/s11:operation/@style | wsdl:operation/s12:operation/@style',
+    NS,
+  );
   const encoded = binding.find('.//s11:body[@use="encoded"] | .//s12:body[@use="encoded"]', NS);
   if (styles.some((s) => (s as unknown as { value: string }).value === 'rpc') || encoded.length > 0) {
     throw contractError(`${file}:${binding.line}: only document/literal bindings are supported (found rpc style or encoded use)`, {
@@ -132,7 +135,11 @@ function qnameOf(element: XmlElement, attribute: string, file: string): QName {
   const name = value.slice(colon + 1);
   const namespace = element.namespaceForPrefix(prefix) ?? (prefix === '' ? '' : null);
   if (namespace === null || name === '') {
-    throw contractError(`${file}:${element.line}: ${attribute}="${value}" uses an undeclared prefix`, { file, line: element.line, rule: 'wsdl' });
+    throw contractError(`${file}:${element.line}: ${attribute}="${value}" uses an undeclared prefix`, {
+      file,
+      line: element.line,
+      rule: 'wsdl',
+    });
   }
   return { namespace, name };
 }

@@ -75,7 +75,8 @@ function declareContextHeader(doc: XmlDocument): void {
   part.setAttr('element', 'egsbctx:Context');
 
   for (const binding of bindings) {
-    const soapPrefix = binding.get('s11:binding', NS) !== null ? 'egsbs11' : binding.get('s12:binding', NS) !== null ? 'egsbs12' : undefined;
+    const soapPrefix =
+      binding.get('s11:binding', NS) !== null ? 'egsbs11' : binding.get('s12:binding', NS) !== null ? 'egsbs12' : undefined;
     if (soapPrefix === undefined) continue;
     for (const node of binding.find('wsdl:operation/wsdl:input', NS)) {
       const header = (node as XmlElement).addElement('header', soapPrefix);

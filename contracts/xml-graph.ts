@@ -5,15 +5,7 @@
  * the files found here.
  */
 import { ParseOption, XmlDocument, XmlLibError, type XmlElement } from 'libxml2-wasm';
-import {
-  contractError,
-  displayPath,
-  readFileRef,
-  resolveReference,
-  type Bundle,
-  type FileRef,
-  type SchemaCatalogue,
-} from './bundle.ts';
+import { contractError, displayPath, readFileRef, resolveReference, type Bundle, type FileRef, type SchemaCatalogue } from './bundle.ts';
 import { isHazard, inspectXml } from './xml-safety.ts';
 import { BUNDLE_URL, CATALOGUE_URL } from './xml-files.ts';
 

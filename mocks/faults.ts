@@ -37,7 +37,8 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('a fault configuration is an object');
   const config: Record<string, number> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (!(configSchemaKeys as readonly string[]).includes(key)) throw new TypeError(`unknown fault setting ${key}; known: ${configSchemaKeys.join(', ')}`);
+    if (!(configSchemaKeys as readonly string[]).includes(key))
+      throw new TypeError(`unknown fault setting ${key}; known: ${configSchemaKeys.join(', ')}`);
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new TypeError(`${key} must be a non-negative number`);
     if (key.endsWith('Rate') && value > 1) throw new TypeError(`${key} is a share between 0 and 1`);
     if (key.endsWith('Ms') && value > MAX_LATENCY_MS) throw new TypeError(`${key} is at most ${MAX_LATENCY_MS}`);
@@ -50,11 +51,17 @@ export function parseFaultConfig(input: unknown): FaultConfig {
 export function parseFaultHeader(header: string): FaultPlan {
   let delayMs = 0;
   let fault: FaultKind | undefined;
-  for (const part of header.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of header
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const latency = /^latency=(\d{1,6})$/.exec(part);
     if (latency) delayMs = Math.min(MAX_LATENCY_MS, Number(latency[1]));
     else if ((Object.values(FaultKind) as string[]).includes(part)) fault = part as FaultKind;
-    else throw new TypeError(`X-Mock-Fault: unknown part ${JSON.stringify(part.slice(0, 40))}; use latency=<ms>, error, timeout, break-contract or drop`);
+    else
+      throw new TypeError(
+        `X-Mock-Fault: unknown part ${JSON.stringify(part.slice(0, 40))}; use latency=<ms>, error, timeout, break-contract or drop`,
+      );
   }
   return fault === undefined ? { delayMs } : { delayMs, fault };
 }

@@ -44,11 +44,13 @@ export interface JsonOutcome {
 export function jsonOperationRunner({ contract, handlers }: Omit<JsonMockOptions, 'faults'>): JsonOperationRunner {
   const json = contract.json;
   if (json === undefined) throw new Error(`${contract.manifest.code} is not a JSON contract`);
-  for (const name of json.operations.keys()) if (handlers[name] === undefined) throw new Error(`${contract.manifest.code}: no handler for operation ${name}`);
+  for (const name of json.operations.keys())
+    if (handlers[name] === undefined) throw new Error(`${contract.manifest.code}: no handler for operation ${name}`);
   return async (operation, bytes, header, fault) => {
     const compiled = json.operations.get(operation);
     const handler = handlers[operation];
-    if (compiled === undefined || handler === undefined) return problem(404, 'operation-not-found', `${contract.manifest.code} has no operation ${operation}`);
+    if (compiled === undefined || handler === undefined)
+      return problem(404, 'operation-not-found', `${contract.manifest.code} has no operation ${operation}`);
     let request: unknown;
     try {
       request = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -65,7 +67,10 @@ export function jsonOperationRunner({ contract, handlers }: Omit<JsonMockOptions
       if (error instanceof MockInputError) return problem(400, 'request-invalid', error.message);
       throw error;
     }
-    const body = fault === FaultKind.BREAK_CONTRACT && typeof answer.body === 'object' && answer.body !== null ? { ...answer.body, porucha: 'injected contract break' } : answer.body;
+    const body =
+      fault === FaultKind.BREAK_CONTRACT && typeof answer.body === 'object' && answer.body !== null
+        ? { ...answer.body, porucha: 'injected contract break' }
+        : answer.body;
     return { status: answer.status ?? 200, body };
   };
 }
@@ -85,7 +90,8 @@ export function jsonMock(options: JsonMockOptions): Hono {
     if (plan.fault === FaultKind.TIMEOUT) return hang(c);
     if (plan.fault === FaultKind.ERROR) return send(c, problem(500, 'injected', 'the source failed (injected fault)'));
     const type = c.req.header('content-type') ?? '';
-    if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) return send(c, problem(415, 'media-type', `send application/json, not ${JSON.stringify(type.slice(0, 60))}`));
+    if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type))
+      return send(c, problem(415, 'media-type', `send application/json, not ${JSON.stringify(type.slice(0, 60))}`));
     let bytes: Uint8Array;
     try {
       bytes = await readBody(c);
@@ -100,7 +106,13 @@ export function jsonMock(options: JsonMockOptions): Hono {
 }
 
 export function problem(status: number, kind: string, detail: string, errors?: readonly ErrorEntry[]): JsonOutcome & { body: MockProblem } {
-  const body: MockProblem = { type: `urn:egsb:mock:error:${kind}`, title: kind.replace(/-/g, ' '), status, detail, ...(errors ? { errors: errors.slice(0, 20) } : {}) };
+  const body: MockProblem = {
+    type: `urn:egsb:mock:error:${kind}`,
+    title: kind.replace(/-/g, ' '),
+    status,
+    detail,
+    ...(errors ? { errors: errors.slice(0, 20) } : {}),
+  };
   return { status, body, problem: true };
 }
 

@@ -35,7 +35,8 @@ export function mockContext(header: HeaderReader, body: Partial<Record<keyof Moc
     return value === undefined || value === '' ? undefined : value;
   };
   const agenda = pick(body.agenda, 'x-egsb-agenda');
-  if (agenda !== undefined && !AGENDA.test(agenda)) throw new MockInputError(`agenda ${JSON.stringify(agenda.slice(0, 20))} is not A + digits`);
+  if (agenda !== undefined && !AGENDA.test(agenda))
+    throw new MockInputError(`agenda ${JSON.stringify(agenda.slice(0, 20))} is not A + digits`);
   const lists = [body.dataItems, header('x-egsb-data-items')].filter((l): l is string => l !== undefined && l.trim() !== '').map(itemsOf);
   let dataItems: Set<string> | undefined;
   for (const list of lists) dataItems = dataItems === undefined ? list : new Set([...dataItems].filter((i) => list.has(i)));

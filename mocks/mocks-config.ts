@@ -46,7 +46,8 @@ export function readMocksConfig(env: Readonly<Record<string, string | undefined>
     natsSubject: env.EGSB_MOCKS_NATS_SUBJECT || VOZIDLA_SUBJECT,
     faults,
   };
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(config.natsSubject)) problems.push('EGSB_MOCKS_NATS_SUBJECT must be dot-separated tokens of letters, digits, _ and -');
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(config.natsSubject))
+    problems.push('EGSB_MOCKS_NATS_SUBJECT must be dot-separated tokens of letters, digits, _ and -');
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze(config);
 }

@@ -12,13 +12,26 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 let mocks: RunningMocks;
 
 beforeAll(async () => {
-  mocks = await startMocks({ port: 0, persons: 2000, seed: 'mock-tests', extractDelayMs: 50, rpp: await seedRppSource(SEED), natsUrl: NATS_URL, natsSubject: `egsb.test.vozidla.${randomBytes(4).toString('hex')}` });
+  mocks = await startMocks({
+    port: 0,
+    persons: 2000,
+    seed: 'mock-tests',
+    extractDelayMs: 50,
+    rpp: await seedRppSource(SEED),
+    natsUrl: NATS_URL,
+    natsSubject: `egsb.test.vozidla.${randomBytes(4).toString('hex')}`,
+  });
 });
 afterAll(async () => {
   await mocks?.close();
 });
 
-const NS: Record<string, string> = { rob: 'urn:egsb:mock:rob:v1', ros: 'urn:egsb:mock:ros:v1', ruian: 'urn:egsb:mock:ruian:v1', rpp: 'urn:egsb:mock:rpp:v1' };
+const NS: Record<string, string> = {
+  rob: 'urn:egsb:mock:rob:v1',
+  ros: 'urn:egsb:mock:ros:v1',
+  ruian: 'urn:egsb:mock:ruian:v1',
+  rpp: 'urn:egsb:mock:rpp:v1',
+};
 
 function envelope(version: '1.1' | '1.2', mock: string, body: string): string {
   const env = version === '1.1' ? 'http://schemas.xmlsoap.org/soap/envelope/' : 'http://www.w3.org/2003/05/soap-envelope';
@@ -33,7 +46,11 @@ interface SoapResult {
   fault: boolean;
 }
 
-async function soap(mock: MockName, body: string, { version = '1.1' as '1.1' | '1.2', headers = {} as Record<string, string>, raw = undefined as string | undefined } = {}): Promise<SoapResult> {
+async function soap(
+  mock: MockName,
+  body: string,
+  { version = '1.1' as '1.1' | '1.2', headers = {} as Record<string, string>, raw = undefined as string | undefined } = {},
+): Promise<SoapResult> {
   const res = await fetch(`${mocks.url}/${mock}`, {
     method: 'POST',
     headers: { 'content-type': version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8', ...headers },
@@ -43,7 +60,8 @@ async function soap(mock: MockName, body: string, { version = '1.1' as '1.1' | '
   const parsed = parseEnvelope(Buffer.from(text));
   try {
     const contract = mocks.bundles.get(mock)?.contract.soap;
-    const violations = parsed.isFault || parsed.payload === undefined ? [] : (contract?.validate(parsed.payload) ?? []).map((e) => e.message);
+    const violations =
+      parsed.isFault || parsed.payload === undefined ? [] : (contract?.validate(parsed.payload) ?? []).map((e) => e.message);
     return { status: res.status, text, violations, fault: parsed.isFault };
   } finally {
     parsed.dispose();
@@ -51,7 +69,11 @@ async function soap(mock: MockName, body: string, { version = '1.1' as '1.1' | '
 }
 
 async function json(mock: MockName, operation: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${mocks.url}/${mock}/${operation}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${mocks.url}/${mock}/${operation}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const answer = (await res.json()) as Record<string, unknown>;
   const validate = mocks.bundles.get(mock)?.contract.json?.operations.get(operation)?.validateResponse;
   return { res, answer, violations: res.ok && validate ? validate(answer) : [] };
@@ -69,7 +91,11 @@ describe('ROB mock', () => {
       expect(all.violations).toEqual([]);
       expect(all.text).toContain(`<rob:Jmeno>${person.givenName}</rob:Jmeno>`);
       expect(all.text).toContain(`<rob:AdresaPobytu><rob:AdresniMistoKod>${mocks.population.addressPlace(person.address).code}<`);
-      const some = await soap('rob', `RobCtiAifo><m:AutorizaceInfo><m:SeznamUdaju>Prijmeni</m:SeznamUdaju></m:AutorizaceInfo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, { version, headers: agendaHeaders });
+      const some = await soap(
+        'rob',
+        `RobCtiAifo><m:AutorizaceInfo><m:SeznamUdaju>Prijmeni</m:SeznamUdaju></m:AutorizaceInfo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`,
+        { version, headers: agendaHeaders },
+      );
       expect(some.violations).toEqual([]);
       expect(some.text).toContain(`<rob:Prijmeni>${person.surname}</rob:Prijmeni>`);
       expect(some.text).not.toContain('<rob:Jmeno>');
@@ -79,7 +105,10 @@ describe('ROB mock', () => {
 
   it('takes the agenda from ZadostInfo, and answers an AIFO of another agenda as unknown', async () => {
     const aifo = mocks.population.org.aifoOf(3, 'A343');
-    const ok = await soap('rob', `RobCtiAifo><m:ZadostInfo><m:Agenda>A343</m:Agenda><m:AgendovaRole>CR2001</m:AgendovaRole></m:ZadostInfo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`);
+    const ok = await soap(
+      'rob',
+      `RobCtiAifo><m:ZadostInfo><m:Agenda>A343</m:Agenda><m:AgendovaRole>CR2001</m:AgendovaRole></m:ZadostInfo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`,
+    );
     expect(ok.text).toContain('<rob:VysledekKod>OK</rob:VysledekKod>');
     const other = await soap('rob', `RobCtiAifo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, { headers: agendaHeaders });
     expect(other.status).toBe(200);
@@ -90,10 +119,18 @@ describe('ROB mock', () => {
 
   it('finds by name and birth date, and says when nobody matches', async () => {
     const p = mocks.population.person(11);
-    const found = await soap('rob', `RobCtiPodleUdaju><m:Jmeno>${p.givenName}</m:Jmeno><m:Prijmeni>${p.surname}</m:Prijmeni><m:DatumNarozeni>${p.birthDate}</m:DatumNarozeni></m:RobCtiPodleUdaju>`, { headers: agendaHeaders });
+    const found = await soap(
+      'rob',
+      `RobCtiPodleUdaju><m:Jmeno>${p.givenName}</m:Jmeno><m:Prijmeni>${p.surname}</m:Prijmeni><m:DatumNarozeni>${p.birthDate}</m:DatumNarozeni></m:RobCtiPodleUdaju>`,
+      { headers: agendaHeaders },
+    );
     expect(found.violations).toEqual([]);
     expect(found.text).toContain(`<rob:Aifo>${mocks.population.org.aifoOf(11, 'A121')}</rob:Aifo>`);
-    const none = await soap('rob', `RobCtiPodleUdaju><m:Jmeno>Nikdo</m:Jmeno><m:Prijmeni>Neznámý</m:Prijmeni><m:DatumNarozeni>1900-01-01</m:DatumNarozeni></m:RobCtiPodleUdaju>`, { headers: agendaHeaders });
+    const none = await soap(
+      'rob',
+      `RobCtiPodleUdaju><m:Jmeno>Nikdo</m:Jmeno><m:Prijmeni>Neznámý</m:Prijmeni><m:DatumNarozeni>1900-01-01</m:DatumNarozeni></m:RobCtiPodleUdaju>`,
+      { headers: agendaHeaders },
+    );
     expect(none.violations).toEqual([]);
     expect(none.text).toContain('OSOBA NENALEZENA');
   });
@@ -110,7 +147,9 @@ describe('ROB mock', () => {
     expect(doctype.text).not.toContain('root:');
     const unknown = await soap('rob', 'Neznama/>');
     expect(unknown.fault).toBe(true);
-    const agenda = await soap('rob', `RobCtiAifo><m:Aifo>${mocks.population.org.aifoOf(1, 'A121')}</m:Aifo></m:RobCtiAifo>`, { headers: { 'x-egsb-agenda': 'a121' } });
+    const agenda = await soap('rob', `RobCtiAifo><m:Aifo>${mocks.population.org.aifoOf(1, 'A121')}</m:Aifo></m:RobCtiAifo>`, {
+      headers: { 'x-egsb-agenda': 'a121' },
+    });
     expect(agenda.fault).toBe(true);
   });
 });
@@ -169,7 +208,10 @@ describe('vehicle register mock', () => {
     const byPlate = await json('vozidla', 'ctiVozidlo', { rz: v.plate.replace(' ', ''), seznamUdaju: ['Barva'] });
     expect(byPlate.violations).toEqual([]);
     expect(byPlate.answer.vozidlo).toEqual({ vin: v.vin, rz: v.plate, barva: v.colour });
-    const keeper = v.keeper.kind === 'person' ? { aifo: mocks.population.org.aifoOf(v.keeper.person, 'A121') } : { ico: mocks.population.legalPerson(v.keeper.legal).ico };
+    const keeper =
+      v.keeper.kind === 'person'
+        ? { aifo: mocks.population.org.aifoOf(v.keeper.person, 'A121') }
+        : { ico: mocks.population.legalPerson(v.keeper.legal).ico };
     const list = await json('vozidla', 'ctiVozidlaProvozovatele', keeper, agendaHeaders);
     expect(list.violations).toEqual([]);
     expect((list.answer.vozidla as { vin: string }[]).map((x) => x.vin)).toContain(v.vin);
@@ -184,7 +226,11 @@ describe('vehicle register mock', () => {
     const both = await json('vozidla', 'ctiVozidlo', { vin: 'TMBAG7NE0AA000000', rz: '1AA 0000' });
     expect(both.res.status).toBe(400);
     expect(both.res.headers.get('content-type')).toBe('application/problem+json');
-    const malformed = await fetch(`${mocks.url}/vozidla/ctiVozidlo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"vin":' });
+    const malformed = await fetch(`${mocks.url}/vozidla/ctiVozidlo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"vin":',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { type: string }).type).toBe('urn:egsb:mock:error:malformed');
     const noOperation = await json('vozidla', 'smazVozidlo', {});
@@ -199,7 +245,10 @@ describe('vehicle register mock', () => {
       const h = natsHeaders();
       h.set('x-egsb-agenda', 'A343');
       h.set('x-egsb-data-items', 'Provozovatel RokVyroby');
-      const reply = await nc.request(operationSubject(mocks.natsSubject, 'ctiVozidlo'), JSON.stringify({ vin: v.vin }), { timeout: 5000, headers: h });
+      const reply = await nc.request(operationSubject(mocks.natsSubject, 'ctiVozidlo'), JSON.stringify({ vin: v.vin }), {
+        timeout: 5000,
+        headers: h,
+      });
       expect(reply.headers?.get(STATUS_HEADER)).toBe('200');
       const answer = reply.json<Record<string, unknown>>();
       expect(mocks.bundles.get('vozidla')?.contract.json?.operations.get('ctiVozidlo')?.validateResponse(answer)).toEqual([]);
@@ -231,16 +280,25 @@ describe('fault injection', () => {
   const aifo = () => mocks.population.org.aifoOf(1, 'A121');
 
   it('per request: error, contract break, drop, timeout and latency', async () => {
-    const error = await soap('rob', `RobCtiAifo><m:Aifo>${aifo()}</m:Aifo></m:RobCtiAifo>`, { headers: { ...agendaHeaders, 'x-mock-fault': 'error' } });
+    const error = await soap('rob', `RobCtiAifo><m:Aifo>${aifo()}</m:Aifo></m:RobCtiAifo>`, {
+      headers: { ...agendaHeaders, 'x-mock-fault': 'error' },
+    });
     expect(error).toMatchObject({ status: 500, fault: true });
-    const broken = await soap('rob', `RobCtiAifo><m:Aifo>${aifo()}</m:Aifo></m:RobCtiAifo>`, { headers: { ...agendaHeaders, 'x-mock-fault': 'break-contract' } });
+    const broken = await soap('rob', `RobCtiAifo><m:Aifo>${aifo()}</m:Aifo></m:RobCtiAifo>`, {
+      headers: { ...agendaHeaders, 'x-mock-fault': 'break-contract' },
+    });
     expect(broken.status).toBe(200);
     expect(broken.violations.length).toBeGreaterThan(0);
     const brokenJson = await json('vozidla', 'ctiVozidlo', { vin: mocks.population.vehicle(0).vin }, { 'x-mock-fault': 'break-contract' });
     expect(brokenJson.violations.length).toBeGreaterThan(0);
     await expect(json('vozidla', 'ctiVozidlo', { vin: mocks.population.vehicle(0).vin }, { 'x-mock-fault': 'drop' })).rejects.toThrow();
     await expect(
-      fetch(`${mocks.url}/vozidla/ctiVozidlo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mock-fault': 'timeout' }, body: '{}', signal: AbortSignal.timeout(300) }),
+      fetch(`${mocks.url}/vozidla/ctiVozidlo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mock-fault': 'timeout' },
+        body: '{}',
+        signal: AbortSignal.timeout(300),
+      }),
     ).rejects.toThrow();
     const started = performance.now();
     const slow = await json('vozidla', 'ctiVozidlo', { vin: mocks.population.vehicle(0).vin }, { 'x-mock-fault': 'latency=250' });
@@ -251,21 +309,38 @@ describe('fault injection', () => {
   });
 
   it('by configuration through the control API', async () => {
-    const set = await fetch(`${mocks.url}/_control/faults/ruian`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 1 }) });
+    const set = await fetch(`${mocks.url}/_control/faults/ruian`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 1 }),
+    });
     expect(set.status).toBe(200);
-    const failing = await soap('ruian', `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(0).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`);
+    const failing = await soap(
+      'ruian',
+      `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(0).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`,
+    );
     expect(failing).toMatchObject({ status: 500, fault: true });
     expect((await fetch(`${mocks.url}/_control/faults/ruian`, { method: 'DELETE' })).status).toBe(204);
-    const back = await soap('ruian', `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(0).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`);
+    const back = await soap(
+      'ruian',
+      `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(0).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`,
+    );
     expect(back.violations).toEqual([]);
     expect(back.fault).toBe(false);
-    const bad = await fetch(`${mocks.url}/_control/faults/ruian`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 2 }) });
+    const bad = await fetch(`${mocks.url}/_control/faults/ruian`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 2 }),
+    });
     expect(bad.status).toBe(400);
     expect((await fetch(`${mocks.url}/_control/faults/nic`, { method: 'PUT', body: '{}' })).status).toBe(404);
   });
 
   it('hands out sample identifiers that the mocks know', async () => {
-    const sample = (await (await fetch(`${mocks.url}/_control/sample?agenda=A343&count=2`)).json()) as { persons: { aifo: string }[]; legalPersons: { ico: string }[] };
+    const sample = (await (await fetch(`${mocks.url}/_control/sample?agenda=A343&count=2`)).json()) as {
+      persons: { aifo: string }[];
+      legalPersons: { ico: string }[];
+    };
     expect(sample.persons).toHaveLength(2);
     expect(mocks.population.org.personOf('A343', sample.persons[0]?.aifo ?? '')).toBe(0);
     expect(mocks.population.legalByIco(sample.legalPersons[1]?.ico ?? '')).toBeDefined();

@@ -71,11 +71,16 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
   const { port = 8091, host = '127.0.0.1', seed = 'egsb', persons = 10_000, natsSubject = VOZIDLA_SUBJECT, logger } = options;
   const population = createPopulation({ seed, persons });
   for (const agenda of options.warmAgendas ?? []) population.org.warm(agenda);
-  const faults = new Map<MockName, FaultInjector>(MOCK_NAMES.map((name) => [name, createFaultInjector(`${seed}/${name}`, options.faults?.[name] ?? {})]));
+  const faults = new Map<MockName, FaultInjector>(
+    MOCK_NAMES.map((name) => [name, createFaultInjector(`${seed}/${name}`, options.faults?.[name] ?? {})]),
+  );
 
   let app: Hono | undefined;
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: (req, env) => (app ? app.fetch(req, env) : new Response('starting', { status: 503 })), port, hostname: host }, () => resolve(s));
+    const s = serve(
+      { fetch: (req, env) => (app ? app.fetch(req, env) : new Response('starting', { status: 503 })), port, hostname: host },
+      () => resolve(s),
+    );
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
@@ -96,7 +101,11 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
     app.route('/vozidla', jsonMock({ contract: contract('vozidla'), handlers: vozidla, faults: injector('vozidla') }));
     app.route(
       '/rejstrik-trestu',
-      jsonMock({ contract: contract('rejstrik-trestu'), handlers: rejstrikTrestuHandlers(population, options.extractDelayMs), faults: injector('rejstrik-trestu') }),
+      jsonMock({
+        contract: contract('rejstrik-trestu'),
+        handlers: rejstrikTrestuHandlers(population, options.extractDelayMs),
+        faults: injector('rejstrik-trestu'),
+      }),
     );
     app.route('/_control', controlApi(population, faults));
     app.get('/healthz', (c) => c.json({ status: 'ok', mocks: MOCK_NAMES }));
@@ -116,8 +125,15 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
             const plan = natsFaults.plan(header(FAULT_HEADER));
             await sleep(plan.delayMs);
             if (plan.fault === FaultKind.DROP || plan.fault === FaultKind.TIMEOUT) return undefined;
-            const outcome = plan.fault === FaultKind.ERROR ? problem(500, 'injected', 'the source failed (injected fault)') : await run(operation, body, header, plan.fault);
-            return { status: outcome.status, contentType: outcome.problem ? 'application/problem+json' : 'application/json', body: JSON.stringify(outcome.body) };
+            const outcome =
+              plan.fault === FaultKind.ERROR
+                ? problem(500, 'injected', 'the source failed (injected fault)')
+                : await run(operation, body, header, plan.fault);
+            return {
+              status: outcome.status,
+              contentType: outcome.problem ? 'application/problem+json' : 'application/json',
+              body: JSON.stringify(outcome.body),
+            };
           },
           { onError: (error) => logger?.error('vehicle register over NATS failed', { error }) },
         );
@@ -154,7 +170,8 @@ function controlApi(population: Population, faults: ReadonlyMap<MockName, FaultI
   control.get('/faults', (c) => c.json(Object.fromEntries([...faults].map(([name, f]) => [name, f.config]))));
   control.put('/faults/:mock', async (c) => {
     const injector = injectorOf(c.req.param('mock'));
-    if (injector === undefined) return c.json(problem(404, 'unknown-mock', `no mock ${c.req.param('mock')}; mocks: ${MOCK_NAMES.join(', ')}`).body, 404);
+    if (injector === undefined)
+      return c.json(problem(404, 'unknown-mock', `no mock ${c.req.param('mock')}; mocks: ${MOCK_NAMES.join(', ')}`).body, 404);
     try {
       injector.configure(parseFaultConfig(await c.req.json()));
     } catch (error) {
@@ -179,8 +196,14 @@ function controlApi(population: Population, faults: ReadonlyMap<MockName, FaultI
         const p = population.person(i);
         return { aifo: population.org.aifoOf(i, agenda), jmeno: p.givenName, prijmeni: p.surname, datumNarozeni: p.birthDate };
       }),
-      legalPersons: pick(population.counts.legalPersons).map((i) => ({ ico: population.legalPerson(i).ico, nazev: population.legalPerson(i).name })),
-      addressPlaces: pick(population.counts.addressPlaces).map((i) => ({ kod: population.addressPlace(i).code, text: population.addressPlace(i).text })),
+      legalPersons: pick(population.counts.legalPersons).map((i) => ({
+        ico: population.legalPerson(i).ico,
+        nazev: population.legalPerson(i).name,
+      })),
+      addressPlaces: pick(population.counts.addressPlaces).map((i) => ({
+        kod: population.addressPlace(i).code,
+        text: population.addressPlace(i).text,
+      })),
       vehicles: pick(population.counts.vehicles).map((i) => ({ vin: population.vehicle(i).vin, rz: population.vehicle(i).plate })),
     });
   });

@@ -6,7 +6,16 @@
  */
 import { Hono, type Context } from 'hono';
 import type { XmlElement } from 'libxml2-wasm';
-import { ENVELOPE_NS, SoapVersion, escapeXml, isEgsbError, parseEnvelope, soapVersionOfContentType, type CompiledContract, type ErrorEntry } from '../contracts/index.ts';
+import {
+  ENVELOPE_NS,
+  SoapVersion,
+  escapeXml,
+  isEgsbError,
+  parseEnvelope,
+  soapVersionOfContentType,
+  type CompiledContract,
+  type ErrorEntry,
+} from '../contracts/index.ts';
 import { FAULT_HEADER, FaultKind, type FaultInjector, type FaultPlan } from './faults.ts';
 import { mockContext, MockInputError, type MockContext } from './mock-context.ts';
 import { drop, hang, isTooLarge, readBody, sleep } from './mock-http.ts';
@@ -62,9 +71,11 @@ export function soapMock({ contract, handlers, faults }: SoapMockOptions): Hono 
       throw error;
     }
     try {
-      if (envelope.version !== version) return fault(c, version, true, `a SOAP ${envelope.version} envelope came with the content type of SOAP ${version}`);
+      if (envelope.version !== version)
+        return fault(c, version, true, `a SOAP ${envelope.version} envelope came with the content type of SOAP ${version}`);
       const payload = envelope.payload;
-      if (payload === undefined || envelope.bodyElements !== 1) return fault(c, version, true, 'the SOAP body must hold exactly one element');
+      if (payload === undefined || envelope.bodyElements !== 1)
+        return fault(c, version, true, 'the SOAP body must hold exactly one element');
       const operation = byElement.get(`{${payload.namespaceUri}}${payload.name}`);
       if (operation === undefined) return fault(c, version, true, `no operation takes {${payload.namespaceUri}}${payload.name}`);
       const errors = soap.validate(payload);
@@ -117,7 +128,14 @@ function breakAnswer(answer: string): string {
   return `${answer.slice(0, end + 1)}<f:Porucha xmlns:f="${MOCK_FAULT_NS}">injected contract break</f:Porucha>${answer.slice(end + 1)}`;
 }
 
-function fault(c: Context, version: SoapVersion, client: boolean, message: string, status?: number, errors: readonly ErrorEntry[] = []): Response {
+function fault(
+  c: Context,
+  version: SoapVersion,
+  client: boolean,
+  message: string,
+  status?: number,
+  errors: readonly ErrorEntry[] = [],
+): Response {
   const env = ENVELOPE_NS[version];
   const detail =
     errors.length === 0
@@ -132,7 +150,11 @@ function fault(c: Context, version: SoapVersion, client: boolean, message: strin
       ? `<soapenv:Fault><faultcode>soapenv:${client ? 'Client' : 'Server'}</faultcode><faultstring xml:lang="cs">${text}</faultstring>${detail ? `<detail>${detail}</detail>` : ''}</soapenv:Fault>`
       : `<soapenv:Fault><soapenv:Code><soapenv:Value>soapenv:${client ? 'Sender' : 'Receiver'}</soapenv:Value></soapenv:Code><soapenv:Reason><soapenv:Text xml:lang="cs">${text}</soapenv:Text></soapenv:Reason>${detail ? `<soapenv:Detail>${detail}</soapenv:Detail>` : ''}</soapenv:Fault>`;
   const code = status ?? (client && version === SoapVersion.V12 ? 400 : 500);
-  return c.body(`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${env}"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`, code as 400, {
-    'content-type': contentType(version),
-  });
+  return c.body(
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${env}"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`,
+    code as 400,
+    {
+      'content-type': contentType(version),
+    },
+  );
 }

@@ -29,7 +29,12 @@ interface Health {
   trialInFlight: boolean;
 }
 
-export function createCircuitBreaker({ failureThreshold = 5, openMs = 2000, maxOpenMs = 60_000, now = () => performance.now() }: CircuitOptions = {}): CircuitBreaker {
+export function createCircuitBreaker({
+  failureThreshold = 5,
+  openMs = 2000,
+  maxOpenMs = 60_000,
+  now = () => performance.now(),
+}: CircuitOptions = {}): CircuitBreaker {
   const byEndpoint = new Map<string, Health>();
   const healthOf = (endpoint: string): Health => {
     let health = byEndpoint.get(endpoint);
@@ -39,7 +44,8 @@ export function createCircuitBreaker({ failureThreshold = 5, openMs = 2000, maxO
     }
     return health;
   };
-  const stateOf = (h: Health): CircuitState => (h.failures < failureThreshold ? CircuitState.CLOSED : now() < h.openUntil ? CircuitState.OPEN : CircuitState.HALF_OPEN);
+  const stateOf = (h: Health): CircuitState =>
+    h.failures < failureThreshold ? CircuitState.CLOSED : now() < h.openUntil ? CircuitState.OPEN : CircuitState.HALF_OPEN;
 
   return {
     state: (endpoint) => stateOf(healthOf(endpoint)),

@@ -10,7 +10,12 @@ export type Balancing = (typeof Balancing)[keyof typeof Balancing];
 
 export interface EndpointSelector {
   /** The next endpoint to try, or undefined when none is left. */
-  select(endpoints: readonly Endpoint[], strategy: Balancing, skip: ReadonlySet<string>, available: (url: string) => boolean): Endpoint | undefined;
+  select(
+    endpoints: readonly Endpoint[],
+    strategy: Balancing,
+    skip: ReadonlySet<string>,
+    available: (url: string) => boolean,
+  ): Endpoint | undefined;
   started(url: string): void;
   finished(url: string): void;
   pending(url: string): number;

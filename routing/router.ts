@@ -44,7 +44,13 @@ export interface RouterOptions {
 /** Statuses that say the provider could not serve the call at all, as opposed to an answer. */
 const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
 
-export function createRouter({ connectors, breaker = createCircuitBreaker(), selector = createEndpointSelector(), connectTimeoutMs = 3000, maxAttempts = 3 }: RouterOptions): Router {
+export function createRouter({
+  connectors,
+  breaker = createCircuitBreaker(),
+  selector = createEndpointSelector(),
+  connectTimeoutMs = 3000,
+  maxAttempts = 3,
+}: RouterOptions): Router {
   const byScheme = new Map<string, Connector>();
   for (const connector of connectors) for (const scheme of connector.schemes) byScheme.set(scheme, connector);
   const schemeOf = (url: string): string => url.slice(0, url.indexOf(':') + 1);
@@ -64,12 +70,24 @@ export function createRouter({ connectors, breaker = createCircuitBreaker(), sel
         const connector = byScheme.get(schemeOf(endpoint.url));
         if (connector === undefined) {
           breaker.failure(endpoint.url);
-          last = new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `no connector for ${schemeOf(endpoint.url)} endpoints is running on this bus`);
+          last = new EgsbError(
+            ErrorCode.PROVIDER_UNAVAILABLE,
+            `no connector for ${schemeOf(endpoint.url)} endpoints is running on this bus`,
+          );
           continue;
         }
         selector.started(endpoint.url);
         try {
-          const answer = await connector.send({ endpoint: endpoint.url, operation: target.operation, operationInPath: target.operationInPath, headers, body, deadline, connectTimeoutMs, maxResponseBytes: target.maxResponseBytes });
+          const answer = await connector.send({
+            endpoint: endpoint.url,
+            operation: target.operation,
+            operationInPath: target.operationInPath,
+            headers,
+            body,
+            deadline,
+            connectTimeoutMs,
+            maxResponseBytes: target.maxResponseBytes,
+          });
           // A gateway timeout may hide a provider that did the work; 502 and 503 say it did not.
           if (answer.status === 504 || !UNAVAILABLE_STATUS.has(answer.status)) trace.reached = true;
           if (!UNAVAILABLE_STATUS.has(answer.status)) {
@@ -77,7 +95,10 @@ export function createRouter({ connectors, breaker = createCircuitBreaker(), sel
             return answer;
           }
           breaker.failure(endpoint.url);
-          last = new EgsbError(answer.status === 504 ? ErrorCode.PROVIDER_TIMEOUT : ErrorCode.PROVIDER_UNAVAILABLE, `the provider answered HTTP ${answer.status}`);
+          last = new EgsbError(
+            answer.status === 504 ? ErrorCode.PROVIDER_TIMEOUT : ErrorCode.PROVIDER_UNAVAILABLE,
+            `the provider answered HTTP ${answer.status}`,
+          );
           if (!target.idempotent) break;
         } catch (error) {
           if (!(error instanceof ProviderFailure)) throw error;
@@ -90,8 +111,13 @@ export function createRouter({ connectors, breaker = createCircuitBreaker(), sel
         }
       }
       if (last !== undefined) throw last;
-      if (performance.now() >= deadline) throw new EgsbError(ErrorCode.PROVIDER_TIMEOUT, `the provider did not answer within ${target.timeoutMs} ms`);
-      throw new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, 'every endpoint of the service is out of service (circuit open); try again shortly', { headers: { 'retry-after': '2' } });
+      if (performance.now() >= deadline)
+        throw new EgsbError(ErrorCode.PROVIDER_TIMEOUT, `the provider did not answer within ${target.timeoutMs} ms`);
+      throw new EgsbError(
+        ErrorCode.PROVIDER_UNAVAILABLE,
+        'every endpoint of the service is out of service (circuit open); try again shortly',
+        { headers: { 'retry-after': '2' } },
+      );
     },
     async close() {
       await Promise.all(connectors.map((c) => c.close()));
@@ -107,6 +133,9 @@ function failureError(failure: ProviderFailure, timeoutMs: number): EgsbError {
       return new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, failure.message, { cause: failure });
     default:
       // Retry-After tells the reader that nothing reached the provider, so the call may be sent again.
-      return new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `the provider could not be reached: ${failure.message}`, { cause: failure, ...(failure.sent ? {} : { headers: { 'retry-after': '1' } }) });
+      return new EgsbError(ErrorCode.PROVIDER_UNAVAILABLE, `the provider could not be reached: ${failure.message}`, {
+        cause: failure,
+        ...(failure.sent ? {} : { headers: { 'retry-after': '1' } }),
+      });
   }
 }

@@ -21,7 +21,15 @@ function scripted(answer: (endpoint: string) => ProviderAnswer | ProviderFailure
 }
 
 const endpoints = [{ url: 'http://a' }, { url: 'http://b' }];
-const target = (idempotent: boolean) => ({ endpoints, balancing: 'least-pending' as const, timeoutMs: 1000, idempotent, maxResponseBytes: 1024, operation: 'op', operationInPath: false });
+const target = (idempotent: boolean) => ({
+  endpoints,
+  balancing: 'least-pending' as const,
+  timeoutMs: 1000,
+  idempotent,
+  maxResponseBytes: 1024,
+  operation: 'op',
+  operationInPath: false,
+});
 
 describe('router', () => {
   it('tries another endpoint when nothing was sent to the first', async () => {
@@ -37,7 +45,9 @@ describe('router', () => {
   it('does not repeat a non-idempotent call that may have reached the provider', async () => {
     const connector = scripted(() => new ProviderFailure(FailureKind.RESET, true, 'reset'));
     const router = createRouter({ connectors: [connector] });
-    await expect(router.route(target(false), {}, new Uint8Array(), { attempts: 0 })).rejects.toMatchObject({ code: 'EGSB_PROVIDER_UNAVAILABLE' });
+    await expect(router.route(target(false), {}, new Uint8Array(), { attempts: 0 })).rejects.toMatchObject({
+      code: 'EGSB_PROVIDER_UNAVAILABLE',
+    });
     expect(connector.calls).toHaveLength(1);
   });
 
@@ -56,7 +66,9 @@ describe('router', () => {
     for (let i = 0; i < 2; i++) await router.route(target(false), {}, new Uint8Array(), { attempts: 0 }).catch(() => {});
     expect(breaker.state('http://a')).toBe(CircuitState.OPEN);
     const before = connector.calls.length;
-    await expect(router.route(target(false), {}, new Uint8Array(), { attempts: 0 })).rejects.toMatchObject({ code: 'EGSB_PROVIDER_UNAVAILABLE' });
+    await expect(router.route(target(false), {}, new Uint8Array(), { attempts: 0 })).rejects.toMatchObject({
+      code: 'EGSB_PROVIDER_UNAVAILABLE',
+    });
     expect(connector.calls.length).toBe(before);
     now = 1500;
     expect(breaker.state('http://a')).toBe(CircuitState.HALF_OPEN);
@@ -70,7 +82,10 @@ describe('router', () => {
 describe('endpoint selector', () => {
   it('spreads weighted round-robin in proportion to the weights', () => {
     const selector = createEndpointSelector();
-    const weighted = [{ url: 'http://a', weight: 3 }, { url: 'http://b', weight: 1 }];
+    const weighted = [
+      { url: 'http://a', weight: 3 },
+      { url: 'http://b', weight: 1 },
+    ];
     const picks = Array.from({ length: 400 }, () => selector.select(weighted, 'round-robin', new Set(), () => true)?.url);
     expect(picks.filter((p) => p === 'http://a')).toHaveLength(300);
   });

@@ -30,7 +30,12 @@ interface Database {
 }
 
 /** Submits `count` asynchronous calls, `parallel` at a time; returns the tickets of those accepted (202). */
-async function submit(baseUrl: string | ((i: number) => string), count: number, tag: string, parallel = 50): Promise<{ tickets: Map<string, string>; refused: Map<string, number> }> {
+async function submit(
+  baseUrl: string | ((i: number) => string),
+  count: number,
+  tag: string,
+  parallel = 50,
+): Promise<{ tickets: Map<string, string>; refused: Map<string, number> }> {
   const tickets = new Map<string, string>();
   const refused = new Map<string, number>();
   let next = 0;
@@ -76,10 +81,14 @@ async function waitFinished(databaseUrl: string, tickets: Iterable<string>, time
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { rows } = await client.query<Row>('SELECT ticket::text, request_id, status, error_code, error_detail FROM async_call WHERE ticket = ANY($1::uuid[])', [ids]);
+      const { rows } = await client.query<Row>(
+        'SELECT ticket::text, request_id, status, error_code, error_detail FROM async_call WHERE ticket = ANY($1::uuid[])',
+        [ids],
+      );
       const open = rows.filter((r) => !FINISHED.has(r.status)).length + (ids.length - rows.length);
       if (open === 0) return rows;
-      if (Date.now() > deadline) throw new Error(`${open} of ${ids.length} tickets still open after ${timeoutMs} ms (${rows.length} recorded)`);
+      if (Date.now() > deadline)
+        throw new Error(`${open} of ${ids.length} tickets still open after ${timeoutMs} ms (${rows.length} recorded)`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
@@ -194,7 +203,9 @@ describe.skipIf(postgresUrl === undefined)('asynchronous calls survive faults', 
       second = restarted.child;
       const rows = await waitFinished(db.url, tickets.values(), 120_000);
       const { succeeded, failed } = expectNothingLost(rows, tickets, provider);
-      console.info(`SIGKILL: ${inFlightAtKill} of 1000 not yet at the provider when killed; ${succeeded} succeeded, ${failed} failed (cut off mid-delivery)`);
+      console.info(
+        `SIGKILL: ${inFlightAtKill} of 1000 not yet at the provider when killed; ${succeeded} succeeded, ${failed} failed (cut off mid-delivery)`,
+      );
       expect(succeeded).toBeGreaterThan(900);
       // The restarted bus answers the results the first one accepted.
       const sample = tickets.get('kill-999') ?? '';

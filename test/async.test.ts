@@ -13,7 +13,18 @@ import { createTicketStore } from '../bus/tickets/index.ts';
 import { serveOverNats, type ProviderContext } from '../connectors/index.ts';
 import { loadMockBundle } from '../mocks/mock-bundle.ts';
 import { NATS_URL, natsPrefix, waitForTicket } from './async-support.ts';
-import { ADMIN, PUBLISHER_KEY, READER_KEY, SEED_FILE, jsonRequest, publishDemoBundles, soapEnvelope, soapRequest, startHarness, type Harness } from './call-harness.ts';
+import {
+  ADMIN,
+  PUBLISHER_KEY,
+  READER_KEY,
+  SEED_FILE,
+  jsonRequest,
+  publishDemoBundles,
+  soapEnvelope,
+  soapRequest,
+  startHarness,
+  type Harness,
+} from './call-harness.ts';
 import { Behaviour, personJson } from './provider.ts';
 
 const ASYNC = { modes: ['sync', 'async'] };
@@ -21,7 +32,16 @@ let h: Harness;
 let fetcher: (path: string, init?: RequestInit) => Promise<Response>;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { EGSB_IN_MEMORY: '1', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('async'), EGSB_ASYNC_ACK_WAIT_MS: '5000', EGSB_ASYNC_MAX_ATTEMPTS: '3' }, manifest: ASYNC });
+  h = await startHarness({
+    env: {
+      EGSB_IN_MEMORY: '1',
+      NATS_URL,
+      EGSB_NATS_PREFIX: natsPrefix('async'),
+      EGSB_ASYNC_ACK_WAIT_MS: '5000',
+      EGSB_ASYNC_MAX_ATTEMPTS: '3',
+    },
+    manifest: ASYNC,
+  });
   fetcher = async (path, init) => h.bus.app.request(path, init);
   // The queue is set up in the background once NATS answers.
   for (let i = 0; i < 100 && h.bus.queue?.ready() === undefined; i++) await new Promise((r) => setTimeout(r, 50));
@@ -30,12 +50,16 @@ afterAll(async () => {
   await h?.close();
 });
 
-const asyncJson = (overrides: Record<string, string | undefined> = {}, body?: unknown) => jsonRequest(body, { prefer: 'respond-async', ...overrides });
+const asyncJson = (overrides: Record<string, string | undefined> = {}, body?: unknown) =>
+  jsonRequest(body, { prefer: 'respond-async', ...overrides });
 
 describe('accepting an asynchronous call', () => {
   it('answers 202 with the ticket and Location once queued, then the filtered result', async () => {
     h.provider.behaviour = Behaviour.OK;
-    const res = await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-egsb-data-items': 'Jmeno Prijmeni', 'x-request-id': 'async-json-1' }));
+    const res = await fetcher(
+      '/rest/demo-persons/v1/ctiOsobu',
+      asyncJson({ 'x-egsb-data-items': 'Jmeno Prijmeni', 'x-request-id': 'async-json-1' }),
+    );
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as { ticket: string; status: string; location: string };
     expect(accepted.status).toBe('queued');
@@ -58,7 +82,10 @@ describe('accepting an asynchronous call', () => {
     await h.bus.audit.drain();
     const audit = await fetcher('/audit?requestId=async-json-1', { headers: { authorization: `Bearer ${ADMIN}` } });
     const records = ((await audit.json()) as { records: { mode: string; status: number; auditUserId: string }[] }).records;
-    expect(records.map((r) => [r.mode, r.status]).sort()).toEqual([['async', 200], ['async', 202]]);
+    expect(records.map((r) => [r.mode, r.status]).sort()).toEqual([
+      ['async', 200],
+      ['async', 202],
+    ]);
     expect(records.every((r) => r.auditUserId === 'referent.novak@praha.example')).toBe(true);
   });
 
@@ -80,7 +107,9 @@ describe('accepting an asynchronous call', () => {
 
   it('names the same ticket for the same request id and delivers it once', async () => {
     h.provider.behaviour = Behaviour.OK;
-    const first = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-again-1' }))).json()) as { ticket: string };
+    const first = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-again-1' }))).json()) as {
+      ticket: string;
+    };
     await waitForTicket(fetcher, first.ticket);
     const again = await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-again-1' }));
     expect(again.status).toBe(202);
@@ -105,11 +134,16 @@ describe('accepting an asynchronous call', () => {
     const queue = h.bus.queue;
     const limit = queue?.ready()?.nc.info?.max_payload ?? 0;
     expect(limit).toBeGreaterThan(0);
-    await expect(queue?.publish(queue.callSubject('demo-persons', 1), new Uint8Array(limit + 1), 'too-large-1')).rejects.toMatchObject({ code: 'EGSB_MESSAGE_TOO_LARGE' });
+    await expect(queue?.publish(queue.callSubject('demo-persons', 1), new Uint8Array(limit + 1), 'too-large-1')).rejects.toMatchObject({
+      code: 'EGSB_MESSAGE_TOO_LARGE',
+    });
   });
 
   it('refuses a mode the service does not offer', async () => {
-    const bus2 = await startHarness({ env: { EGSB_IN_MEMORY: '1', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('modes') }, manifest: { modes: ['async'] } });
+    const bus2 = await startHarness({
+      env: { EGSB_IN_MEMORY: '1', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('modes') },
+      manifest: { modes: ['async'] },
+    });
     try {
       const syncCall = await bus2.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest());
       expect(((await syncCall.json()) as { code: string }).code).toBe('EGSB_ASYNC_ONLY');
@@ -151,9 +185,14 @@ describe('failures end the ticket with a reason', () => {
 
   it('a provider that is unavailable is retried with backoff, and the ticket succeeds once it is back', async () => {
     h.provider.behaviour = Behaviour.UNAVAILABLE;
-    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-retry-1' }))).json()) as { ticket: string };
-    for (let i = 0; i < 100 && h.provider.received.filter((r) => r.headers['x-request-id'] === 'async-retry-1').length < 1; i++) await new Promise((r) => setTimeout(r, 20));
-    const state = (await (await fetcher(`/async/${ticket}`, { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as { status: string };
+    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-retry-1' }))).json()) as {
+      ticket: string;
+    };
+    for (let i = 0; i < 100 && h.provider.received.filter((r) => r.headers['x-request-id'] === 'async-retry-1').length < 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const state = (await (await fetcher(`/async/${ticket}`, { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as {
+      status: string;
+    };
     expect(['queued', 'running'], JSON.stringify(state)).toContain(state.status);
     h.provider.behaviour = Behaviour.OK;
     const done = await waitForTicket(fetcher, ticket);
@@ -163,7 +202,9 @@ describe('failures end the ticket with a reason', () => {
 
   it('gives up after the delivery limit with the last reason', async () => {
     h.provider.behaviour = Behaviour.UNAVAILABLE;
-    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-limit-1' }))).json()) as { ticket: string };
+    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-limit-1' }))).json()) as {
+      ticket: string;
+    };
     const done = await waitForTicket(fetcher, ticket, { timeoutMs: 30_000 });
     h.provider.behaviour = Behaviour.OK;
     expect(done.status).toBe('failed');
@@ -191,15 +232,23 @@ describe('tickets belong to their reader', () => {
 
   it('lists the reader open tickets, and finished ones on request', async () => {
     h.provider.behaviour = Behaviour.UNAVAILABLE;
-    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-open-1' }))).json()) as { ticket: string };
-    const open = (await (await fetcher('/async', { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as { tickets: { ticket: string; status: string }[] };
+    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-open-1' }))).json()) as {
+      ticket: string;
+    };
+    const open = (await (await fetcher('/async', { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as {
+      tickets: { ticket: string; status: string }[];
+    };
     expect(open.tickets.map((t) => t.ticket)).toContain(ticket);
     expect(open.tickets.every((t) => t.status === 'queued' || t.status === 'running')).toBe(true);
-    const others = (await (await fetcher('/async', { headers: { authorization: `Bearer ${PUBLISHER_KEY}` } })).json()) as { tickets: unknown[] };
+    const others = (await (await fetcher('/async', { headers: { authorization: `Bearer ${PUBLISHER_KEY}` } })).json()) as {
+      tickets: unknown[];
+    };
     expect(others.tickets).toEqual([]);
     h.provider.behaviour = Behaviour.OK;
     await waitForTicket(fetcher, ticket, { timeoutMs: 30_000 });
-    const succeeded = (await (await fetcher('/async?status=succeeded&limit=1000', { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as { tickets: { ticket: string }[] };
+    const succeeded = (await (
+      await fetcher('/async?status=succeeded&limit=1000', { headers: { authorization: `Bearer ${READER_KEY}` } })
+    ).json()) as { tickets: { ticket: string }[] };
     expect(succeeded.tickets.map((t) => t.ticket)).toContain(ticket);
     const bad = await fetcher('/async?status=lost', { headers: { authorization: `Bearer ${READER_KEY}` } });
     expect(bad.status).toBe(400);
@@ -286,7 +335,13 @@ describe('callbacks', () => {
     const put = await fetcher('/admin/ais/900002', {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify({ name: 'Reader AIS (test)', operatorOvm: '00064581', actsFor: ['00064581'], agendas: ['A121', 'A343'], callbackUrl: url }),
+      body: JSON.stringify({
+        name: 'Reader AIS (test)',
+        operatorOvm: '00064581',
+        actsFor: ['00064581'],
+        agendas: ['A121', 'A343'],
+        callbackUrl: url,
+      }),
     });
     expect(put.status).toBe(200);
     const hostile = await fetcher('/admin/ais/900002', {
@@ -296,8 +351,11 @@ describe('callbacks', () => {
     });
     expect(hostile.status).toBe(400);
     h.provider.behaviour = Behaviour.OK;
-    const { ticket } = (await (await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-callback-1' }))).json()) as { ticket: string };
-    for (let i = 0; i < 200 && pushes.filter((p) => p.headers['x-egsb-ticket'] === ticket).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const { ticket } = (await (
+      await fetcher('/rest/demo-persons/v1/ctiOsobu', asyncJson({ 'x-request-id': 'async-callback-1' }))
+    ).json()) as { ticket: string };
+    for (let i = 0; i < 200 && pushes.filter((p) => p.headers['x-egsb-ticket'] === ticket).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
     const mine = pushes.filter((p) => p.headers['x-egsb-ticket'] === ticket);
     expect(mine).toHaveLength(2);
     expect(mine[1]?.headers['x-egsb-ticket-status']).toBe('succeeded');
@@ -313,7 +371,8 @@ describe('a provider served over NATS', () => {
     nc = await connect({ servers: NATS_URL });
     serveOverNats(nc, `egsb-test.persons.${process.pid}`, async (operation, _body, header) => {
       seen++;
-      if (operation !== 'ctiOsobu' || header('audit-user-id') === undefined) return { status: 400, contentType: 'application/json', body: '{}' };
+      if (operation !== 'ctiOsobu' || header('audit-user-id') === undefined)
+        return { status: 400, contentType: 'application/json', body: '{}' };
       return { status: 200, contentType: 'application/json', body: JSON.stringify(personJson()) };
     });
   });
@@ -321,9 +380,21 @@ describe('a provider served over NATS', () => {
 
   it('answers synchronous and asynchronous calls through the bus', async () => {
     const prefix = natsPrefix('natsprov');
-    const bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL, EGSB_NATS_PREFIX: prefix }));
+    const bus = await createBus(
+      readConfig({
+        EGSB_IN_MEMORY: '1',
+        EGSB_ADMIN_TOKEN: ADMIN,
+        EGSB_SEED_FILE: SEED_FILE,
+        EGSB_LOG_LEVEL: 'silent',
+        NATS_URL,
+        EGSB_NATS_PREFIX: prefix,
+      }),
+    );
     try {
-      await publishDemoBundles(bus, 'http://127.0.0.1:9', 2000, { ...ASYNC, endpoints: [{ url: `nats:egsb-test.persons.${process.pid}` }] });
+      await publishDemoBundles(bus, 'http://127.0.0.1:9', 2000, {
+        ...ASYNC,
+        endpoints: [{ url: `nats:egsb-test.persons.${process.pid}` }],
+      });
       for (let i = 0; i < 100 && bus.queue?.ready() === undefined; i++) await new Promise((r) => setTimeout(r, 50));
       const sync = await bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest());
       expect(sync.status).toBe(200);
@@ -347,16 +418,42 @@ describe('the provider adapter', () => {
     const contexts: ProviderContext[] = [];
     let answer: object = personJson();
     const failures: unknown[] = [];
-    serveOverNats(nc, subject, async (_operation, _body, _header, context) => {
-      contexts.push(context);
-      return { status: 200, contentType: 'application/json', body: JSON.stringify(answer) };
-    }, { contract: bundle.contract.json, onError: (e) => failures.push(e) });
-    const bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('adapter') }));
+    serveOverNats(
+      nc,
+      subject,
+      async (_operation, _body, _header, context) => {
+        contexts.push(context);
+        return { status: 200, contentType: 'application/json', body: JSON.stringify(answer) };
+      },
+      { contract: bundle.contract.json, onError: (e) => failures.push(e) },
+    );
+    const bus = await createBus(
+      readConfig({
+        EGSB_IN_MEMORY: '1',
+        EGSB_ADMIN_TOKEN: ADMIN,
+        EGSB_SEED_FILE: SEED_FILE,
+        EGSB_LOG_LEVEL: 'silent',
+        NATS_URL,
+        EGSB_NATS_PREFIX: natsPrefix('adapter'),
+      }),
+    );
     try {
       await publishDemoBundles(bus, 'http://127.0.0.1:9', 2000, { endpoints: [{ url: `nats:${subject}` }] });
-      const ok = await bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { 'x-egsb-data-items': 'Jmeno', 'x-egsb-purpose': 'spis 12/2026', 'x-request-id': 'adapter-1' }));
+      const ok = await bus.app.request(
+        '/rest/demo-persons/v1/ctiOsobu',
+        jsonRequest(undefined, { 'x-egsb-data-items': 'Jmeno', 'x-egsb-purpose': 'spis 12/2026', 'x-request-id': 'adapter-1' }),
+      );
       expect(ok.status).toBe(200);
-      expect(contexts[0]).toEqual({ requestId: 'adapter-1', auditUserId: 'referent.novak@praha.example', clientAis: 900002, clientOvm: '00064581', agenda: 'A121', role: 'CR1001', purpose: 'spis 12/2026', dataItems: ['Jmeno'] });
+      expect(contexts[0]).toEqual({
+        requestId: 'adapter-1',
+        auditUserId: 'referent.novak@praha.example',
+        clientAis: 900002,
+        clientOvm: '00064581',
+        agenda: 'A121',
+        role: 'CR1001',
+        purpose: 'spis 12/2026',
+        dataItems: ['Jmeno'],
+      });
 
       const direct = await nc.request(`${subject}.ctiOsobu`, JSON.stringify({ aifo: 42 }), { timeout: 2000 });
       expect(direct.headers?.get('egsb-status')).toBe('400');
@@ -385,7 +482,10 @@ describe('configuration of the asynchronous mode', () => {
 
 describe('a bus whose NATS is away', () => {
   it('starts, reports not ready, and answers asynchronous calls with EGSB_ASYNC_UNAVAILABLE', async () => {
-    const away = await startHarness({ env: { EGSB_IN_MEMORY: '1', NATS_URL: 'nats://127.0.0.1:1', EGSB_NATS_PREFIX: natsPrefix('away') }, manifest: ASYNC });
+    const away = await startHarness({
+      env: { EGSB_IN_MEMORY: '1', NATS_URL: 'nats://127.0.0.1:1', EGSB_NATS_PREFIX: natsPrefix('away') },
+      manifest: ASYNC,
+    });
     try {
       const res = await away.bus.app.request('/rest/demo-persons/v1/ctiOsobu', asyncJson());
       expect(res.status).toBe(503);

@@ -99,7 +99,9 @@ describeWithPostgres('audit durability on PostgreSQL', () => {
     expect(answered.length + refused.length).toBe(TOTAL);
     for (const r of refused) expect(r.status).toBe(503);
 
-    const rows = await direct.query<{ request_id: string; status: number }>("SELECT request_id, status FROM audit_record WHERE request_id LIKE 'durability-%'");
+    const rows = await direct.query<{ request_id: string; status: number }>(
+      "SELECT request_id, status FROM audit_record WHERE request_id LIKE 'durability-%'",
+    );
     const committed = new Map(rows.rows.map((r) => [r.request_id, r.status]));
     for (const a of answered) expect(committed.get(a.requestId)).toBe(200);
     const providerCalls = h.provider.received.length - providerBefore;
@@ -107,7 +109,9 @@ describeWithPostgres('audit durability on PostgreSQL', () => {
     // (only the calls already on their way when the cut came got through).
     expect(providerCalls).toBeGreaterThanOrEqual(answered.length);
     expect(providerCalls).toBeLessThan(answered.length + 64);
-    console.info(`durability: ${TOTAL} calls, provider saw ${providerCalls}, answered ${answered.length}, refused ${refused.length}, records ${committed.size}`);
+    console.info(
+      `durability: ${TOTAL} calls, provider saw ${providerCalls}, answered ${answered.length}, refused ${refused.length}, records ${committed.size}`,
+    );
 
     proxy.restore();
     let recovered = 0;

@@ -13,7 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../bus/cli.ts';
 import { readBundleDir } from '../contracts/index.ts';
 import { createBus, readConfig } from '../bus/index.ts';
-import { ADMIN, AIFO, PUBLISHER_KEY, SEED_FILE, TEST_AUTHORISATION, jsonRequest, publishDemoBundles, startHarness, type Harness } from './call-harness.ts';
+import {
+  ADMIN,
+  AIFO,
+  PUBLISHER_KEY,
+  SEED_FILE,
+  TEST_AUTHORISATION,
+  jsonRequest,
+  publishDemoBundles,
+  startHarness,
+  type Harness,
+} from './call-harness.ts';
 import { startTestProvider } from './provider.ts';
 import { createTestDatabase, postgresUrl } from './postgres.ts';
 
@@ -24,9 +34,15 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const admin = (method: string, path: string, body?: unknown) =>
-  h.bus.app.request(path, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-const callPersons = (headers: Record<string, string | undefined>, body: unknown = { aifo: AIFO }) => h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(body, headers));
-const problemOf = async (res: Response) => (await res.json()) as { code: string; detail: string; errors?: { location: string; message: string }[] };
+  h.bus.app.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const callPersons = (headers: Record<string, string | undefined>, body: unknown = { aifo: AIFO }) =>
+  h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(body, headers));
+const problemOf = async (res: Response) =>
+  (await res.json()) as { code: string; detail: string; errors?: { location: string; message: string }[] };
 const A343 = { 'x-egsb-agenda': 'A343', 'x-egsb-role': 'CR2001' };
 
 describe('refusals, each with its code and a detail to act on', () => {
@@ -39,7 +55,17 @@ describe('refusals, each with its code and a detail to act on', () => {
   });
 
   it('EGSB_NOT_AUTHORISED naming the authorisation that expired, and when', async () => {
-    expect((await admin('PUT', '/admin/authorisations/a343-old', { ...TEST_AUTHORISATION, agenda: 'A343', roles: ['CR2001'], validFrom: '2015-01-01', validTo: '2019-12-31' })).status).toBe(201);
+    expect(
+      (
+        await admin('PUT', '/admin/authorisations/a343-old', {
+          ...TEST_AUTHORISATION,
+          agenda: 'A343',
+          roles: ['CR2001'],
+          validFrom: '2015-01-01',
+          validTo: '2019-12-31',
+        })
+      ).status,
+    ).toBe(201);
     const problem = await problemOf(await callPersons(A343));
     expect(problem.code).toBe('EGSB_NOT_AUTHORISED');
     expect(problem.detail).toContain('a343-old expired on 2019-12-31');
@@ -47,11 +73,23 @@ describe('refusals, each with its code and a detail to act on', () => {
   });
 
   it('EGSB_DATA_ITEMS_NOT_AUTHORISED when none of the wanted items is permitted; partly permitted calls are minimised both ways', async () => {
-    expect((await admin('PUT', '/admin/authorisations/a343-names', { ...TEST_AUTHORISATION, agenda: 'A343', roles: ['CR2001'], dataItems: ['Jmeno', 'Prijmeni'], legalBasis: 'zákon 56/2001 Sb.' })).status).toBe(201);
+    expect(
+      (
+        await admin('PUT', '/admin/authorisations/a343-names', {
+          ...TEST_AUTHORISATION,
+          agenda: 'A343',
+          roles: ['CR2001'],
+          dataItems: ['Jmeno', 'Prijmeni'],
+          legalBasis: 'zákon 56/2001 Sb.',
+        })
+      ).status,
+    ).toBe(201);
     try {
       const none = await problemOf(await callPersons({ ...A343, 'x-egsb-data-items': 'DatumNarozeni AdresaPobytu' }));
       expect(none.code).toBe('EGSB_DATA_ITEMS_NOT_AUTHORISED');
-      expect(none.detail).toMatch(/none of the wanted data items \((DatumNarozeni, AdresaPobytu|AdresaPobytu, DatumNarozeni)\) is authorised for agenda A343, role CR2001/);
+      expect(none.detail).toMatch(
+        /none of the wanted data items \((DatumNarozeni, AdresaPobytu|AdresaPobytu, DatumNarozeni)\) is authorised for agenda A343, role CR2001/,
+      );
 
       const before = h.provider.received.length;
       const res = await callPersons({ ...A343 }, { aifo: AIFO, seznamUdaju: ['Jmeno', 'DatumNarozeni'] });
@@ -64,7 +102,9 @@ describe('refusals, each with its code and a detail to act on', () => {
       expect(JSON.parse(sent?.body ?? '{}')).toEqual({ aifo: AIFO, seznamUdaju: ['Jmeno'] });
       expect(sent?.headers['x-egsb-data-items']).toBe('Jmeno');
 
-      const audit = (await (await h.bus.app.request(`/audit?requestId=${res.headers.get('x-request-id')}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
+      const audit = (await (
+        await h.bus.app.request(`/audit?requestId=${res.headers.get('x-request-id')}`, { headers: { authorization: `Bearer ${ADMIN}` } })
+      ).json()) as {
         records: { legalBasis: string[]; dataItems: string[]; refusedItems: string[] }[];
       };
       expect(audit.records[0]).toMatchObject({ legalBasis: ['zákon 56/2001 Sb.'], dataItems: ['Jmeno'], refusedItems: ['DatumNarozeni'] });
@@ -75,17 +115,24 @@ describe('refusals, each with its code and a detail to act on', () => {
 
   it('names the effective and refused items in the SOAP answer header', async () => {
     const { soapRequest, soapEnvelope } = await import('./call-harness.ts');
-    const res = await h.bus.app.request('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1'), { 'x-egsb-data-items': 'Jmeno RodneCislo' }));
+    const res = await h.bus.app.request(
+      '/soap/demo-persons-soap/v1',
+      soapRequest('1.1', soapEnvelope('1.1'), { 'x-egsb-data-items': 'Jmeno RodneCislo' }),
+    );
     const text = await res.text();
     expect(res.status).toBe(200);
-    expect(text).toMatch(/<egsbctx:Context><egsbctx:dataItems>Jmeno<\/egsbctx:dataItems><egsbctx:refusedItems>RodneCislo<\/egsbctx:refusedItems><\/egsbctx:Context>/);
+    expect(text).toMatch(
+      /<egsbctx:Context><egsbctx:dataItems>Jmeno<\/egsbctx:dataItems><egsbctx:refusedItems>RodneCislo<\/egsbctx:refusedItems><\/egsbctx:Context>/,
+    );
     expect(text).not.toContain('Prijmeni>');
   });
 
   it('refuses lowercase or padded codes rather than guessing', async () => {
     expect((await problemOf(await callPersons({ 'x-egsb-agenda': 'a121' }))).code).toBe('EGSB_CONTEXT_INVALID');
     expect((await problemOf(await callPersons({ 'x-egsb-role': 'cr1001' }))).code).toBe('EGSB_CONTEXT_INVALID');
-    const explain = await h.bus.app.request('/authorisations/effective?agenda=%20A121&role=CR1001&service=demo-persons', { headers: { authorization: `Bearer ${ADMIN}` } });
+    const explain = await h.bus.app.request('/authorisations/effective?agenda=%20A121&role=CR1001&service=demo-persons', {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(explain.status).toBe(400);
   });
 });
@@ -114,17 +161,32 @@ describe('the operator API refuses bad authorisations and stores nothing', () =>
   it('refuses malformed codes by schema, and a reader AIS altogether', async () => {
     expect((await admin('PUT', '/admin/authorisations/bad-one', { ...TEST_AUTHORISATION, agenda: 'a121' })).status).toBe(400);
     expect((await admin('PUT', '/admin/authorisations/bad%20id', TEST_AUTHORISATION)).status).toBe(400);
-    const asReader = await h.bus.app.request('/admin/authorisations/x', { method: 'PUT', headers: { 'content-type': 'application/json', authorization: 'Bearer egsb_test_reader_key_0000000002' }, body: JSON.stringify(TEST_AUTHORISATION) });
+    const asReader = await h.bus.app.request('/admin/authorisations/x', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer egsb_test_reader_key_0000000002' },
+      body: JSON.stringify(TEST_AUTHORISATION),
+    });
     expect(asReader.status).toBe(403);
   });
 });
 
 describe('bulk import', () => {
   const many = (n: number, change: (i: number) => Record<string, unknown> = () => ({})) =>
-    Array.from({ length: n }, (_, i) => ({ ...TEST_AUTHORISATION, id: `bulk-${String(i).padStart(5, '0')}`, dataItems: ['Jmeno'], legalBasis: `předpis ${i}`, ...change(i) }));
+    Array.from({ length: n }, (_, i) => ({
+      ...TEST_AUTHORISATION,
+      id: `bulk-${String(i).padStart(5, '0')}`,
+      dataItems: ['Jmeno'],
+      legalBasis: `předpis ${i}`,
+      ...change(i),
+    }));
 
   it('imports thousands in one transaction and reports what changed', async () => {
-    const first = (await (await admin('POST', '/admin/authorisations/import', { authorisations: many(3000) })).json()) as { created: string[]; updated: string[]; unchanged: number; removed: string[] };
+    const first = (await (await admin('POST', '/admin/authorisations/import', { authorisations: many(3000) })).json()) as {
+      created: string[];
+      updated: string[];
+      unchanged: number;
+      removed: string[];
+    };
     expect(first.created).toHaveLength(3000);
     const again = (await (await admin('POST', '/admin/authorisations/import', { authorisations: many(3000) })).json()) as typeof first;
     expect(again).toMatchObject({ created: [], updated: [], unchanged: 3000 });
@@ -134,11 +196,24 @@ describe('bulk import', () => {
     expect((await problemOf(refused)).errors?.[0]?.location).toBe('/authorisations/2999/agenda');
     const unchangedAfterRefusal = (await (await admin('GET', '/admin/authorisations/bulk-00000')).json()) as { legalBasis: string };
     expect(unchangedAfterRefusal.legalBasis).toBe('předpis 0');
-    const replaced = (await (await admin('POST', '/admin/authorisations/import', { replace: true, authorisations: [...many(2999, (i) => (i === 5 ? { dataItems: ['Jmeno', 'Prijmeni'] } : {})), { ...TEST_AUTHORISATION, id: 'test-a121-rob' }] })).json()) as typeof first;
+    const replaced = (await (
+      await admin('POST', '/admin/authorisations/import', {
+        replace: true,
+        authorisations: [
+          ...many(2999, (i) => (i === 5 ? { dataItems: ['Jmeno', 'Prijmeni'] } : {})),
+          { ...TEST_AUTHORISATION, id: 'test-a121-rob' },
+        ],
+      })
+    ).json()) as typeof first;
     expect(replaced.updated).toEqual(['bulk-00005']);
     expect(replaced.removed).toEqual(['bulk-02999']);
     expect(replaced.unchanged).toBe(2999);
-    const cleared = (await (await admin('POST', '/admin/authorisations/import', { replace: true, authorisations: [{ ...TEST_AUTHORISATION, id: 'test-a121-rob' }] })).json()) as typeof first;
+    const cleared = (await (
+      await admin('POST', '/admin/authorisations/import', {
+        replace: true,
+        authorisations: [{ ...TEST_AUTHORISATION, id: 'test-a121-rob' }],
+      })
+    ).json()) as typeof first;
     expect(cleared.removed).toHaveLength(2999);
   }, 120_000);
 
@@ -169,7 +244,9 @@ describe('the import command', () => {
       expect(out.text()).toContain('2 authorisations: 2 created, 0 updated, 0 unchanged, 0 removed');
       await writeFile(join(dir, 'bad.yaml'), `authorisations:\n${entry('cli-3')}${entry('cli-4', 'A998')}`);
       const badErr = sink();
-      expect(await runCli(['import-authorisations', join(dir, 'bad.yaml'), '--url', base, '--key', ADMIN], sink().stream, badErr.stream)).toBe(5); // ExitCode.INVALID: the bus refused the file's content
+      expect(
+        await runCli(['import-authorisations', join(dir, 'bad.yaml'), '--url', base, '--key', ADMIN], sink().stream, badErr.stream),
+      ).toBe(5); // ExitCode.INVALID: the bus refused the file's content
       expect(badErr.text()).toContain('/authorisations/1/agenda: agenda A998 is not registered');
       expect((await admin('GET', '/admin/authorisations/cli-3')).status).toBe(404);
     } finally {
@@ -183,7 +260,9 @@ describe('the import command', () => {
 
 describe('explaining what an agenda and role would get', () => {
   it('answers the items and the authorisations behind them', async () => {
-    const res = await h.bus.app.request('/authorisations/effective?agenda=A121&role=CR1001&service=demo-persons', { headers: { authorization: 'Bearer egsb_test_reader_key_0000000002' } });
+    const res = await h.bus.app.request('/authorisations/effective?agenda=A121&role=CR1001&service=demo-persons', {
+      headers: { authorization: 'Bearer egsb_test_reader_key_0000000002' },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       service: 'demo-persons',
@@ -192,9 +271,19 @@ describe('explaining what an agenda and role would get', () => {
       dataItems: ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu'],
       authorisations: [{ id: 'test-a121-rob', legalBasis: TEST_AUTHORISATION.legalBasis, validFrom: '2020-01-01' }],
     });
-    const none = (await (await h.bus.app.request('/authorisations/effective?agenda=A343&role=CR2001&service=demo-persons', { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { dataItems: string[] };
+    const none = (await (
+      await h.bus.app.request('/authorisations/effective?agenda=A343&role=CR2001&service=demo-persons', {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      })
+    ).json()) as { dataItems: string[] };
     expect(none.dataItems).toEqual([]);
-    expect((await h.bus.app.request('/authorisations/effective?agenda=A121&role=CR1001&service=nic', { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
+    expect(
+      (
+        await h.bus.app.request('/authorisations/effective?agenda=A121&role=CR1001&service=nic', {
+          headers: { authorization: `Bearer ${ADMIN}` },
+        })
+      ).status,
+    ).toBe(404);
     expect((await h.bus.app.request('/authorisations/effective?agenda=A121&role=CR1001&service=demo-persons')).status).toBe(401);
   });
 });
@@ -205,7 +294,15 @@ describe('restricted services and access approval', () => {
     const published = await h.bus.app.request('/publish', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
-      body: JSON.stringify({ ...upload, manifest: { ...(upload.manifest as object), code: 'demo-restricted', visibility: 'restricted', endpoints: [{ url: `${h.provider.url}/persons` }] } }),
+      body: JSON.stringify({
+        ...upload,
+        manifest: {
+          ...(upload.manifest as object),
+          code: 'demo-restricted',
+          visibility: 'restricted',
+          endpoints: [{ url: `${h.provider.url}/persons` }],
+        },
+      }),
     });
     expect(published.status).toBe(201);
     const call = () => h.bus.app.request('/rest/demo-restricted/v1/ctiOsobu', jsonRequest());
@@ -215,32 +312,62 @@ describe('restricted services and access approval', () => {
 
     const reader = { 'content-type': 'application/json', authorization: 'Bearer egsb_test_reader_key_0000000002' };
     const owner = { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` };
-    const asked = await h.bus.app.request('/access-requests', { method: 'POST', headers: reader, body: JSON.stringify({ service: 'demo-restricted', note: 'evidence obyvatel' }) });
+    const asked = await h.bus.app.request('/access-requests', {
+      method: 'POST',
+      headers: reader,
+      body: JSON.stringify({ service: 'demo-restricted', note: 'evidence obyvatel' }),
+    });
     expect(asked.status).toBe(201);
     const { id } = (await asked.json()) as { id: string };
-    expect((await h.bus.app.request('/access-requests', { method: 'POST', headers: reader, body: JSON.stringify({ service: 'demo-restricted' }) })).status).toBe(409);
-    expect((await h.bus.app.request('/access-requests', { method: 'POST', headers: reader, body: JSON.stringify({ service: 'demo-persons' }) })).status).toBe(400);
+    expect(
+      (
+        await h.bus.app.request('/access-requests', {
+          method: 'POST',
+          headers: reader,
+          body: JSON.stringify({ service: 'demo-restricted' }),
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await h.bus.app.request('/access-requests', { method: 'POST', headers: reader, body: JSON.stringify({ service: 'demo-persons' }) }))
+        .status,
+    ).toBe(400);
 
     const selfApproved = await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: reader });
     expect(selfApproved.status).toBe(403);
     expect((await problemOf(await call())).code).toBe('EGSB_ACCESS_NOT_APPROVED');
 
-    expect((await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner, body: JSON.stringify({ note: 'ok' }) })).status).toBe(200);
+    expect(
+      (await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner, body: JSON.stringify({ note: 'ok' }) }))
+        .status,
+    ).toBe(200);
     expect((await call()).status).toBe(200);
     expect((await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner })).status).toBe(409);
 
     const revoked = await h.bus.app.request(`/access-requests/${id}/revoke`, { method: 'POST', headers: owner });
     expect(revoked.status).toBe(200);
     const history = ((await revoked.json()) as { history: { action: string; actor: string; at: string }[] }).history;
-    expect(history.map((e) => `${e.action} by ${e.actor}`)).toEqual(['requested by ais:900002', 'approved by ais:900001', 'revoked by ais:900001']);
+    expect(history.map((e) => `${e.action} by ${e.actor}`)).toEqual([
+      'requested by ais:900002',
+      'approved by ais:900001',
+      'revoked by ais:900001',
+    ]);
     expect((await problemOf(await call())).code).toBe('EGSB_ACCESS_NOT_APPROVED');
-    const listed = (await (await h.bus.app.request('/access-requests', { headers: owner })).json()) as { requests: { id: string; state: string; history: unknown[] }[] };
+    const listed = (await (await h.bus.app.request('/access-requests', { headers: owner })).json()) as {
+      requests: { id: string; state: string; history: unknown[] }[];
+    };
     expect(listed.requests.find((r) => r.id === id)).toMatchObject({ state: 'revoked', history: history });
-    const others = await h.bus.app.request(`/access-requests/${id}`, { headers: { authorization: 'Bearer egsb_test_suspended_key_00000003' } });
+    const others = await h.bus.app.request(`/access-requests/${id}`, {
+      headers: { authorization: 'Bearer egsb_test_suspended_key_00000003' },
+    });
     expect(others.status).not.toBe(200);
     const garbled = await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner, body: '{"note":' });
     expect(garbled.status).toBe(400);
-    const huge = await h.bus.app.request('/access-requests', { method: 'POST', headers: reader, body: JSON.stringify({ service: 'demo-restricted', note: 'x'.repeat(2 * 1024 * 1024) }) });
+    const huge = await h.bus.app.request('/access-requests', {
+      method: 'POST',
+      headers: reader,
+      body: JSON.stringify({ service: 'demo-restricted', note: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expect(huge.status).toBe(413);
   });
 });

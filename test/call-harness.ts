@@ -30,7 +30,11 @@ export interface HarnessOptions {
 
 export const SEED_FILE = new URL('./fixtures/seed.yaml', import.meta.url).pathname;
 
-export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 1500, manifest = {} }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({
+  env = { EGSB_IN_MEMORY: '1' },
+  timeoutMs = 1500,
+  manifest = {},
+}: HarnessOptions = {}): Promise<Harness> {
   const provider = await startTestProvider();
   const bus = await createBus(
     readConfig({ EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL: '', ...env }),
@@ -58,15 +62,27 @@ export async function startHarness({ env = { EGSB_IN_MEMORY: '1' }, timeoutMs = 
  */
 export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number, extra: object = {}): Promise<void> {
   const json = await readBundleDir(`${bundles}persons-json`);
-  await publish(bus, { ...json, manifest: { ...(json.manifest as object), endpoints: [{ url: `${providerUrl}/persons` }], timeoutMs, ...extra } });
+  await publish(bus, {
+    ...json,
+    manifest: { ...(json.manifest as object), endpoints: [{ url: `${providerUrl}/persons` }], timeoutMs, ...extra },
+  });
   const soap = await readBundleDir(`${bundles}persons-soap`);
-  await publish(bus, { ...soap, manifest: { ...(soap.manifest as object), endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs, ...extra } });
+  await publish(bus, {
+    ...soap,
+    manifest: { ...(soap.manifest as object), endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs, ...extra },
+  });
   const wsdl = String(soap.files['wsdl/persons.wsdl'])
     .replace(/<wsdl:binding name="PersonsBinding12"[\s\S]*?<\/wsdl:binding>/, '')
     .replace(/<wsdl:port name="PersonsPort12"[\s\S]*?<\/wsdl:port>/, '');
   await publish(bus, {
     files: { ...soap.files, 'wsdl/persons.wsdl': wsdl },
-    manifest: { ...(soap.manifest as object), code: 'demo-persons-soap11', endpoints: [{ url: `${providerUrl}/soap/persons` }], timeoutMs, ...extra },
+    manifest: {
+      ...(soap.manifest as object),
+      code: 'demo-persons-soap11',
+      endpoints: [{ url: `${providerUrl}/soap/persons` }],
+      timeoutMs,
+      ...extra,
+    },
   });
   const res = await bus.app.request('/admin/authorisations/test-a121-rob', {
     method: 'PUT',
@@ -129,8 +145,15 @@ export function soapEnvelope(version: '1.1' | '1.2', body = soapBody(), header =
   return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="${ns}">${header ? `<s:Header>${header}</s:Header>` : ''}<s:Body>${body}</s:Body></s:Envelope>`;
 }
 
-export function soapRequest(version: '1.1' | '1.2', envelope = soapEnvelope(version), overrides: Record<string, string | undefined> = {}): RequestInit {
+export function soapRequest(
+  version: '1.1' | '1.2',
+  envelope = soapEnvelope(version),
+  overrides: Record<string, string | undefined> = {},
+): RequestInit {
   const action = 'urn:egsb:demo:persons:CtiOsobu';
-  const typeHeaders = version === '1.1' ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` } : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
+  const typeHeaders =
+    version === '1.1'
+      ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` }
+      : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
   return { method: 'POST', headers: contextHeaders({ ...typeHeaders, ...overrides }), body: envelope };
 }

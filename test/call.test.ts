@@ -4,7 +4,17 @@
  * audit record with the outcome the reader saw.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, READER_KEY, SUSPENDED_KEY, jsonRequest, soapBody, soapEnvelope, soapRequest, startHarness, type Harness } from './call-harness.ts';
+import {
+  ADMIN,
+  READER_KEY,
+  SUSPENDED_KEY,
+  jsonRequest,
+  soapBody,
+  soapEnvelope,
+  soapRequest,
+  startHarness,
+  type Harness,
+} from './call-harness.ts';
 import { Behaviour } from './provider.ts';
 
 let h: Harness;
@@ -47,27 +57,38 @@ const variants: Variant[] = [
 async function call(path: string, init: RequestInit): Promise<{ status: number; code?: string; text: string; res: Response }> {
   const res = await h.bus.app.request(path, init);
   const text = await res.text();
-  const code = res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as { code?: string }).code : /<ctx:code>([A-Z_]+)<\/ctx:code>/.exec(text)?.[1];
+  const code = res.headers.get('content-type')?.includes('json')
+    ? (JSON.parse(text) as { code?: string }).code
+    : /<ctx:code>([A-Z_]+)<\/ctx:code>/.exec(text)?.[1];
   return { status: res.status, text, res, ...(code ? { code } : {}) };
 }
 
 /** The audit record of a call, as the operator sees it. */
 async function auditOf(res: Response): Promise<Record<string, unknown>> {
   const requestId = res.headers.get('x-request-id') ?? '';
-  const page = (await (await h.bus.app.request(`/audit?requestId=${encodeURIComponent(requestId)}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { records: Record<string, unknown>[] };
+  const page = (await (
+    await h.bus.app.request(`/audit?requestId=${encodeURIComponent(requestId)}`, { headers: { authorization: `Bearer ${ADMIN}` } })
+  ).json()) as { records: Record<string, unknown>[] };
   expect(page.records).toHaveLength(1);
   return page.records[0] as Record<string, unknown>;
 }
 
 const TEN_KB = 'x'.repeat(10_000);
-const BILLION_LAUGHS = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>';
+const BILLION_LAUGHS =
+  '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>';
 
 describe.each(variants)('a $name call', (v) => {
   const status = (expected: number) => (v.name === 'SOAP 1.1' && expected >= 400 ? 500 : expected);
 
   it('reaches the provider with the context and the end user, and answers the person', async () => {
     const before = h.provider.received.length;
-    const { res, text } = await call(v.path, v.request({ 'x-egsb-purpose': 'spisová značka MHMP 1/2026'.normalize('NFD').replace(/[\u0300-\u036f]/g, ''), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }));
+    const { res, text } = await call(
+      v.path,
+      v.request({
+        'x-egsb-purpose': 'spisová značka MHMP 1/2026'.normalize('NFD').replace(/[\u0300-\u036f]/g, ''),
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      }),
+    );
     expect(res.status).toBe(200);
     expect(text).toMatch(/Nov(á|&#xE1;)k/);
     const got = h.provider.received[before];
@@ -81,12 +102,25 @@ describe.each(variants)('a $name call', (v) => {
     expect(got?.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
     expect(got?.headers.authorization).toBeUndefined();
     const record = await auditOf(res);
-    expect(record).toMatchObject({ ais: 900002, ovm: '00064581', agenda: 'A121', role: 'CR1001', auditUserId: 'referent.novak@praha.example', decision: 'permitted', status: 200, providerAis: 900001, subjects: ['AIFO:AAECAwQFBgcICQoLDA0ODxA='] });
+    expect(record).toMatchObject({
+      ais: 900002,
+      ovm: '00064581',
+      agenda: 'A121',
+      role: 'CR1001',
+      auditUserId: 'referent.novak@praha.example',
+      decision: 'permitted',
+      status: 200,
+      providerAis: 900001,
+      subjects: ['AIFO:AAECAwQFBgcICQoLDA0ODxA='],
+    });
   });
 
   it('drops a forged X-Egsb-Client-Ais and X-Egsb-Client-Ovm instead of forwarding them', async () => {
     const before = h.provider.received.length;
-    const { status: got } = await call(v.path, v.request({ 'x-egsb-client-ais': '1', 'x-egsb-client-ovm': '00000001', 'x-egsb-client-evil': 'y' }));
+    const { status: got } = await call(
+      v.path,
+      v.request({ 'x-egsb-client-ais': '1', 'x-egsb-client-ovm': '00000001', 'x-egsb-client-evil': 'y' }),
+    );
     expect(got).toBe(200);
     const headers = h.provider.received[before]?.headers;
     expect(headers?.['x-egsb-client-ais']).toBe('900002');
@@ -122,7 +156,10 @@ describe.each(variants)('a $name call', (v) => {
     const before = h.provider.received.length;
     // The SOAP body carries agenda and role too; keep it in step with the header under test.
     const role = (overrides as Overrides)['x-egsb-role'];
-    const init = v.name !== 'JSON' && role ? v.withBody(soapEnvelope(v.name === 'SOAP 1.1' ? '1.1' : '1.2', soapBody({ role })), overrides) : v.request(overrides);
+    const init =
+      v.name !== 'JSON' && role
+        ? v.withBody(soapEnvelope(v.name === 'SOAP 1.1' ? '1.1' : '1.2', soapBody({ role })), overrides)
+        : v.request(overrides);
     const result = await call(v.path, init);
     expect(result.code).toBe(code);
     expect(result.status).toBe(status(expected));
@@ -201,8 +238,14 @@ describe('SOAP specifics', () => {
   });
 
   it('takes the context from the ctx:Context header block when no headers carry it', async () => {
-    const header = '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:ovm>00064581</ctx:ovm><ctx:agenda>A121</ctx:agenda><ctx:role>CR1001</ctx:role><ctx:userId>z.ctx.header</ctx:userId></ctx:Context>';
-    const init = soapRequest('1.1', soapEnvelope('1.1', soapBody(), header), { 'x-egsb-ovm': undefined, 'x-egsb-agenda': undefined, 'x-egsb-role': undefined, 'audit-user-id': undefined });
+    const header =
+      '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:ovm>00064581</ctx:ovm><ctx:agenda>A121</ctx:agenda><ctx:role>CR1001</ctx:role><ctx:userId>z.ctx.header</ctx:userId></ctx:Context>';
+    const init = soapRequest('1.1', soapEnvelope('1.1', soapBody(), header), {
+      'x-egsb-ovm': undefined,
+      'x-egsb-agenda': undefined,
+      'x-egsb-role': undefined,
+      'audit-user-id': undefined,
+    });
     const before = h.provider.received.length;
     const result = await call('/soap/demo-persons-soap/v1', init);
     expect(result.status).toBe(200);
@@ -219,21 +262,31 @@ describe('SOAP specifics', () => {
   });
 
   it('refuses a ctx:Context userId holding a line break', async () => {
-    const header = '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:userId>novak&#13;&#10;X-Egsb-Client-Ais: 1</ctx:userId></ctx:Context>';
-    const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', soapBody(), header), { 'audit-user-id': undefined }));
+    const header =
+      '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:userId>novak&#13;&#10;X-Egsb-Client-Ais: 1</ctx:userId></ctx:Context>';
+    const result = await call(
+      '/soap/demo-persons-soap/v1',
+      soapRequest('1.1', soapEnvelope('1.1', soapBody(), header), { 'audit-user-id': undefined }),
+    );
     expect(result.code).toBe('EGSB_AUDIT_USER_MISSING');
     expect(await auditOf(result.res)).toMatchObject({ code: 'EGSB_AUDIT_USER_MISSING', decision: 'refused' });
   });
 
   it('refuses a body whose mapped agenda disagrees with the header', async () => {
-    const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', soapBody({ agenda: 'A343', role: 'CR2001' }))));
+    const result = await call(
+      '/soap/demo-persons-soap/v1',
+      soapRequest('1.1', soapEnvelope('1.1', soapBody({ agenda: 'A343', role: 'CR2001' }))),
+    );
     expect(result.code).toBe('EGSB_CONTEXT_INVALID');
     expect(result.text).toContain('agenda differs');
   });
 
   it('refuses a SOAP body with a second element beside the request', async () => {
     const before = h.provider.received.length;
-    const result = await call('/soap/demo-persons-soap/v1', soapRequest('1.1', soapEnvelope('1.1', `${soapBody()}<x:Navic xmlns:x="urn:x">unchecked</x:Navic>`)));
+    const result = await call(
+      '/soap/demo-persons-soap/v1',
+      soapRequest('1.1', soapEnvelope('1.1', `${soapBody()}<x:Navic xmlns:x="urn:x">unchecked</x:Navic>`)),
+    );
     expect(result.code).toBe('EGSB_REQUEST_INVALID');
     expect(h.provider.received.length).toBe(before);
     expect(await auditOf(result.res)).toMatchObject({ code: 'EGSB_REQUEST_INVALID' });
@@ -246,9 +299,12 @@ describe('SOAP specifics', () => {
 });
 
 describe('JSON specifics', () => {
-  it('rewrites the request\'s own seznamUdaju to the effective items', async () => {
+  it("rewrites the request's own seznamUdaju to the effective items", async () => {
     const before = h.provider.received.length;
-    const result = await call('/rest/demo-persons/v1/ctiOsobu', jsonRequest({ aifo: 'AAECAwQFBgcICQoLDA0ODxA=', seznamUdaju: ['Jmeno', 'Prijmeni', 'RodneCislo'] }));
+    const result = await call(
+      '/rest/demo-persons/v1/ctiOsobu',
+      jsonRequest({ aifo: 'AAECAwQFBgcICQoLDA0ODxA=', seznamUdaju: ['Jmeno', 'Prijmeni', 'RodneCislo'] }),
+    );
     expect(result.status).toBe(200);
     expect(JSON.parse(h.provider.received[before]?.body ?? '{}')).toMatchObject({ seznamUdaju: ['Jmeno', 'Prijmeni'] });
     expect(await auditOf(result.res)).toMatchObject({ dataItems: ['Jmeno', 'Prijmeni'], refusedItems: ['RodneCislo'] });
@@ -266,10 +322,15 @@ describe('JSON specifics', () => {
 
 describe('the audit trail', () => {
   it('shows a reader its own calls only, pages them, and exports CSV', async () => {
-    const mine = (await (await h.bus.app.request('/audit?limit=2', { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as { records: { ais: number | null; providerAis: number | null }[]; next?: string };
+    const mine = (await (await h.bus.app.request('/audit?limit=2', { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as {
+      records: { ais: number | null; providerAis: number | null }[];
+      next?: string;
+    };
     expect(mine.records).toHaveLength(2);
     expect(mine.next).toBeDefined();
-    const next = (await (await h.bus.app.request(`/audit?limit=500&cursor=${mine.next}`, { headers: { authorization: `Bearer ${READER_KEY}` } })).json()) as { records: { ais: number | null; providerAis: number | null }[] };
+    const next = (await (
+      await h.bus.app.request(`/audit?limit=500&cursor=${mine.next}`, { headers: { authorization: `Bearer ${READER_KEY}` } })
+    ).json()) as { records: { ais: number | null; providerAis: number | null }[] };
     for (const r of [...mine.records, ...next.records]) expect(r.ais === 900002 || r.providerAis === 900002).toBe(true);
     const csv = await h.bus.app.request('/audit?format=csv&status=200', { headers: { authorization: `Bearer ${READER_KEY}` } });
     expect(csv.headers.get('content-type')).toContain('text/csv');

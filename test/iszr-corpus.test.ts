@@ -6,7 +6,15 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtemp
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EgsbError, compileContract, compileSchemaFile, createBundle, loadSchemaCatalogue, EMPTY_CATALOGUE, type SchemaCatalogue } from '../contracts/index.ts';
+import {
+  EgsbError,
+  compileContract,
+  compileSchemaFile,
+  createBundle,
+  loadSchemaCatalogue,
+  EMPTY_CATALOGUE,
+  type SchemaCatalogue,
+} from '../contracts/index.ts';
 
 const ROOT = new URL('../../shared/contracts/iszr/wsdl/', import.meta.url).pathname;
 const present = existsSync(join(ROOT, 'egon/wsdl'));
@@ -26,7 +34,10 @@ function manifestFor(wsdl: string): object {
 describe.runIf(present)('ISZR corpus', () => {
   // A skipped describe still runs its body to collect tests: read nothing when the corpus is absent.
   const files = present ? listFiles(ROOT) : [];
-  const bundle = createBundle(files.map((f) => [relative(ROOT, f), readFileSync(f)] as const), { maxFiles: 5000, maxBytes: 64 * 1024 * 1024 });
+  const bundle = createBundle(
+    files.map((f) => [relative(ROOT, f), readFileSync(f)] as const),
+    { maxFiles: 5000, maxBytes: 64 * 1024 * 1024 },
+  );
   const wsdls = files.filter((f) => f.startsWith(join(ROOT, 'egon/wsdl/')) && f.endsWith('.wsdl')).map((f) => relative(ROOT, f));
 
   function ingestAll(catalogue: SchemaCatalogue, label: string): number {
@@ -39,12 +50,20 @@ describe.runIf(present)('ISZR corpus', () => {
       } catch (error) {
         if (!(error instanceof EgsbError)) throw error;
         expect(error.code).toBe('EGSB_CONTRACT_INVALID');
-        const cause = error.message.replace(/^[^ ]*:\d+: |schema does not compile: /g, '').replace(/\{[^}]*\}|'[^']*'/g, '…').slice(0, 100);
+        const cause = error.message
+          .replace(/^[^ ]*:\d+: |schema does not compile: /g, '')
+          .replace(/\{[^}]*\}|'[^']*'/g, '…')
+          .slice(0, 100);
         causes.set(cause, (causes.get(cause) ?? 0) + 1);
       }
       if ((i + 1) % 60 === 0) console.log(`${label}: ${i + 1}/${wsdls.length} ingested, ${compiled} compile`);
     });
-    console.log(`${label}: ${compiled} of ${wsdls.length} WSDLs compile; causes of the rest:\n${[...causes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `  ${n} × ${c}`).join('\n')}`);
+    console.log(
+      `${label}: ${compiled} of ${wsdls.length} WSDLs compile; causes of the rest:\n${[...causes]
+        .sort((a, b) => b[1] - a[1])
+        .map(([c, n]) => `  ${n} × ${c}`)
+        .join('\n')}`,
+    );
     return compiled;
   }
 

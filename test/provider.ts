@@ -64,14 +64,24 @@ export async function startTestProvider(): Promise<TestProvider> {
           res.writeHead(200, { 'content-type': type }).end('<<<not what you expect');
           return;
         case Behaviour.BREAKS_CONTRACT:
-          res.writeHead(200, { 'content-type': type }).end(soap ? envelope(version, `<p:CtiOsobuResponse xmlns:p="${PERSON_NS}"><p:Neznamy>x</p:Neznamy></p:CtiOsobuResponse>`) : JSON.stringify({ status: { vysledekKod: 'NEVIM' } }));
+          res
+            .writeHead(200, { 'content-type': type })
+            .end(
+              soap
+                ? envelope(version, `<p:CtiOsobuResponse xmlns:p="${PERSON_NS}"><p:Neznamy>x</p:Neznamy></p:CtiOsobuResponse>`)
+                : JSON.stringify({ status: { vysledekKod: 'NEVIM' } }),
+            );
           return;
         case Behaviour.BUSINESS_ERROR:
           if (soap) res.writeHead(500, { 'content-type': type }).end(fault(version));
-          else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: { vysledekKod: 'CHYBA', vysledekSubKod: 'AIFO NEEXISTUJE' } }));
+          else
+            res
+              .writeHead(404, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ status: { vysledekKod: 'CHYBA', vysledekSubKod: 'AIFO NEEXISTUJE' } }));
           return;
         default: {
-          const answer = () => res.writeHead(200, { 'content-type': type }).end(soap ? envelope(version, personXml()) : JSON.stringify(personJson()));
+          const answer = () =>
+            res.writeHead(200, { 'content-type': type }).end(soap ? envelope(version, personXml()) : JSON.stringify(personJson()));
           if (state.delayMs > 0) setTimeout(answer, state.delayMs);
           else answer();
         }
@@ -116,7 +126,12 @@ export async function startTestProvider(): Promise<TestProvider> {
 export function personJson(): object {
   return {
     status: { vysledekKod: 'OK' },
-    osoba: { jmeno: 'Jan', prijmeni: 'Novák', datumNarozeni: '1980-02-29', adresaPobytu: { kodAdresnihoMista: 21710422, text: 'Vodičkova 681/18, Nové Město, 11000 Praha 1' } },
+    osoba: {
+      jmeno: 'Jan',
+      prijmeni: 'Novák',
+      datumNarozeni: '1980-02-29',
+      adresaPobytu: { kodAdresnihoMista: 21710422, text: 'Vodičkova 681/18, Nové Město, 11000 Praha 1' },
+    },
   };
 }
 
@@ -131,5 +146,8 @@ function envelope(version: '1.1' | '1.2', body: string): string {
 function fault(version: '1.1' | '1.2'): string {
   return version === '1.1'
     ? envelope(version, '<s:Fault><faultcode>s:Client</faultcode><faultstring>AIFO NEEXISTUJE</faultstring></s:Fault>')
-    : envelope(version, '<s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text xml:lang="cs">AIFO NEEXISTUJE</s:Text></s:Reason></s:Fault>');
+    : envelope(
+        version,
+        '<s:Fault><s:Code><s:Value>s:Sender</s:Value></s:Code><s:Reason><s:Text xml:lang="cs">AIFO NEEXISTUJE</s:Text></s:Reason></s:Fault>',
+      );
 }

@@ -10,7 +10,15 @@ const bundles = new URL('./fixtures/bundles/', import.meta.url).pathname;
 
 let bus: Bus;
 beforeAll(async () => {
-  bus = await createBus(readConfig({ EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: new URL('../mocks/seed.yaml', import.meta.url).pathname, EGSB_LOG_LEVEL: 'silent', NATS_URL: '' }));
+  bus = await createBus(
+    readConfig({
+      EGSB_IN_MEMORY: '1',
+      EGSB_ADMIN_TOKEN: ADMIN,
+      EGSB_SEED_FILE: new URL('../mocks/seed.yaml', import.meta.url).pathname,
+      EGSB_LOG_LEVEL: 'silent',
+      NATS_URL: '',
+    }),
+  );
   for (const name of ['persons-json', 'persons-soap']) {
     const res = await post('/publish', await readBundleDir(`${bundles}${name}`));
     if (res.status !== 201) throw new Error(`publishing ${name}: ${res.status} ${await res.text()}`);
@@ -19,15 +27,26 @@ beforeAll(async () => {
 afterAll(async () => bus.close());
 
 const post = (path: string, body: unknown, key = PUBLISHER) =>
-  bus.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  bus.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
 
 describe('publishing', () => {
   it('lists the seeded and published services in the catalogue with operations and data items', async () => {
     const seeded = (await (await bus.app.request('/catalog')).json()) as { services: { code: string }[] };
     expect(seeded.services.map((s) => s.code)).toContain('rob');
     const res = await bus.app.request('/catalog');
-    const body = (await res.json()) as { services: { code: string; version: number; protocol: string; operations: string[]; dataItems: string[] }[] };
-    expect(body.services.find((s) => s.code === 'demo-persons')).toMatchObject({ version: 1, protocol: 'json', operations: ['ctiOsobu'], dataItems: ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu'] });
+    const body = (await res.json()) as {
+      services: { code: string; version: number; protocol: string; operations: string[]; dataItems: string[] }[];
+    };
+    expect(body.services.find((s) => s.code === 'demo-persons')).toMatchObject({
+      version: 1,
+      protocol: 'json',
+      operations: ['ctiOsobu'],
+      dataItems: ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu'],
+    });
   });
 
   it('answers the same bundle again as unchanged, and a new major beside the old', async () => {
@@ -37,7 +56,9 @@ describe('publishing', () => {
     expect(await again.json()).toMatchObject({ outcome: 'unchanged', version: '1.1' });
     const v2 = await post('/publish', { ...upload, manifest: { ...(upload.manifest as object), version: '2.0' } });
     expect(v2.status).toBe(201);
-    const codes = ((await (await bus.app.request('/catalog')).json()) as { services: { code: string; version: number }[] }).services.filter((s) => s.code === 'demo-persons').map((s) => s.version);
+    const codes = ((await (await bus.app.request('/catalog')).json()) as { services: { code: string; version: number }[] }).services
+      .filter((s) => s.code === 'demo-persons')
+      .map((s) => s.version);
     expect(codes).toEqual([1, 2]);
   });
 
@@ -83,16 +104,28 @@ describe('publishing', () => {
   });
 
   it('refuses publishing without credentials, and the operator API to an AIS key', async () => {
-    const anonymous = await bus.app.request('/publish', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"manifest":{},"files":{}}' });
+    const anonymous = await bus.app.request('/publish', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"manifest":{},"files":{}}',
+    });
     expect(await anonymous.json()).toMatchObject({ status: 401, code: 'EGSB_AUTH_REQUIRED' });
     const ais = await bus.app.request('/admin/ais', { headers: { authorization: `Bearer ${PUBLISHER}` } });
     expect(await ais.json()).toMatchObject({ status: 403, code: 'EGSB_FORBIDDEN' });
   });
 
   it('refuses malformed JSON and unknown fields in operator bodies', async () => {
-    const malformed = await bus.app.request('/admin/ovm/00000001', { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: '{"name":' });
+    const malformed = await bus.app.request('/admin/ovm/00000001', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: '{"name":',
+    });
     expect(await malformed.json()).toMatchObject({ code: 'EGSB_MESSAGE_MALFORMED' });
-    const unknown = await bus.app.request('/admin/ovm/00000001', { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: '{"name":"x","colour":"red"}' });
+    const unknown = await bus.app.request('/admin/ovm/00000001', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: '{"name":"x","colour":"red"}',
+    });
     expect(await unknown.json()).toMatchObject({ code: 'EGSB_REQUEST_INVALID', errors: [{ message: 'unknown field colour' }] });
   });
 });

@@ -57,7 +57,17 @@ beforeAll(async () => {
   }
   child = spawn(process.execPath, [`${ROOT}node_modules/tsx/dist/cli.mjs`, 'bus/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, EGSB_IN_MEMORY: '1', EGSB_LOG_LEVEL: 'info', DATABASE_URL: '', EGSB_PORT: '', EGSB_MOCKS_PORT: '', EGSB_MOCKS: '', EGSB_NATS_PREFIX: readmePrefix, EGSB_MOCKS_NATS_SUBJECT: `${readmePrefix}.vozidla` },
+    env: {
+      ...process.env,
+      EGSB_IN_MEMORY: '1',
+      EGSB_LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      EGSB_PORT: '',
+      EGSB_MOCKS_PORT: '',
+      EGSB_MOCKS: '',
+      EGSB_NATS_PREFIX: readmePrefix,
+      EGSB_MOCKS_NATS_SUBJECT: `${readmePrefix}.vozidla`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -28,14 +28,22 @@ let demo: Demo;
 let servers: RunningServers;
 let busUrl: string;
 let trade: SharedDataClient;
-let sample: { persons: { aifo: string; prijmeni: string }[]; legalPersons: { ico: string; nazev: string }[]; addressPlaces: { kod: number; text: string }[]; vehicles: { vin: string; rz: string }[] };
+let sample: {
+  persons: { aifo: string; prijmeni: string }[];
+  legalPersons: { ico: string; nazev: string }[];
+  addressPlaces: { kod: number; text: string }[];
+  vehicles: { vin: string; rz: string }[];
+};
 
 function client(agenda: string, role: string, extra: object = {}): SharedDataClient {
   return createSharedDataClient({ busUrl, credentials: { apiKey: KEY }, ovm: '00064581', agenda, role, ...extra });
 }
 
 beforeAll(async () => {
-  demo = await startDemo(readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('sdk') }), { port: 0, persons: 1000, seed: 'sdk-tests', extractDelayMs: 20 });
+  demo = await startDemo(
+    readConfig({ EGSB_IN_MEMORY: '1', EGSB_SEED_FILE: SEED, EGSB_LOG_LEVEL: 'silent', NATS_URL, EGSB_NATS_PREFIX: natsPrefix('sdk') }),
+    { port: 0, persons: 1000, seed: 'sdk-tests', extractDelayMs: 20 },
+  );
   servers = await startServers(demo.bus, { port: 0, host: '127.0.0.1' });
   busUrl = `http://127.0.0.1:${servers.httpPort}`;
   for (let i = 0; i < 100 && demo.bus.queue?.ready() === undefined; i++) await new Promise((r) => setTimeout(r, 50));
@@ -76,12 +84,22 @@ describe('reading every register mock through the client', () => {
   it('reads the vehicle register over JSON, sync and async, and narrows the items', async () => {
     const cars = client('A343', 'CR2001');
     try {
-      const sync = await cars.call<{ vozidlo: { vin: string; tovarniZnacka?: string; barva?: string } }>('vozidla', 'ctiVozidlo', { rz: sample.vehicles[0]?.rz }, { ...CALL, dataItems: ['TovarniZnacka'] });
+      const sync = await cars.call<{ vozidlo: { vin: string; tovarniZnacka?: string; barva?: string } }>(
+        'vozidla',
+        'ctiVozidlo',
+        { rz: sample.vehicles[0]?.rz },
+        { ...CALL, dataItems: ['TovarniZnacka'] },
+      );
       expect(sync.data.vozidlo.vin).toBe(sample.vehicles[0]?.vin);
       expect(sync.data.vozidlo.tovarniZnacka).toBeTruthy();
       expect(sync.data.vozidlo).not.toHaveProperty('barva');
       expect(sync.dataItems).toEqual(['TovarniZnacka']);
-      const async = await cars.call<{ vozidlo: { vin: string } }>('vozidla', 'ctiVozidlo', { vin: sample.vehicles[1]?.vin }, { ...CALL, mode: 'async' });
+      const async = await cars.call<{ vozidlo: { vin: string } }>(
+        'vozidla',
+        'ctiVozidlo',
+        { vin: sample.vehicles[1]?.vin },
+        { ...CALL, mode: 'async' },
+      );
       expect(async.data.vozidlo.vin).toBe(sample.vehicles[1]?.vin);
     } finally {
       await cars.close();
@@ -91,7 +109,8 @@ describe('reading every register mock through the client', () => {
   it('reads the asynchronous-only criminal record and the RPP over SOAP', async () => {
     const registry = client('A121', 'CR1001');
     try {
-      const aifo = ((await (await fetch(`${demo.mocks?.url}/_control/sample?agenda=A121&count=1`)).json()) as typeof sample).persons[0]?.aifo;
+      const aifo = ((await (await fetch(`${demo.mocks?.url}/_control/sample?agenda=A121&count=1`)).json()) as typeof sample).persons[0]
+        ?.aifo;
       const { ticket } = await registry.submit('rejstrik-trestu', 'vypis', { aifo }, CALL);
       const extract = await registry.result<{ vypis: { osoba: { prijmeni: string } } }>(ticket, { waitMs: 10_000 });
       expect(extract.data.vypis.osoba.prijmeni).toBeTruthy();
@@ -118,15 +137,25 @@ describe('errors are typed and carry the code and request id', () => {
     const wrongRole = client('A121', 'CR2001');
     const noRos = client('A121', 'CR1001');
     try {
-      const a = await wrongRole.call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { ...CALL, requestId: 'sdk-refused-1' }).catch((e: unknown) => e);
+      const a = await wrongRole
+        .call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { ...CALL, requestId: 'sdk-refused-1' })
+        .catch((e: unknown) => e);
       expect(a).toBeInstanceOf(RefusedError);
       expect(a).toMatchObject({ code: 'EGSB_AGENDA_NOT_ALLOWED', requestId: 'sdk-refused-1', status: 403 });
       const b = await noRos.call('ros', 'RosCtiIco', { Ico: '00007064' }, CALL).catch((e: unknown) => e);
       expect(b).toMatchObject({ code: 'EGSB_NOT_AUTHORISED' });
       expect(b).toBeInstanceOf(RefusedError);
-      const c = await trade.call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { ...CALL, dataItems: ['Obcanstvi'] }).catch((e: unknown) => e);
+      const c = await trade
+        .call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { ...CALL, dataItems: ['Obcanstvi'] })
+        .catch((e: unknown) => e);
       expect(c).toMatchObject({ code: 'EGSB_DATA_ITEMS_NOT_AUTHORISED' });
-      const d = await createSharedDataClient({ busUrl, credentials: { apiKey: 'egsb_unknown_key_0000000000000' }, ovm: '00064581', agenda: 'A121', role: 'CR1001' })
+      const d = await createSharedDataClient({
+        busUrl,
+        credentials: { apiKey: 'egsb_unknown_key_0000000000000' },
+        ovm: '00064581',
+        agenda: 'A121',
+        role: 'CR1001',
+      })
         .call('rob', 'RobCtiAifo', {}, CALL)
         .catch((e: unknown) => e);
       expect(d).toBeInstanceOf(RefusedError);
@@ -151,25 +180,47 @@ describe('errors are typed and carry the code and request id', () => {
   });
 
   it('finds what it can before sending: audit user, purpose, unknown service or operation, wrong mode', async () => {
-    await expect(trade.call('rob', 'RobCtiAifo', {}, { auditUserId: '', purpose: 'x' })).rejects.toMatchObject({ code: 'EGSB_CLIENT_USAGE', message: /auditUserId is required/ });
-    await expect(trade.call('rob', 'RobCtiAifo', {}, { auditUserId: 'a', purpose: ' ' })).rejects.toMatchObject({ code: 'EGSB_CLIENT_USAGE', message: /purpose is required/ });
+    await expect(trade.call('rob', 'RobCtiAifo', {}, { auditUserId: '', purpose: 'x' })).rejects.toMatchObject({
+      code: 'EGSB_CLIENT_USAGE',
+      message: /auditUserId is required/,
+    });
+    await expect(trade.call('rob', 'RobCtiAifo', {}, { auditUserId: 'a', purpose: ' ' })).rejects.toMatchObject({
+      code: 'EGSB_CLIENT_USAGE',
+      message: /purpose is required/,
+    });
     await expect(trade.call('rob', 'RobCtiAifo', {}, undefined as never)).rejects.toBeInstanceOf(InvalidCallError);
     await expect(trade.call('nope', 'X', {}, CALL)).rejects.toMatchObject({ code: 'EGSB_SERVICE_NOT_FOUND', message: /it has: .*rob/ });
     await expect(trade.call('rob', 'RobSmaz', {}, CALL)).rejects.toMatchObject({ code: 'EGSB_OPERATION_NOT_FOUND', message: /RobCtiAifo/ });
     await expect(trade.call('rpp', 'RppCtiAgendu', {}, { ...CALL, mode: 'async' })).rejects.toMatchObject({ code: 'EGSB_SYNC_ONLY' });
-    await expect(trade.call('rob', 'RobCtiAifo', {}, { ...CALL, requestId: 'číslo 1' })).rejects.toMatchObject({ code: 'EGSB_CLIENT_USAGE', message: /requestId/ });
-    await expect(trade.result('00000000-0000-8000-8000-000000000000', { waitMs: Number.NaN })).rejects.toMatchObject({ code: 'EGSB_CLIENT_USAGE' });
+    await expect(trade.call('rob', 'RobCtiAifo', {}, { ...CALL, requestId: 'číslo 1' })).rejects.toMatchObject({
+      code: 'EGSB_CLIENT_USAGE',
+      message: /requestId/,
+    });
+    await expect(trade.result('00000000-0000-8000-8000-000000000000', { waitMs: Number.NaN })).rejects.toMatchObject({
+      code: 'EGSB_CLIENT_USAGE',
+    });
     expect(() => createSharedDataClient({ busUrl, credentials: { apiKey: KEY }, ovm: '123', agenda: 'A1', role: 'CR1' })).toThrow(/ovm/);
   });
 
   it('an unreachable bus is unavailable; a result not there in time is pending; an abort stops the wait', async () => {
-    const away = createSharedDataClient({ busUrl: 'http://127.0.0.1:9', credentials: { apiKey: KEY }, ovm: '00064581', agenda: 'A121', role: 'CR1001' });
+    const away = createSharedDataClient({
+      busUrl: 'http://127.0.0.1:9',
+      credentials: { apiKey: KEY },
+      ovm: '00064581',
+      agenda: 'A121',
+      role: 'CR1001',
+    });
     await expect(away.call('rob', 'RobCtiAifo', {}, CALL)).rejects.toBeInstanceOf(UnavailableError);
     await away.close();
     const registry = client('A121', 'CR1001');
     try {
-      const aifo = ((await (await fetch(`${demo.mocks?.url}/_control/sample?agenda=A121&count=1`)).json()) as typeof sample).persons[0]?.aifo;
-      await fetch(`${demo.mocks?.url}/_control/faults/rejstrik-trestu`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500 }) });
+      const aifo = ((await (await fetch(`${demo.mocks?.url}/_control/sample?agenda=A121&count=1`)).json()) as typeof sample).persons[0]
+        ?.aifo;
+      await fetch(`${demo.mocks?.url}/_control/faults/rejstrik-trestu`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs: 1500 }),
+      });
       const { ticket } = await registry.submit('rejstrik-trestu', 'vypis', { aifo }, CALL);
       await expect(registry.result(ticket, { waitMs: 100 })).rejects.toBeInstanceOf(PendingError);
       const controller = new AbortController();
@@ -183,9 +234,16 @@ describe('errors are typed and carry the code and request id', () => {
   });
 
   it('passes Czech text in the audit user and purpose through to the provider unchanged', async () => {
-    await trade.call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { auditUserId: 'Jiří Šťastný', purpose: 'řízení o živnosti', requestId: 'sdk-czech-1' });
+    await trade.call(
+      'rob',
+      'RobCtiAifo',
+      { Aifo: sample.persons[0]?.aifo },
+      { auditUserId: 'Jiří Šťastný', purpose: 'řízení o živnosti', requestId: 'sdk-czech-1' },
+    );
     await demo.bus.audit.drain();
-    const { records } = (await (await fetch(`${busUrl}/audit?requestId=sdk-czech-1`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { records: { auditUserId: string }[] };
+    const { records } = (await (
+      await fetch(`${busUrl}/audit?requestId=sdk-czech-1`, { headers: { authorization: `Bearer ${KEY}` } })
+    ).json()) as { records: { auditUserId: string }[] };
     expect(records[0]?.auditUserId).toBe('Jiří Šťastný');
   });
 });
@@ -201,11 +259,25 @@ describe('egsb call and egsb catalogue', () => {
     const out = capture();
     const err = capture();
     const data = JSON.stringify({ Aifo: sample.persons[0]?.aifo });
-    expect(await runCallCli(['rob', 'RobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1'], out.writer, err.writer, env())).toBe(0);
+    expect(
+      await runCallCli(
+        ['rob', 'RobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1'],
+        out.writer,
+        err.writer,
+        env(),
+      ),
+    ).toBe(0);
     expect(out.text.join('')).toMatch(/data items: Jmeno Prijmeni DatumNarozeni AdresaPobytu/);
     expect(out.text.join('')).toContain(`"Prijmeni": "${sample.persons[0]?.prijmeni}"`);
     const json = capture();
-    expect(await runCallCli(['rob', 'RobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1', '--async', '--json'], json.writer, err.writer, env())).toBe(0);
+    expect(
+      await runCallCli(
+        ['rob', 'RobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1', '--async', '--json'],
+        json.writer,
+        err.writer,
+        env(),
+      ),
+    ).toBe(0);
     const parsed = JSON.parse(json.text.join('')) as { ticket: string; dataItems: string[]; data: { Osoba: { Prijmeni: string } } };
     expect(parsed.data.Osoba.Prijmeni).toBe(sample.persons[0]?.prijmeni);
     expect(err.text.join('')).toMatch(new RegExp(`ticket ${parsed.ticket}: queued[\\s\\S]*ticket ${parsed.ticket}: succeeded`));
@@ -215,15 +287,35 @@ describe('egsb call and egsb catalogue', () => {
     const data = JSON.stringify({ Aifo: sample.persons[0]?.aifo });
     const base = ['--data', data, '--user', 'referent.novak', '--purpose', 'spis 1'];
     const refused = capture();
-    expect(await runCallCli(['ros', 'RosCtiIco', '--data', '{"Ico":"00007064"}', '--user', 'u', '--purpose', 'p', '--json'], refused.writer, capture().writer, { ...env(), EGSB_AGENDA: 'A121', EGSB_ROLE: 'CR1001' })).toBe(4);
+    expect(
+      await runCallCli(
+        ['ros', 'RosCtiIco', '--data', '{"Ico":"00007064"}', '--user', 'u', '--purpose', 'p', '--json'],
+        refused.writer,
+        capture().writer,
+        { ...env(), EGSB_AGENDA: 'A121', EGSB_ROLE: 'CR1001' },
+      ),
+    ).toBe(4);
     expect(JSON.parse(refused.text.join(''))).toMatchObject({ error: { kind: 'RefusedError', code: 'EGSB_NOT_AUTHORISED' } });
-    expect(await runCallCli(['rob', 'RobCtiAifo', '--data', '{"Aifo":"x"}', '--user', 'u', '--purpose', 'p'], capture().writer, capture().writer, env())).toBe(5);
-    expect(await runCallCli(['rob', 'RobCtiAifo', ...base], capture().writer, capture().writer, { ...env(), EGSB_URL: 'http://127.0.0.1:9' })).toBe(3);
+    expect(
+      await runCallCli(
+        ['rob', 'RobCtiAifo', '--data', '{"Aifo":"x"}', '--user', 'u', '--purpose', 'p'],
+        capture().writer,
+        capture().writer,
+        env(),
+      ),
+    ).toBe(5);
+    expect(
+      await runCallCli(['rob', 'RobCtiAifo', ...base], capture().writer, capture().writer, { ...env(), EGSB_URL: 'http://127.0.0.1:9' }),
+    ).toBe(3);
     const usage = capture();
     expect(await runCallCli(['rob', 'RobCtiAifo', '--data', data, '--user', 'u'], capture().writer, usage.writer, env())).toBe(2);
-    expect(await runCallCli(['rob', 'RobCtiAifo', '--data', '/no/such/file.json', ...base.slice(2)], capture().writer, capture().writer, env())).toBe(2);
+    expect(
+      await runCallCli(['rob', 'RobCtiAifo', '--data', '/no/such/file.json', ...base.slice(2)], capture().writer, capture().writer, env()),
+    ).toBe(2);
     expect(await runCallCli(['rob'], capture().writer, capture().writer, env())).toBe(2);
-    expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--async', '--wait', 'soon'], capture().writer, capture().writer, env())).toBe(2);
+    expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--async', '--wait', 'soon'], capture().writer, capture().writer, env())).toBe(
+      2,
+    );
     expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--version', 'v1'], capture().writer, capture().writer, env())).toBe(2);
   });
 

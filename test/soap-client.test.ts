@@ -26,15 +26,25 @@ it('calls CtiOsobu through the bus with a client generated from the bus WSDL', a
     'X-Egsb-Agenda': 'A121',
     'X-Egsb-Role': 'CR1001',
     'audit-user-id': 'soap.client@praha.example',
-  })) client.addHttpHeader(name, value);
-  const [result] = (await client.CtiOsobuAsync({ ZadostInfo: { Agenda: 'A121', AgendovaRole: 'CR1001' }, Aifo: AIFO })) as [{ Osoba?: { Jmeno?: string; Prijmeni?: string } }];
+  }))
+    client.addHttpHeader(name, value);
+  const [result] = (await client.CtiOsobuAsync({ ZadostInfo: { Agenda: 'A121', AgendovaRole: 'CR1001' }, Aifo: AIFO })) as [
+    { Osoba?: { Jmeno?: string; Prijmeni?: string } },
+  ];
   expect(result.Osoba).toEqual({ Jmeno: 'Jan', Prijmeni: 'Novák' });
   expect(h.provider.received.at(-1)?.headers['audit-user-id']).toBe('soap.client@praha.example');
 });
 
 it('refuses an 11 MB body on a real port while it is still arriving, and keeps serving', async () => {
   const url = `http://127.0.0.1:${servers.httpPort}/rest/demo-persons/v1/ctiOsobu`;
-  const headers = { authorization: `Bearer ${READER_KEY}`, 'content-type': 'application/json', 'x-egsb-ovm': '00064581', 'x-egsb-agenda': 'A121', 'x-egsb-role': 'CR1001', 'audit-user-id': 'big.sender' };
+  const headers = {
+    authorization: `Bearer ${READER_KEY}`,
+    'content-type': 'application/json',
+    'x-egsb-ovm': '00064581',
+    'x-egsb-agenda': 'A121',
+    'x-egsb-role': 'CR1001',
+    'audit-user-id': 'big.sender',
+  };
   // Sent in chunks without a length, so only counting the bytes can stop it.
   const chunk = new Uint8Array(1024 * 1024).fill(0x20);
   let sent = 0;
@@ -59,7 +69,9 @@ it('declares ctx:Context in the WSDL, so a generated client can send the context
   client.addSoapHeader(
     '<ctx:Context xmlns:ctx="urn:egsb:context:v1"><ctx:ovm>00064581</ctx:ovm><ctx:agenda>A121</ctx:agenda><ctx:role>CR1001</ctx:role><ctx:userId>envelope.only@praha.example</ctx:userId><ctx:dataItems>Jmeno</ctx:dataItems></ctx:Context>',
   );
-  const [result] = (await client.CtiOsobuAsync({ ZadostInfo: { Agenda: 'A121', AgendovaRole: 'CR1001' }, Aifo: AIFO })) as [{ Osoba?: { Jmeno?: string; Prijmeni?: string } }];
+  const [result] = (await client.CtiOsobuAsync({ ZadostInfo: { Agenda: 'A121', AgendovaRole: 'CR1001' }, Aifo: AIFO })) as [
+    { Osoba?: { Jmeno?: string; Prijmeni?: string } },
+  ];
   expect(result.Osoba).toEqual({ Jmeno: 'Jan' });
   expect(h.provider.received.at(-1)?.headers['audit-user-id']).toBe('envelope.only@praha.example');
 });

@@ -20,23 +20,118 @@ const openssl = (...args: string[]): void => {
 };
 
 function makeCertificates(): void {
-  writeFileSync(file('ca.cnf'), '[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n');
+  writeFileSync(
+    file('ca.cnf'),
+    '[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n',
+  );
   writeFileSync(file('index.txt'), '');
   writeFileSync(file('serial'), '1000\n');
   writeFileSync(file('san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=egsb test CA');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=egsb test CA',
+  );
   const signed = (name: string, extra: string[] = []): void => {
-    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', String(Math.floor(Math.random() * 1e9)), '-out', `${name}.crt`, '-days', '2', ...extra);
+    openssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${name}`,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      String(Math.floor(Math.random() * 1e9)),
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      ...extra,
+    );
   };
   signed('server', ['-extfile', 'san.cnf']);
   signed('reader');
   signed('stranger');
   // Expired: valid through 2020 only.
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=expired');
-  openssl('ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', 'expired.csr', '-out', 'expired.crt', '-startdate', '20200101000000Z', '-enddate', '20201231000000Z', '-notext');
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'expired.key',
+    '-out',
+    'expired.csr',
+    '-subj',
+    '/CN=expired',
+  );
+  openssl(
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    'ca.crt',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    'expired.csr',
+    '-out',
+    'expired.crt',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20201231000000Z',
+    '-notext',
+  );
   // Self-signed, so not from the configured client CA.
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'selfsigned.key', '-out', 'selfsigned.crt', '-days', '2', '-subj', '/CN=selfsigned');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'selfsigned.key',
+    '-out',
+    'selfsigned.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=selfsigned',
+  );
 }
 
 let h: Harness;
@@ -46,7 +141,11 @@ const agents: Agent[] = [];
 beforeAll(async () => {
   makeCertificates();
   h = await startHarness();
-  servers = await startServers(h.bus, { port: 0, host: '127.0.0.1', tls: { port: 0, certFile: file('server.crt'), keyFile: file('server.key'), clientCaFile: file('ca.crt') } });
+  servers = await startServers(h.bus, {
+    port: 0,
+    host: '127.0.0.1',
+    tls: { port: 0, certFile: file('server.crt'), keyFile: file('server.key'), clientCaFile: file('ca.crt') },
+  });
   // Register the reader's, the expired and the self-signed certificates; leave the stranger's out.
   for (const name of ['reader', 'expired', 'selfsigned']) {
     const fingerprint = new X509Certificate(readFileSync(file(`${name}.crt`))).fingerprint256;
@@ -67,7 +166,12 @@ afterAll(async () => {
 });
 
 function client(name?: string): Agent {
-  const agent = new Agent({ connect: { ca: readFileSync(file('ca.crt')), ...(name ? { cert: readFileSync(file(`${name}.crt`)), key: readFileSync(file(`${name}.key`)) } : {}) } });
+  const agent = new Agent({
+    connect: {
+      ca: readFileSync(file('ca.crt')),
+      ...(name ? { cert: readFileSync(file(`${name}.crt`)), key: readFileSync(file(`${name}.key`)) } : {}),
+    },
+  });
   agents.push(agent);
   return agent;
 }
@@ -113,7 +217,10 @@ describe('TLS client certificates', () => {
   });
 
   it('still takes an API key over TLS when the operator allows keys', async () => {
-    const result = await callOverTls(client(), '/rest/demo-persons/v1/ctiOsobu', { headers: contextHeaders({ 'content-type': 'application/json' }), body: '{"aifo":"AAECAwQFBgcICQoLDA0ODxA="}' });
+    const result = await callOverTls(client(), '/rest/demo-persons/v1/ctiOsobu', {
+      headers: contextHeaders({ 'content-type': 'application/json' }),
+      body: '{"aifo":"AAECAwQFBgcICQoLDA0ODxA="}',
+    });
     expect(result.status).toBe(200);
   });
 });

@@ -42,7 +42,10 @@ export async function acceptCall({ queue, messages, tickets }: AcceptOptions, in
   const digest = callDigest(call, input.received);
   const known = await tickets.digestOf(ticket);
   if (known !== undefined && known !== digest) {
-    throw new EgsbError(ErrorCode.REQUEST_ID_REUSED, 'this X-Request-Id was already used for another call (another context, service, operation or body); send a new request id');
+    throw new EgsbError(
+      ErrorCode.REQUEST_ID_REUSED,
+      'this X-Request-Id was already used for another call (another context, service, operation or body); send a new request id',
+    );
   }
   const answer = acceptedAnswer(ticket, call);
   const subject = queue.callSubject(call.service, call.major);
@@ -71,7 +74,20 @@ export async function acceptCall({ queue, messages, tickets }: AcceptOptions, in
 function callDigest(call: CheckedCall, received: Uint8Array): string {
   const { ovm, agenda, role, userId, purpose, dataItems } = call.context;
   const bodyDigest = createHash('sha256').update(received).digest('base64');
-  const identity = JSON.stringify([call.aisId, ovm, agenda, role, userId, purpose ?? null, dataItems ?? null, call.service, call.major, call.operation, call.protocol, bodyDigest]);
+  const identity = JSON.stringify([
+    call.aisId,
+    ovm,
+    agenda,
+    role,
+    userId,
+    purpose ?? null,
+    dataItems ?? null,
+    call.service,
+    call.major,
+    call.operation,
+    call.protocol,
+    bodyDigest,
+  ]);
   return createHash('sha256').update(identity, 'utf8').digest('base64');
 }
 
@@ -81,7 +97,12 @@ function acceptedAnswer(ticket: string, call: CheckedCall): OutboundAnswer {
   const location = `/async/${ticket}`;
   const headers = { location, 'x-egsb-ticket': ticket };
   if (call.soapVersion === undefined) {
-    return { status: 202, contentType: 'application/json', headers, body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })) };
+    return {
+      status: 202,
+      contentType: 'application/json',
+      headers,
+      body: encoder.encode(JSON.stringify({ ticket, status: 'queued', location })),
+    };
   }
   // The ticket is a UUID and the location is made from it: nothing here needs escaping.
   const xml =

@@ -64,7 +64,12 @@ export function startCallbacks(o: CallbackOptions): CallbackPusher {
     }
     const attempt = m.info.deliveryCount;
     if (attempt >= maxAttempts) {
-      logger.warn('callback gave up; the result stays at /async/{ticket}', { ticket: ticket.ticket, ais: ticket.aisId, attempts: attempt, last: outcome });
+      logger.warn('callback gave up; the result stays at /async/{ticket}', {
+        ticket: ticket.ticket,
+        ais: ticket.aisId,
+        attempts: attempt,
+        last: outcome,
+      });
       metrics.increment('egsb_async_callbacks_total', 'Pushes of finished results to callback URLs, by outcome.', { outcome: 'abandoned' });
       m.term('callback attempts exhausted');
       return;
@@ -92,7 +97,10 @@ async function post(url: string, ticket: Ticket, timeoutMs: number): Promise<'ok
   };
   let body: Uint8Array | string;
   if (status === TicketStatus.SUCCEEDED && ticket.result !== undefined) {
-    Object.assign(headers, ticket.result.headers, { 'content-type': ticket.result.contentType, 'x-egsb-result-status': String(ticket.result.status) });
+    Object.assign(headers, ticket.result.headers, {
+      'content-type': ticket.result.contentType,
+      'x-egsb-result-status': String(ticket.result.status),
+    });
     body = ticket.result.body;
   } else {
     headers['content-type'] = 'application/json';

@@ -117,7 +117,11 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
     }
     const ticket = decoded.ticket;
     if (queue.callSubject(claim.call.service, claim.call.major) !== m.subject) {
-      await tickets.release(ticket, { code: ErrorCode.INTERNAL, detail: 'a message for this ticket arrived on another service subject' }, false);
+      await tickets.release(
+        ticket,
+        { code: ErrorCode.INTERNAL, detail: 'a message for this ticket arrived on another service subject' },
+        false,
+      );
       return reject(m, 'wrong-subject');
     }
     const keepAlive = setInterval(() => m.working(), Math.max(500, Math.floor(config.ackWaitMs / 3)));
@@ -134,21 +138,29 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
     const trace: RouteTrace = { attempts: 0 };
     const done = (outcome: Outcome): Promise<void> => complete(m, ticket, call, body, outcome, trace, started);
     const version = view.current().services.get(serviceKey(call.service, call.major));
-    if (version === undefined) return done(failure(ErrorCode.SERVICE_NOT_FOUND, `${call.service} v${call.major} is no longer published on this bus`));
+    if (version === undefined)
+      return done(failure(ErrorCode.SERVICE_NOT_FOUND, `${call.service} v${call.major} is no longer published on this bus`));
     const target = routeTargetOf(version, call.operation);
     if (claim.previous === 'running' && !target.idempotent) {
-      const detail = 'an earlier delivery of this call was cut off (a bus instance stopped, or lost its acknowledgement) and the provider may have acted on it; it is not repeated because the operation is not declared idempotent';
+      const detail =
+        'an earlier delivery of this call was cut off (a bus instance stopped, or lost its acknowledgement) and the provider may have acted on it; it is not repeated because the operation is not declared idempotent';
       return done(failure(ErrorCode.PROVIDER_UNAVAILABLE, detail));
     }
-    if (claim.attempt > config.maxAttempts) return done(failure(ErrorCode.PROVIDER_UNAVAILABLE, `the delivery limit of ${config.maxAttempts} attempts was reached`));
+    if (claim.attempt > config.maxAttempts)
+      return done(failure(ErrorCode.PROVIDER_UNAVAILABLE, `the delivery limit of ${config.maxAttempts} attempts was reached`));
     try {
       const compiled = await o.cache.get(version);
       const raw = await o.router.route(target, call.providerHeaders, body, trace);
       const protocol = call.protocol === 'json' ? jsonProtocol : soapProtocol;
       const answer = protocol.readAnswer(compiled, call, raw, { effective: new Set(call.effective), refused: call.refused });
-      return done({ status: 'succeeded', result: { status: answer.status, contentType: answer.contentType, headers: itemHeaders(call), body: answer.body } });
+      return done({
+        status: 'succeeded',
+        result: { status: answer.status, contentType: answer.contentType, headers: itemHeaders(call), body: answer.body },
+      });
     } catch (error) {
-      const known = asEgsbError(error, (cause) => logger.error('asynchronous delivery failed unexpectedly', { requestId: call.requestId, error: cause }));
+      const known = asEgsbError(error, (cause) =>
+        logger.error('asynchronous delivery failed unexpectedly', { requestId: call.requestId, error: cause }),
+      );
       const passing = known.code === ErrorCode.PROVIDER_UNAVAILABLE || known.code === ErrorCode.PROVIDER_TIMEOUT;
       const repeatable = passing && (trace.reached !== true || target.idempotent);
       if (repeatable && claim.attempt < config.maxAttempts) {
@@ -163,7 +175,15 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
   }
 
   /** Audits the completion, records the outcome (first one wins), acknowledges and offers the callback. */
-  async function complete(m: JsMsg, ticket: string, call: CheckedCall, body: Uint8Array, outcome: Outcome, trace: RouteTrace, started: number): Promise<void> {
+  async function complete(
+    m: JsMsg,
+    ticket: string,
+    call: CheckedCall,
+    body: Uint8Array,
+    outcome: Outcome,
+    trace: RouteTrace,
+    started: number,
+  ): Promise<void> {
     const succeeded = outcome.status === 'succeeded';
     await auditPatiently(m, {
       id: randomUUID(),

@@ -17,7 +17,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function createQueueMessages(key: Uint8Array): QueueMessages {
-  const macOf = (subject: string, ticket: string): Buffer => createHmac('sha256', key).update(`${VERSION}\n${subject}\n${ticket}`, 'utf8').digest();
+  const macOf = (subject: string, ticket: string): Buffer =>
+    createHmac('sha256', key).update(`${VERSION}\n${subject}\n${ticket}`, 'utf8').digest();
   return {
     encode(subject, ticket) {
       return encoder.encode(JSON.stringify({ v: VERSION, ticket, mac: macOf(subject, ticket).toString('base64url') }));

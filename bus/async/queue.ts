@@ -4,7 +4,17 @@
  * reaches NATS, and a durable pull consumer per service. Every name starts with the configured
  * prefix, so that separate buses can share one NATS.
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import type { NatsLink } from '../../connectors/index.ts';
@@ -71,17 +81,27 @@ export function createAsyncQueue({ link, prefix, publishTimeoutMs = 5000, onRead
     async publish(subject, data, msgId) {
       const c = clients;
       if (c === undefined || link.current() === undefined) {
-        throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'the bus is not connected to its message queue (NATS JetStream) at the moment; try again later or call synchronously where the service allows', { headers: { 'retry-after': '5' } });
+        throw new EgsbError(
+          ErrorCode.ASYNC_UNAVAILABLE,
+          'the bus is not connected to its message queue (NATS JetStream) at the moment; try again later or call synchronously where the service allows',
+          { headers: { 'retry-after': '5' } },
+        );
       }
       const limit = c.nc.info?.max_payload;
       if (limit !== undefined && data.byteLength > limit) {
-        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an asynchronous call travels in one NATS message, at most ${limit} bytes on this bus (the server's max_payload); this one needs ${data.byteLength}`);
+        throw new EgsbError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `an asynchronous call travels in one NATS message, at most ${limit} bytes on this bus (the server's max_payload); this one needs ${data.byteLength}`,
+        );
       }
       try {
         const ack = await c.js.publish(subject, data, { msgID: msgId, timeout: publishTimeoutMs, retries: 0 });
         return { duplicate: ack.duplicate };
       } catch (error) {
-        throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, `the message queue did not confirm the call: ${(error as Error).message}`, { cause: error, headers: { 'retry-after': '5' } });
+        throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, `the message queue did not confirm the call: ${(error as Error).message}`, {
+          cause: error,
+          headers: { 'retry-after': '5' },
+        });
       }
     },
 

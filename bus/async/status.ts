@@ -11,7 +11,14 @@ export interface AsyncStatus {
   readonly nats: 'connected' | 'unavailable';
   readonly streams: readonly { name: string; messages: number; bytes: number }[];
   readonly consumers: readonly { stream: string; name: string; pending: number; ackPending: number; redelivered: number }[];
-  readonly services: readonly { service: string; version: number; queued: number; running: number; failed: number; oldestPendingSeconds?: number }[];
+  readonly services: readonly {
+    service: string;
+    version: number;
+    queued: number;
+    running: number;
+    failed: number;
+    oldestPendingSeconds?: number;
+  }[];
 }
 
 export async function readAsyncStatus(queue: AsyncQueue | undefined, tickets: TicketStore): Promise<AsyncStatus> {

@@ -38,7 +38,10 @@ export function createWorkLoop(o: WorkLoopOptions): WorkLoop {
     const p = o
       .handle(m)
       .catch((error: unknown) => {
-        o.logger.warn('handling a queued message failed; it will be delivered again', { consumer: o.consumer, error: String((error as Error).stack ?? error) });
+        o.logger.warn('handling a queued message failed; it will be delivered again', {
+          consumer: o.consumer,
+          error: String((error as Error).stack ?? error),
+        });
         try {
           m.nak(REDELIVER_MS);
         } catch {

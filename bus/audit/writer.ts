@@ -100,7 +100,9 @@ const COLUMNS = `id uuid, time timestamptz, request_id text, ais_id integer, ovm
   decision text, legal_basis text[], authorisations text[], data_items text[], refused_items text[], subjects text[],
   provider_ais integer, endpoint text, status integer, code text, request_bytes integer, response_bytes integer,
   latency_ms double precision`;
-const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
+const NAMES = COLUMNS.split(',')
+  .map((c) => c.trim().split(/\s+/)[0])
+  .join(', ');
 // One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it.
 const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})`;
 const INSERT_WITH_TICKETS = `WITH accepted AS (${acceptTicketsSql('$2')}) ${INSERT}`;
@@ -131,7 +133,11 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
       stats.failures += batch.length;
       failing = true;
       onBatch?.(batch.length, (performance.now() - started) / 1000, false);
-      const error = new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record of this call could not be made durable, so the call is refused', { cause });
+      const error = new EgsbError(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        'the audit record of this call could not be made durable, so the call is refused',
+        { cause },
+      );
       for (const w of batch) w.reject(error);
     } finally {
       clearTimeout(timer);

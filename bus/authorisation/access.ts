@@ -7,7 +7,11 @@ import { Visibility } from '../../contracts/index.ts';
 import { accessKey, type Caller, type RegistrySnapshot, type ServiceVersion } from '../registry/index.ts';
 
 export function hasAccess(snapshot: RegistrySnapshot, service: ServiceVersion, aisId: number): boolean {
-  return service.manifest.visibility !== Visibility.RESTRICTED || service.ownerAis === aisId || snapshot.approvedAccess.has(accessKey(service.code, aisId));
+  return (
+    service.manifest.visibility !== Visibility.RESTRICTED ||
+    service.ownerAis === aisId ||
+    snapshot.approvedAccess.has(accessKey(service.code, aisId))
+  );
 }
 
 /** Whether a caller may see a service in the catalogue and read its contract. */

@@ -38,15 +38,22 @@ export function authoriseCall(registry: RegistrySnapshot, engine: AuthorisationE
   const { aisId, context } = request;
   const ais = registry.ais.get(aisId);
   if (ais === undefined) throw new EgsbError(ErrorCode.AUTH_INVALID, `AIS ${aisId} is not registered`);
-  if (!ais.actsFor.has(context.ovm)) throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, `AIS ${aisId} is not registered to act for OVM ${context.ovm}`);
+  if (!ais.actsFor.has(context.ovm))
+    throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, `AIS ${aisId} is not registered to act for OVM ${context.ovm}`);
   if (!registry.ovmAgendas.get(context.ovm)?.has(context.agenda)) {
     throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, `OVM ${context.ovm} does not exercise agenda ${context.agenda}`);
   }
   const roleAgenda = registry.roleAgenda.get(context.role);
   if (roleAgenda !== context.agenda) {
-    throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, roleAgenda === undefined ? `activity role ${context.role} is not registered` : `activity role ${context.role} belongs to agenda ${roleAgenda}, not ${context.agenda}`);
+    throw new EgsbError(
+      ErrorCode.AGENDA_NOT_ALLOWED,
+      roleAgenda === undefined
+        ? `activity role ${context.role} is not registered`
+        : `activity role ${context.role} belongs to agenda ${roleAgenda}, not ${context.agenda}`,
+    );
   }
-  if (!ais.agendas.has(context.agenda)) throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, `AIS ${aisId} does not serve agenda ${context.agenda}`);
+  if (!ais.agendas.has(context.agenda))
+    throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, `AIS ${aisId} does not serve agenda ${context.agenda}`);
 
   const permission = engine.permit(request);
   const wanted = context.dataItems ?? request.declared;
@@ -60,6 +67,9 @@ export function authoriseCall(registry: RegistrySnapshot, engine: AuthorisationE
 export function requireSomeItem(decision: CallDecision, request: AuthorisationRequest): void {
   if (request.declared.length > 0 && decision.effective.length === 0) {
     const { agenda, role } = request.context;
-    throw new EgsbError(ErrorCode.DATA_ITEMS_NOT_AUTHORISED, `none of the wanted data items (${decision.refused.join(', ') || 'none'}) is authorised for agenda ${agenda}, role ${role}`);
+    throw new EgsbError(
+      ErrorCode.DATA_ITEMS_NOT_AUTHORISED,
+      `none of the wanted data items (${decision.refused.join(', ') || 'none'}) is authorised for agenda ${agenda}, role ${role}`,
+    );
   }
 }

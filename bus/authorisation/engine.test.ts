@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMessagePlan, parseManifest, type Manifest } from '../../contracts/index.ts';
 import { createLegalEngine, isValidOn } from './engine.ts';
-import { ALL, type Authorisation, createAuthorisationIndex, type RegistrySnapshot, type RegistryView, type ServiceVersion } from '../registry/index.ts';
+import {
+  ALL,
+  type Authorisation,
+  createAuthorisationIndex,
+  type RegistrySnapshot,
+  type RegistryView,
+  type ServiceVersion,
+} from '../registry/index.ts';
 import { authoriseCall, requireSomeItem } from './checks.ts';
 import { pragueDay } from './prague-day.ts';
 
@@ -48,7 +55,10 @@ const call = fc.record({
   agenda: fc.constantFrom(...AGENDAS),
   roleIndex: fc.nat({ max: 1 }),
   service: fc.constantFrom(...SERVICES),
-  wanted: fc.option(fc.subarray(['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu', 'ObchodniNazev', 'AdresaSidla', 'StatutarniOrgany', 'Neexistuje']), { nil: undefined }),
+  wanted: fc.option(
+    fc.subarray(['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu', 'ObchodniNazev', 'AdresaSidla', 'StatutarniOrgany', 'Neexistuje']),
+    { nil: undefined },
+  ),
   day: fc.constantFrom(...DAYS, '2027-05-05', '2024-01-01'),
 });
 
@@ -67,11 +77,26 @@ function viewOf(list: readonly Authorisation[]): RegistryView {
 }
 
 function serviceVersion(s: (typeof SERVICES)[number]): ServiceVersion {
-  return { code: s.code, major: 1, minor: 0, ownerAis: 1, manifest: { source: s.source, visibility: 'public' } as Manifest, model: {} as ServiceVersion['model'], digest: '', publishedAt: '' };
+  return {
+    code: s.code,
+    major: 1,
+    minor: 0,
+    ownerAis: 1,
+    manifest: { source: s.source, visibility: 'public' } as Manifest,
+    model: {} as ServiceVersion['model'],
+    digest: '',
+    publishedAt: '',
+  };
 }
 
 /** The rule written out plainly: valid on the day, for this agenda, role, source and service. */
-function referencePermitted(list: readonly Authorisation[], agenda: string, role: string, service: (typeof SERVICES)[number], day: string): Set<string> | undefined {
+function referencePermitted(
+  list: readonly Authorisation[],
+  agenda: string,
+  role: string,
+  service: (typeof SERVICES)[number],
+  day: string,
+): Set<string> | undefined {
   const valid = list.filter(
     (a) =>
       a.agenda === agenda &&
@@ -112,16 +137,35 @@ describe('the legal engine against a reference', () => {
         expect(new Set(decision.effective)).toEqual(new Set(wanted.filter((i) => expected?.has(i))));
         expect(new Set(decision.refused)).toEqual(new Set(wanted.filter((i) => !expected?.has(i))));
         for (const id of decision.authorisations) expect(isValidOn(list.find((a) => a.id === id) as Authorisation, c.day)).toBe(true);
-        if (decision.effective.length === 0) expect(() => requireSomeItem(decision as ReturnType<typeof authoriseCall>, request)).toThrow(/none of the wanted data items/);
+        if (decision.effective.length === 0)
+          expect(() => requireSomeItem(decision as ReturnType<typeof authoriseCall>, request)).toThrow(/none of the wanted data items/);
       }),
       { numRuns: 3000 },
     );
   });
 
   it('explains a refusal: none at all, or which one expired when', () => {
-    const expired: Authorisation = { id: 'old', agenda: 'A1', roles: ['CR11'], source: 'ROB', services: ALL, dataItems: ['Jmeno'], legalBasis: 'x', validFrom: '2020-01-01', validTo: '2025-12-31' };
-    const request = { aisId: 7, context: { ovm: '00000001', agenda: 'A1', role: 'CR11', userId: 'u' }, service: serviceVersion(SERVICES[0]), declared: ['Jmeno'], at: new Date('2026-03-01T10:00:00Z') };
-    expect(() => createLegalEngine(viewOf([])).permit(request)).toThrow('no authorisation lets agenda A1, role CR11 read source ROB through service svc-a');
+    const expired: Authorisation = {
+      id: 'old',
+      agenda: 'A1',
+      roles: ['CR11'],
+      source: 'ROB',
+      services: ALL,
+      dataItems: ['Jmeno'],
+      legalBasis: 'x',
+      validFrom: '2020-01-01',
+      validTo: '2025-12-31',
+    };
+    const request = {
+      aisId: 7,
+      context: { ovm: '00000001', agenda: 'A1', role: 'CR11', userId: 'u' },
+      service: serviceVersion(SERVICES[0]),
+      declared: ['Jmeno'],
+      at: new Date('2026-03-01T10:00:00Z'),
+    };
+    expect(() => createLegalEngine(viewOf([])).permit(request)).toThrow(
+      'no authorisation lets agenda A1, role CR11 read source ROB through service svc-a',
+    );
     expect(() => createLegalEngine(viewOf([expired])).permit(request)).toThrow('old expired on 2025-12-31');
     const later = { ...expired, id: 'later', validFrom: '2027-01-01', validTo: undefined } as Authorisation;
     expect(() => createLegalEngine(viewOf([later])).permit(request)).toThrow('later is valid only from 2027-01-01');
@@ -129,7 +173,13 @@ describe('the legal engine against a reference', () => {
 
   it('refuses a restricted service without approved access before looking at authorisations', () => {
     const restricted = { ...serviceVersion(SERVICES[0]), manifest: { source: 'ROB', visibility: 'restricted' } as Manifest };
-    const request = { aisId: 7, context: { ovm: '00000001', agenda: 'A1', role: 'CR11', userId: 'u' }, service: restricted, declared: ['Jmeno'], at: new Date() };
+    const request = {
+      aisId: 7,
+      context: { ovm: '00000001', agenda: 'A1', role: 'CR11', userId: 'u' },
+      service: restricted,
+      declared: ['Jmeno'],
+      at: new Date(),
+    };
     expect(() => createLegalEngine(viewOf([])).permit(request)).toThrow(expect.objectContaining({ code: 'EGSB_ACCESS_NOT_APPROVED' }));
   });
 });
@@ -162,12 +212,15 @@ describe('answer filtering against a reference', () => {
   const plan = createMessagePlan(manifest);
 
   it('keeps exactly the effective items, in single answers and in lists', () => {
-    const person = fc.record(Object.fromEntries(ITEMS.map((i) => [i.toLowerCase(), fc.string()])) as Record<string, fc.Arbitrary<string>>, { requiredKeys: [] });
+    const person = fc.record(Object.fromEntries(ITEMS.map((i) => [i.toLowerCase(), fc.string()])) as Record<string, fc.Arbitrary<string>>, {
+      requiredKeys: [],
+    });
     fc.assert(
       fc.property(person, fc.array(person, { maxLength: 5 }), fc.subarray([...ITEMS]), (osoba, seznam, effective) => {
         const answer = { status: 'OK', osoba: structuredClone(osoba), seznam: structuredClone(seznam) };
         plan.filterAnswer(answer, new Set(effective));
-        const keep = (p: Record<string, string | undefined>) => Object.fromEntries(Object.entries(p).filter(([k]) => effective.some((i) => i.toLowerCase() === k)));
+        const keep = (p: Record<string, string | undefined>) =>
+          Object.fromEntries(Object.entries(p).filter(([k]) => effective.some((i) => i.toLowerCase() === k)));
         expect(answer).toEqual({ status: 'OK', osoba: keep(osoba), seznam: seznam.map(keep) });
       }),
       { numRuns: 1000 },

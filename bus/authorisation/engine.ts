@@ -28,7 +28,14 @@ export interface Explanation {
  * declared items they permit: the rule the engine decides calls by and `/authorisations/effective`
  * explains them with.
  */
-export function explainAuthorisations(snapshot: RegistrySnapshot, agenda: string, role: string, service: ServiceVersion, declared: readonly string[], day: string): Explanation {
+export function explainAuthorisations(
+  snapshot: RegistrySnapshot,
+  agenda: string,
+  role: string,
+  service: ServiceVersion,
+  declared: readonly string[],
+  day: string,
+): Explanation {
   const covering = snapshot.authorisations.covering(agenda, role, service.code, service.manifest.source);
   const valid = covering.filter((a) => isValidOn(a, day));
   const allowed = new Set<string>();
@@ -60,7 +67,11 @@ export function createLegalEngine(view: RegistryView): AuthorisationEngine {
       const known = entry.byDeclared.get(declared);
       if (known !== undefined) return known;
       const { valid, permitted } = explainAuthorisations(snapshot, context.agenda, context.role, service, declared, day);
-      if (valid.length === 0) throw new EgsbError(ErrorCode.NOT_AUTHORISED, notAuthorisedDetail(covering, context.agenda, context.role, service.code, source, day));
+      if (valid.length === 0)
+        throw new EgsbError(
+          ErrorCode.NOT_AUTHORISED,
+          notAuthorisedDetail(covering, context.agenda, context.role, service.code, source, day),
+        );
       const permission: Permission = {
         permitted,
         legalBasis: [...new Set(valid.map((a) => a.legalBasis))],
@@ -72,9 +83,18 @@ export function createLegalEngine(view: RegistryView): AuthorisationEngine {
   };
 }
 
-function notAuthorisedDetail(covering: readonly Authorisation[], agenda: string, role: string, service: string, source: string, day: string): string {
+function notAuthorisedDetail(
+  covering: readonly Authorisation[],
+  agenda: string,
+  role: string,
+  service: string,
+  source: string,
+  day: string,
+): string {
   const subject = `agenda ${agenda}, role ${role}`;
   if (covering.length === 0) return `no authorisation lets ${subject} read source ${source} through service ${service}`;
-  const reasons = covering.map((a) => (a.validTo !== undefined && a.validTo < day ? `${a.id} expired on ${a.validTo}` : `${a.id} is valid only from ${a.validFrom}`));
+  const reasons = covering.map((a) =>
+    a.validTo !== undefined && a.validTo < day ? `${a.id} expired on ${a.validTo}` : `${a.id} is valid only from ${a.validFrom}`,
+  );
   return `no authorisation valid on ${day} lets ${subject} read ${source} through ${service}: ${reasons.join('; ')}`;
 }

@@ -5,7 +5,24 @@
  * (nor refusal) leaves before that record is committed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { asEgsbError, type CallContext, type CheckedCall, type CompiledContract, EgsbError, encodeHeaderText, ErrorCode, headerContext, isEgsbError, itemHeaders, type Logger, Mode, type Protocol, resolveContext, type SoapVersion, soapVersionOfContentType } from '../../contracts/index.ts';
+import {
+  asEgsbError,
+  type CallContext,
+  type CheckedCall,
+  type CompiledContract,
+  EgsbError,
+  encodeHeaderText,
+  ErrorCode,
+  headerContext,
+  isEgsbError,
+  itemHeaders,
+  type Logger,
+  Mode,
+  type Protocol,
+  resolveContext,
+  type SoapVersion,
+  soapVersionOfContentType,
+} from '../../contracts/index.ts';
 import type { Router, RouteTrace } from '../../routing/index.ts';
 import { acceptCall, type AcceptOptions } from '../async/index.ts';
 import type { Acceptance } from '../tickets/index.ts';
@@ -13,7 +30,14 @@ import { checkedFields, Decision, type AuditRecord, type AuditWriter } from '../
 import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from '../authorisation/index.ts';
 import { jsonProtocol, type OutboundAnswer, type ParsedRequest, soapProtocol } from '../protocols/index.ts';
 import type { ContractCache } from '../publishing/index.ts';
-import { type Identity, type PresentedCertificate, type RegistryView, routeTargetOf, serviceKey, type ServiceVersion } from '../registry/index.ts';
+import {
+  type Identity,
+  type PresentedCertificate,
+  type RegistryView,
+  routeTargetOf,
+  serviceKey,
+  type ServiceVersion,
+} from '../registry/index.ts';
 import type { Metrics } from '../metrics.ts';
 
 export interface InboundCall {
@@ -77,7 +101,8 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         responseBytes: 0,
         latencyMs: 0,
       };
-      let soapVersion: SoapVersion | undefined = call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
+      let soapVersion: SoapVersion | undefined =
+        call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
       let response: Response;
       let parsed: ParsedRequest | undefined;
       let ticket: Acceptance | undefined;
@@ -113,7 +138,9 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       try {
         await audit.write(draft, ticket);
       } catch (error) {
-        const refused = isEgsbError(error) ? error : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
+        const refused = isEgsbError(error)
+          ? error
+          : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
         logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
         metrics.observeCall(serviceLabel, refused.code);
         return refused.toResponse(draft.requestId, soapVersion);
@@ -124,8 +151,15 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         } catch (error) {
           // The ticket is on record but JetStream has not got it: the reader sends the same request id
           // again, which finds the ticket and publishes the nudge once more.
-          logger.warn('an accepted call could not be queued; the reader is asked to repeat it', { requestId: draft.requestId, error: String(error) });
-          const unavailable = new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'the call is on record but could not be queued; send it again with the same X-Request-Id', { headers: { 'retry-after': '2' }, cause: error });
+          logger.warn('an accepted call could not be queued; the reader is asked to repeat it', {
+            requestId: draft.requestId,
+            error: String(error),
+          });
+          const unavailable = new EgsbError(
+            ErrorCode.ASYNC_UNAVAILABLE,
+            'the call is on record but could not be queued; send it again with the same X-Request-Id',
+            { headers: { 'retry-after': '2' }, cause: error },
+          );
           metrics.observeCall(serviceLabel, unavailable.code);
           return unavailable.toResponse(draft.requestId, soapVersion);
         }
@@ -138,9 +172,14 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
 
 type RunOptions = CallPipelineOptions & { readonly randomHex: (bytes: number) => string };
 
-async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: Acceptance; nudge?: () => Promise<void> }> {
+async function runCall(
+  o: RunOptions,
+  call: InboundCall,
+  draft: Draft,
+): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: Acceptance; nudge?: () => Promise<void> }> {
   const caller = o.identity.identify(call.header('authorization'), call.certificate);
-  if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
+  if (caller.kind === 'anonymous')
+    throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
   if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
   draft.aisId = caller.aisId;
 
@@ -149,17 +188,33 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
   draft.providerAis = version.ownerAis;
   if (call.asyncRequested) {
     draft.mode = Mode.ASYNC;
-    if (!version.manifest.modes.includes(Mode.ASYNC)) throw new EgsbError(ErrorCode.SYNC_ONLY, `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`);
-    if (o.accepting === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows');
+    if (!version.manifest.modes.includes(Mode.ASYNC))
+      throw new EgsbError(
+        ErrorCode.SYNC_ONLY,
+        `${version.code} v${version.major} is offered synchronously only: call without Prefer: respond-async`,
+      );
+    if (o.accepting === undefined)
+      throw new EgsbError(
+        ErrorCode.ASYNC_UNAVAILABLE,
+        'this bus runs without NATS, so it takes no asynchronous calls; call without Prefer: respond-async where the service allows',
+      );
   } else if (!version.manifest.modes.includes(Mode.SYNC)) {
-    throw new EgsbError(ErrorCode.ASYNC_ONLY, `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`);
+    throw new EgsbError(
+      ErrorCode.ASYNC_ONLY,
+      `${version.code} v${version.major} is offered asynchronously only: send Prefer: respond-async`,
+    );
   }
   const compiled = await o.cache.get(version);
 
   const body = await call.readBody(version.manifest.maxMessageBytes);
   draft.requestBytes = body.byteLength;
   const protocol = compiled.json ? jsonProtocol : soapProtocol;
-  const parsed = protocol.parse(compiled, { body, contentType: call.header('content-type'), soapAction: call.header('soapaction'), ...(call.operation ? { operation: call.operation } : {}) });
+  const parsed = protocol.parse(compiled, {
+    body,
+    contentType: call.header('content-type'),
+    soapAction: call.header('soapaction'),
+    ...(call.operation ? { operation: call.operation } : {}),
+  });
   try {
     draft.operation = parsed.operation;
     draft.subjects = [...parsed.subjects];
@@ -167,10 +222,18 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
     const decision = authorise(o, caller.aisId, context, version, compiled, draft);
 
     const errors = parsed.validate();
-    if (errors.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
+    if (errors.length > 0)
+      throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, {
+        errors,
+      });
 
     // With the audit failing, the record of this call would fail too: spare the provider the work.
-    if (!o.audit.healthy()) throw new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider', { headers: { 'retry-after': '2' } });
+    if (!o.audit.healthy())
+      throw new EgsbError(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        'the audit trail cannot be written at the moment, so the call is refused before it reaches the provider',
+        { headers: { 'retry-after': '2' } },
+      );
     const checked: CheckedCall = {
       requestId: draft.requestId,
       aisId: caller.aisId,
@@ -186,12 +249,20 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
       legalBasis: decision.legalBasis,
       authorisations: decision.authorisations,
       subjects: parsed.subjects,
-      providerHeaders: { ...parsed.providerHeaders(), ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex) },
+      providerHeaders: {
+        ...parsed.providerHeaders(),
+        ...propagatedHeaders(call, context, decision, caller.aisId, draft.requestId, o.randomHex),
+      },
     };
     Object.assign(draft, checkedFields(checked));
     const forward = parsed.forwardBody(decision.effective);
     if (o.accepting !== undefined && call.asyncRequested) {
-      const { answer, acceptance, nudge } = await acceptCall(o.accepting, { call: checked, received: body, forward, acceptedAt: draft.time });
+      const { answer, acceptance, nudge } = await acceptCall(o.accepting, {
+        call: checked,
+        received: body,
+        forward,
+        acceptedAt: draft.time,
+      });
       return { parsed, answer, nudge, ...(acceptance ? { ticket: acceptance } : {}) };
     }
     const trace: RouteTrace = { attempts: 0 };
@@ -210,7 +281,8 @@ async function runCall(o: RunOptions, call: InboundCall, draft: Draft): Promise<
 function findService(view: RegistryView, code: string, majorRaw: string): ServiceVersion {
   const major = /^[1-9][0-9]{0,4}$/.test(majorRaw) ? Number(majorRaw) : NaN;
   const version = Number.isNaN(major) ? undefined : view.current().services.get(serviceKey(code, major));
-  if (version === undefined) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code.slice(0, 64)} v${majorRaw.slice(0, 8)} is published on this bus`);
+  if (version === undefined)
+    throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code.slice(0, 64)} v${majorRaw.slice(0, 8)} is published on this bus`);
   return version;
 }
 
@@ -227,7 +299,14 @@ function readCallContext(call: InboundCall, parsed: ParsedRequest, draft: Draft)
   return context;
 }
 
-function authorise(o: RunOptions, aisId: number, context: CallContext, version: ServiceVersion, compiled: CompiledContract, draft: Draft): CallDecision {
+function authorise(
+  o: RunOptions,
+  aisId: number,
+  context: CallContext,
+  version: ServiceVersion,
+  compiled: CompiledContract,
+  draft: Draft,
+): CallDecision {
   const request = { aisId, context, service: version, declared: compiled.plan.itemNames, at: draft.time };
   const decision = authoriseCall(o.view.current(), o.engine, request);
   draft.legalBasis = [...decision.legalBasis];
@@ -240,7 +319,14 @@ function authorise(o: RunOptions, aisId: number, context: CallContext, version: 
 }
 
 /** Exactly the headers DESIGN.md lists; nothing the reader sent besides them reaches the provider. */
-function propagatedHeaders(call: InboundCall, context: CallContext, decision: CallDecision, aisId: number, requestId: string, randomHex: (bytes: number) => string): Record<string, string> {
+function propagatedHeaders(
+  call: InboundCall,
+  context: CallContext,
+  decision: CallDecision,
+  aisId: number,
+  requestId: string,
+  randomHex: (bytes: number) => string,
+): Record<string, string> {
   return {
     'audit-user-id': encodeHeaderText(context.userId),
     'x-request-id': requestId,

@@ -22,14 +22,28 @@ export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: Asyn
     const aisId = readerOf(c.get('caller'));
     const id = c.req.param('ticket');
     const ticket = await tickets.get(id);
-    if (ticket === undefined || ticket.aisId !== aisId) throw new EgsbError(ErrorCode.TICKET_NOT_FOUND, `no ticket ${JSON.stringify(id.slice(0, 64))} of this AIS is known (results are kept for a limited time)`);
+    if (ticket === undefined || ticket.aisId !== aisId)
+      throw new EgsbError(
+        ErrorCode.TICKET_NOT_FOUND,
+        `no ticket ${JSON.stringify(id.slice(0, 64))} of this AIS is known (results are kept for a limited time)`,
+      );
     if (ticket.status === TicketStatus.SUCCEEDED && ticket.result !== undefined) {
       const r = ticket.result;
       // The answer to the call: it carries the call's request id, as a synchronous answer would.
-      return c.body(r.body as Uint8Array<ArrayBuffer>, r.status as 200, { ...r.headers, 'content-type': r.contentType, 'x-request-id': ticket.requestId, 'x-egsb-ticket': ticket.ticket, 'x-egsb-ticket-status': ticket.status });
+      return c.body(r.body as Uint8Array<ArrayBuffer>, r.status as 200, {
+        ...r.headers,
+        'content-type': r.contentType,
+        'x-request-id': ticket.requestId,
+        'x-egsb-ticket': ticket.ticket,
+        'x-egsb-ticket-status': ticket.status,
+      });
     }
     const open = ticket.status === TicketStatus.QUEUED || ticket.status === TicketStatus.RUNNING;
-    return c.json(ticketState(ticket), 200, { 'x-egsb-ticket': ticket.ticket, 'x-egsb-ticket-status': ticket.status, ...(open ? { 'retry-after': '1' } : {}) });
+    return c.json(ticketState(ticket), 200, {
+      'x-egsb-ticket': ticket.ticket,
+      'x-egsb-ticket-status': ticket.status,
+      ...(open ? { 'retry-after': '1' } : {}),
+    });
   });
 
   api.get('/async', async function listTickets(c) {
@@ -37,13 +51,18 @@ export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: Asyn
     const statusRaw = c.req.query('status') ?? 'queued,running';
     const status = statusRaw === 'all' ? [...STATUSES] : statusRaw.split(',');
     const unknown = status.find((s) => !STATUSES.has(s));
-    if (unknown !== undefined) throw invalid(`status ${JSON.stringify(unknown.slice(0, 40))} is not one of ${[...STATUSES].join(', ')} (or all)`);
+    if (unknown !== undefined)
+      throw invalid(`status ${JSON.stringify(unknown.slice(0, 40))} is not one of ${[...STATUSES].join(', ')} (or all)`);
     const limitRaw = c.req.query('limit') ?? '100';
     const limit = Number(limitRaw);
     if (!/^[1-9][0-9]{0,3}$/.test(limitRaw) || limit > MAX_LIMIT) throw invalid(`limit must be 1–${MAX_LIMIT}`);
     const after = c.req.query('after');
     if (after !== undefined && !isTicket(after)) throw invalid('after must be a ticket (the `next` of the previous page)');
-    const rows = await tickets.list(aisId, { status: status as TicketStatus[], limit: limit + 1, ...(after !== undefined ? { after } : {}) });
+    const rows = await tickets.list(aisId, {
+      status: status as TicketStatus[],
+      limit: limit + 1,
+      ...(after !== undefined ? { after } : {}),
+    });
     const page = rows.slice(0, limit);
     return c.json({ tickets: page.map(ticketState), ...(rows.length > limit ? { next: page[page.length - 1]?.ticket } : {}) });
   });
@@ -57,8 +76,10 @@ export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: Asyn
 }
 
 function readerOf(caller: Caller): number {
-  if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'tickets are read with the credentials of the AIS that submitted the call');
-  if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'tickets belong to reader AIS; the operator sees queues at /admin/async');
+  if (caller.kind === 'anonymous')
+    throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'tickets are read with the credentials of the AIS that submitted the call');
+  if (caller.kind !== 'ais')
+    throw new EgsbError(ErrorCode.FORBIDDEN, 'tickets belong to reader AIS; the operator sees queues at /admin/async');
   return caller.aisId;
 }
 

@@ -27,7 +27,10 @@ export function auditApi({ audit }: { audit: AuditStore }): Hono<BusEnv> {
       rows.push(...page.records);
       cursor = page.next;
     } while (cursor !== undefined && rows.length < CSV_LIMIT);
-    return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="audit.csv"' });
+    return c.body(toCsv(rows), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="audit.csv"',
+    });
   });
 
   return api;
@@ -38,7 +41,8 @@ function readQuery(get: (name: string) => string | undefined, scopeAis: number |
     const raw = get(name);
     if (raw === undefined) return undefined;
     const value = new Date(raw);
-    if (!ISO_TIME.test(raw) || Number.isNaN(value.getTime())) throw invalid(name, 'is not a date or date-time (ISO 8601, e.g. 2026-11-21T08:00:00Z)');
+    if (!ISO_TIME.test(raw) || Number.isNaN(value.getTime()))
+      throw invalid(name, 'is not a date or date-time (ISO 8601, e.g. 2026-11-21T08:00:00Z)');
     return value;
   };
   const text = (name: string, pattern: RegExp): string | undefined => {
@@ -72,13 +76,37 @@ function readQuery(get: (name: string) => string | undefined, scopeAis: number |
 }
 
 function invalid(name: string, why: string): EgsbError {
-  return new EgsbError(ErrorCode.REQUEST_INVALID, `query parameter ${name} ${why}`, { errors: [{ location: `?${name}`, rule: 'format', message: why }] });
+  return new EgsbError(ErrorCode.REQUEST_INVALID, `query parameter ${name} ${why}`, {
+    errors: [{ location: `?${name}`, rule: 'format', message: why }],
+  });
 }
 
 const CSV_COLUMNS: readonly (keyof AuditView)[] = [
-  'id', 'time', 'requestId', 'ais', 'ovm', 'agenda', 'role', 'auditUserId', 'purpose', 'service', 'version', 'operation', 'mode',
-  'decision', 'legalBasis', 'dataItems', 'refusedItems', 'subjects', 'providerAis', 'endpoint', 'status', 'code', 'requestBytes',
-  'responseBytes', 'latencyMs',
+  'id',
+  'time',
+  'requestId',
+  'ais',
+  'ovm',
+  'agenda',
+  'role',
+  'auditUserId',
+  'purpose',
+  'service',
+  'version',
+  'operation',
+  'mode',
+  'decision',
+  'legalBasis',
+  'dataItems',
+  'refusedItems',
+  'subjects',
+  'providerAis',
+  'endpoint',
+  'status',
+  'code',
+  'requestBytes',
+  'responseBytes',
+  'latencyMs',
 ];
 
 function toCsv(rows: readonly AuditView[]): string {

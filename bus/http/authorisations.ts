@@ -5,7 +5,20 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode, Visibility } from '../../contracts/index.ts';
-import { type AccessStore, type Authorisation, authorisationBody, authorisationId, authorisationImportBody, type AuthorisationInput, type AuthorisationStore, type Caller, patterns, type RegistryView, requireOperator, type ServiceVersion } from '../registry/index.ts';
+import {
+  type AccessStore,
+  type Authorisation,
+  authorisationBody,
+  authorisationId,
+  authorisationImportBody,
+  type AuthorisationInput,
+  type AuthorisationStore,
+  type Caller,
+  patterns,
+  type RegistryView,
+  requireOperator,
+  type ServiceVersion,
+} from '../registry/index.ts';
 import { explainAuthorisations, hasAccess, pragueDay } from '../authorisation/index.ts';
 import { bodyValidator, readJson, type BusEnv } from './support.ts';
 
@@ -17,7 +30,11 @@ const checkAccess = bodyValidator<{ service: string; note?: string }>({
   required: ['service'],
   properties: { service: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }, note: { type: 'string', maxLength: 1024 } },
 });
-const checkNote = bodyValidator<{ note?: string }>({ type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 1024 } } });
+const checkNote = bodyValidator<{ note?: string }>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { note: { type: 'string', maxLength: 1024 } },
+});
 
 export interface AuthorisationApiDeps {
   readonly authorisations: AuthorisationStore;
@@ -34,7 +51,13 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
     const agenda = optionalCode(c.req.query('agenda'), patterns.agendaCode.pattern, 'agenda');
     const role = optionalCode(c.req.query('role'), patterns.roleCode.pattern, 'role');
     const source = optionalCode(c.req.query('source'), '^[A-Z][A-Z0-9_]{1,31}$', 'source');
-    return c.json({ authorisations: await authorisations.list({ ...(agenda ? { agenda } : {}), ...(role ? { role } : {}), ...(source ? { source } : {}) }) });
+    return c.json({
+      authorisations: await authorisations.list({
+        ...(agenda ? { agenda } : {}),
+        ...(role ? { role } : {}),
+        ...(source ? { source } : {}),
+      }),
+    });
   });
   api.post('/admin/authorisations/import', async (c) => {
     operator(c.get('caller'));
@@ -60,13 +83,20 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
 
   api.get('/authorisations/effective', (c) => {
     const caller = c.get('caller');
-    if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'explaining authorisations needs the credentials of an AIS or the operator');
+    if (caller.kind === 'anonymous')
+      throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'explaining authorisations needs the credentials of an AIS or the operator');
     const agenda = requiredCode(c.req.query('agenda'), patterns.agendaCode.pattern, 'agenda');
     const role = requiredCode(c.req.query('role'), patterns.roleCode.pattern, 'role');
     const service = serviceOf(view, c.req.query('service'), c.req.query('version'));
     const snapshot = view.current();
     const roleAgenda = snapshot.roleAgenda.get(role);
-    if (roleAgenda !== agenda) throw new EgsbError(ErrorCode.AGENDA_NOT_ALLOWED, roleAgenda === undefined ? `activity role ${role} is not registered` : `activity role ${role} belongs to agenda ${roleAgenda}, not ${agenda}`);
+    if (roleAgenda !== agenda)
+      throw new EgsbError(
+        ErrorCode.AGENDA_NOT_ALLOWED,
+        roleAgenda === undefined
+          ? `activity role ${role} is not registered`
+          : `activity role ${role} belongs to agenda ${roleAgenda}, not ${agenda}`,
+      );
     const day = pragueDay(Date.now());
     const declared = service.manifest.dataItems.map((d) => d.name);
     const { valid, notValid, permitted } = explainAuthorisations(snapshot, agenda, role, service, declared, day);
@@ -81,7 +111,9 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
       dataItems: permitted,
       authorisations: valid.map(describe),
       notValidToday: notValid.map(describe),
-      ...(restricted ? { restricted: true, accessApproved: caller.kind === 'ais' ? hasAccess(snapshot, service, caller.aisId) : undefined } : {}),
+      ...(restricted
+        ? { restricted: true, accessApproved: caller.kind === 'ais' ? hasAccess(snapshot, service, caller.aisId) : undefined }
+        : {}),
     });
   });
 
@@ -110,11 +142,23 @@ export function authorisationApi({ authorisations, access, view }: Authorisation
 }
 
 function describe(a: Authorisation) {
-  return { id: a.id, legalBasis: a.legalBasis, dataItems: a.dataItems, roles: a.roles, services: a.services, validFrom: a.validFrom, ...(a.validTo ? { validTo: a.validTo } : {}) };
+  return {
+    id: a.id,
+    legalBasis: a.legalBasis,
+    dataItems: a.dataItems,
+    roles: a.roles,
+    services: a.services,
+    validFrom: a.validFrom,
+    ...(a.validTo ? { validTo: a.validTo } : {}),
+  };
 }
 
 function id(raw: string): string {
-  if (!new RegExp(authorisationId.pattern).test(raw)) throw new EgsbError(ErrorCode.REQUEST_INVALID, `authorisation id ${JSON.stringify(raw.slice(0, 40))} does not match ${authorisationId.pattern}`);
+  if (!new RegExp(authorisationId.pattern).test(raw))
+    throw new EgsbError(
+      ErrorCode.REQUEST_INVALID,
+      `authorisation id ${JSON.stringify(raw.slice(0, 40))} does not match ${authorisationId.pattern}`,
+    );
   return raw;
 }
 
@@ -125,14 +169,22 @@ function optionalCode(raw: string | undefined, pattern: string, what: string): s
 /** Codes are taken exactly as written: `a121` or ` CR1` is refused, not guessed. */
 function requiredCode(raw: string | undefined, pattern: string, what: string): string {
   if (raw === undefined || raw === '') throw new EgsbError(ErrorCode.REQUEST_INVALID, `the query needs ${what}`);
-  if (!new RegExp(pattern).test(raw)) throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} does not match ${pattern}`);
+  if (!new RegExp(pattern).test(raw))
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} does not match ${pattern}`);
   return raw;
 }
 
 function serviceOf(view: RegistryView, code: string | undefined, version: string | undefined): ServiceVersion {
-  if (code === undefined || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(code)) throw new EgsbError(ErrorCode.REQUEST_INVALID, 'the query needs service=<code> (and optionally version=<major>)');
-  const versions = [...view.current().services.values()].filter((v) => v.code === code && (version === undefined || String(v.major) === version));
+  if (code === undefined || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(code))
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, 'the query needs service=<code> (and optionally version=<major>)');
+  const versions = [...view.current().services.values()].filter(
+    (v) => v.code === code && (version === undefined || String(v.major) === version),
+  );
   const latest = versions.sort((a, b) => b.major - a.major)[0];
-  if (latest === undefined) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code}${version ? ` v${version.slice(0, 8)}` : ''} is published on this bus`);
+  if (latest === undefined)
+    throw new EgsbError(
+      ErrorCode.SERVICE_NOT_FOUND,
+      `no service ${code}${version ? ` v${version.slice(0, 8)}` : ''} is published on this bus`,
+    );
   return latest;
 }

@@ -59,7 +59,17 @@ export function catalogueEntry(v: ServiceVersion): CatalogueEntry {
   };
 }
 
-export function catalogueApi({ store, view, catalogue, publicUrl }: { store: ServiceStore; view: RegistryView; catalogue: SchemaCatalogue; publicUrl?: string }): Hono<BusEnv> {
+export function catalogueApi({
+  store,
+  view,
+  catalogue,
+  publicUrl,
+}: {
+  store: ServiceStore;
+  view: RegistryView;
+  catalogue: SchemaCatalogue;
+  publicUrl?: string;
+}): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
 
   api.get('/catalog', async (c) => {
@@ -73,12 +83,17 @@ export function catalogueApi({ store, view, catalogue, publicUrl }: { store: Ser
     const version = await visibleVersion(c, store, view, 'soap');
     const files = createBundle(await store.files(version.code, version.major), { maxFiles: 100000, maxBytes: Number.MAX_SAFE_INTEGER });
     const base = `${baseUrl(c, publicUrl)}/soap/${version.code}/v${version.major}`;
-    const link = (t: { origin: string; path: string }): string => `${base}?xsd=${encodeURIComponent(t.origin === 'bundle' ? t.path : `catalogue:${t.path}`)}`;
+    const link = (t: { origin: string; path: string }): string =>
+      `${base}?xsd=${encodeURIComponent(t.origin === 'bundle' ? t.path : `catalogue:${t.path}`)}`;
     const xsd = c.req.query('xsd');
     if (xsd !== undefined) {
-      const file = xsd.startsWith('catalogue:') ? { origin: 'catalogue' as const, path: xsd.slice(10) } : { origin: 'bundle' as const, path: xsd };
-      const known = file.origin === 'bundle' ? files.files.has(file.path) && file.path !== version.model.entry : catalogue.files.has(file.path);
-      if (!known) throw new EgsbError(ErrorCode.NOT_FOUND, `${version.code} v${version.major} has no schema ${JSON.stringify(xsd.slice(0, 200))}`);
+      const file = xsd.startsWith('catalogue:')
+        ? { origin: 'catalogue' as const, path: xsd.slice(10) }
+        : { origin: 'bundle' as const, path: xsd };
+      const known =
+        file.origin === 'bundle' ? files.files.has(file.path) && file.path !== version.model.entry : catalogue.files.has(file.path);
+      if (!known)
+        throw new EgsbError(ErrorCode.NOT_FOUND, `${version.code} v${version.major} has no schema ${JSON.stringify(xsd.slice(0, 200))}`);
       return xml(c, rewriteSchema({ file, bundle: files, catalogue, link }));
     }
     if (c.req.query('wsdl') === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `GET ${base}?wsdl for the contract; calls are POSTed`);
@@ -91,18 +106,27 @@ export function catalogueApi({ store, view, catalogue, publicUrl }: { store: Ser
     if (schema === undefined) return c.json(catalogueEntry(version));
     const files = await store.files(version.code, version.major);
     const content = files.get(schema);
-    if (content === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `${version.code} v${version.major} has no schema ${JSON.stringify(schema.slice(0, 200))}`);
+    if (content === undefined)
+      throw new EgsbError(ErrorCode.NOT_FOUND, `${version.code} v${version.major} has no schema ${JSON.stringify(schema.slice(0, 200))}`);
     return c.body(Buffer.from(content).toString('utf8'), 200, { 'content-type': 'application/schema+json' });
   });
   return api;
 }
 
-async function visibleVersion(c: Context<BusEnv>, store: ServiceStore, view: RegistryView, protocol: 'soap' | 'json'): Promise<ServiceVersion> {
+async function visibleVersion(
+  c: Context<BusEnv>,
+  store: ServiceStore,
+  view: RegistryView,
+  protocol: 'soap' | 'json',
+): Promise<ServiceVersion> {
   const code = c.req.param('code') ?? '';
   const major = positiveInt((c.req.param('version') ?? '').slice(1), 'version');
   const version = await store.get(code, major);
   if (version === undefined || version.model.protocol !== protocol || !canSee(view.current(), version, c.get('caller'))) {
-    throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no ${protocol === 'soap' ? 'SOAP' : 'JSON'} service ${code} v${major} is published for you`);
+    throw new EgsbError(
+      ErrorCode.SERVICE_NOT_FOUND,
+      `no ${protocol === 'soap' ? 'SOAP' : 'JSON'} service ${code} v${major} is published for you`,
+    );
   }
   return version;
 }

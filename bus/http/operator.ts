@@ -2,7 +2,17 @@
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import { bodyValidator, readJson, type BusEnv } from './support.ts';
-import { agendaBody, aisBody, type AisInput, credentialBody, type CredentialInput, ovmBody, patterns, type Registry, requireOperator } from '../registry/index.ts';
+import {
+  agendaBody,
+  aisBody,
+  type AisInput,
+  credentialBody,
+  type CredentialInput,
+  ovmBody,
+  patterns,
+  type Registry,
+  requireOperator,
+} from '../registry/index.ts';
 
 const checkOvm = bodyValidator<{ name: string; agendas?: string[] }>(ovmBody);
 const checkAgenda = bodyValidator<{ name: string; roles?: { code: string; name: string }[] }>(agendaBody);
@@ -24,7 +34,9 @@ export function operatorApi({ registry }: { registry: Registry }): Hono<BusEnv> 
   });
 
   api.get('/agendas', async (c) => c.json({ agendas: await registry.listAgendas() }));
-  api.get('/agendas/:code', async (c) => c.json(await registry.getAgenda(code(c.req.param('code'), patterns.agendaCode.pattern, 'agenda code'))));
+  api.get('/agendas/:code', async (c) =>
+    c.json(await registry.getAgenda(code(c.req.param('code'), patterns.agendaCode.pattern, 'agenda code'))),
+  );
   api.put('/agendas/:code', async (c) => {
     const agenda = code(c.req.param('code'), patterns.agendaCode.pattern, 'agenda code');
     const body = checkAgenda(await readJson(c));
@@ -52,12 +64,14 @@ export function operatorApi({ registry }: { registry: Registry }): Hono<BusEnv> 
 }
 
 function code(raw: string, pattern: string, what: string): string {
-  if (!new RegExp(pattern).test(raw)) throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} does not match ${pattern}`);
+  if (!new RegExp(pattern).test(raw))
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} does not match ${pattern}`);
   return raw;
 }
 
 function aisId(raw: string): number {
   const id = Number(raw);
-  if (!/^[1-9][0-9]{0,6}$/.test(raw) || id > 9999999) throw new EgsbError(ErrorCode.REQUEST_INVALID, `AIS number must be 1–9999999, got ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!/^[1-9][0-9]{0,6}$/.test(raw) || id > 9999999)
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, `AIS number must be 1–9999999, got ${JSON.stringify(raw.slice(0, 40))}`);
   return id;
 }

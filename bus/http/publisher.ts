@@ -19,7 +19,12 @@ export const uploadSchema = {
       additionalProperties: {
         oneOf: [
           { type: 'string' },
-          { type: 'object', additionalProperties: false, required: ['base64'], properties: { base64: { type: 'string', contentEncoding: 'base64' } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['base64'],
+            properties: { base64: { type: 'string', contentEncoding: 'base64' } },
+          },
         ],
       },
     },
@@ -28,7 +33,15 @@ export const uploadSchema = {
 
 const checkUpload = bodyValidator<BundleUpload>(uploadSchema);
 
-export function publisherApi({ publisher, store, maxBundleBytes }: { publisher: Publisher; store: ServiceStore; maxBundleBytes: number }): Hono<BusEnv> {
+export function publisherApi({
+  publisher,
+  store,
+  maxBundleBytes,
+}: {
+  publisher: Publisher;
+  store: ServiceStore;
+  maxBundleBytes: number;
+}): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
   // JSON escaping and base64 make a body larger than its files; allow for that, then count the files exactly.
   const limit = Math.ceil(maxBundleBytes * 1.4) + 1024 * 1024;
@@ -38,13 +51,22 @@ export function publisherApi({ publisher, store, maxBundleBytes }: { publisher: 
     bodyLimit({
       maxSize: limit,
       onError: () => {
-        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `a bundle upload is at most ${limit} bytes (bundle files at most ${maxBundleBytes})`);
+        throw new EgsbError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `a bundle upload is at most ${limit} bytes (bundle files at most ${maxBundleBytes})`,
+        );
       },
     }),
     async (c) => {
       const upload = checkUpload(await readJson(c));
       const { outcome, version } = await publisher.publish(upload, c.get('caller'));
-      const body = { outcome, code: version.code, version: `${version.major}.${version.minor}`, digest: version.digest, operations: version.model.operations.map((o) => o.name) };
+      const body = {
+        outcome,
+        code: version.code,
+        version: `${version.major}.${version.minor}`,
+        digest: version.digest,
+        operations: version.model.operations.map((o) => o.name),
+      };
       return c.json(body, outcome === 'created' ? 201 : 200);
     },
   );
@@ -54,7 +76,16 @@ export function publisherApi({ publisher, store, maxBundleBytes }: { publisher: 
     if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'listing published services needs an API key');
     const all = await store.list();
     const mine = caller.kind === 'operator' ? all : all.filter((v) => v.ownerAis === caller.aisId);
-    return c.json({ services: mine.map(({ code, major, minor, ownerAis, digest, publishedAt, manifest }) => ({ code, version: `${major}.${minor}`, ais: ownerAis, digest, publishedAt, manifest })) });
+    return c.json({
+      services: mine.map(({ code, major, minor, ownerAis, digest, publishedAt, manifest }) => ({
+        code,
+        version: `${major}.${minor}`,
+        ais: ownerAis,
+        digest,
+        publishedAt,
+        manifest,
+      })),
+    });
   });
 
   api.get('/services/:code/:version{v[1-9][0-9]*}', async (c) => {

@@ -33,7 +33,10 @@ export function bodyValidator<T>(schema: object): (value: unknown) => T {
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(problem\+)?json\s*(;|$)/i.test(type)) {
-    throw new EgsbError(ErrorCode.MESSAGE_MALFORMED, `expected Content-Type application/json, got ${type === '' ? 'none' : JSON.stringify(type.slice(0, 100))}`);
+    throw new EgsbError(
+      ErrorCode.MESSAGE_MALFORMED,
+      `expected Content-Type application/json, got ${type === '' ? 'none' : JSON.stringify(type.slice(0, 100))}`,
+    );
   }
   const text = await c.req.text();
   try {
@@ -45,7 +48,8 @@ export async function readJson(c: Context): Promise<unknown> {
 
 /** A number in a path: one that is not a number is a bad request (400), like any malformed path segment. */
 export function positiveInt(raw: string, what: string): number {
-  if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} is not a number`);
+  if (!/^[1-9][0-9]{0,8}$/.test(raw))
+    throw new EgsbError(ErrorCode.REQUEST_INVALID, `${what} ${JSON.stringify(raw.slice(0, 40))} is not a number`);
   return Number(raw);
 }
 

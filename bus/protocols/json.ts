@@ -15,14 +15,24 @@ const encoder = new TextEncoder();
 export const jsonProtocol: ProtocolHandler = {
   parse(compiled, message) {
     const contract = compiled.json;
-    if (contract === undefined) throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} is a SOAP service; call it at /soap/${compiled.manifest.code}/v${compiled.manifest.version.split('.')[0]}`);
+    if (contract === undefined)
+      throw new EgsbError(
+        ErrorCode.OPERATION_NOT_FOUND,
+        `${compiled.manifest.code} is a SOAP service; call it at /soap/${compiled.manifest.code}/v${compiled.manifest.version.split('.')[0]}`,
+      );
     const name = message.operation ?? '';
     const operation = contract.operations.get(name);
     if (operation === undefined) {
-      throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} has no operation ${JSON.stringify(name.slice(0, 128))}; it offers ${[...contract.operations.keys()].join(', ')}`);
+      throw new EgsbError(
+        ErrorCode.OPERATION_NOT_FOUND,
+        `${compiled.manifest.code} has no operation ${JSON.stringify(name.slice(0, 128))}; it offers ${[...contract.operations.keys()].join(', ')}`,
+      );
     }
     if (!JSON_TYPE.test(message.contentType ?? '')) {
-      throw new EgsbError(ErrorCode.MESSAGE_MALFORMED, `a JSON call needs Content-Type application/json, not ${JSON.stringify((message.contentType ?? 'none').slice(0, 100))}`);
+      throw new EgsbError(
+        ErrorCode.MESSAGE_MALFORMED,
+        `a JSON call needs Content-Type application/json, not ${JSON.stringify((message.contentType ?? 'none').slice(0, 100))}`,
+      );
     }
     const body = parseJson(message.body, ErrorCode.MESSAGE_MALFORMED, 'the request');
     const plan = compiled.plan;
@@ -43,14 +53,23 @@ export const jsonProtocol: ProtocolHandler = {
   },
   readAnswer(compiled, call, answer, { effective }) {
     const operation = compiled.json?.operations.get(call.operation);
-    if (operation === undefined) throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} no longer has operation ${call.operation}`);
+    if (operation === undefined)
+      throw new EgsbError(ErrorCode.OPERATION_NOT_FOUND, `${compiled.manifest.code} no longer has operation ${call.operation}`);
     return readJsonAnswer(compiled, operation.validateResponse, answer, effective);
   },
 };
 
-function readJsonAnswer(compiled: CompiledContract, validate: (body: unknown) => readonly { location: string; rule: string; message: string }[], answer: ProviderAnswer, effective: ReadonlySet<string>): OutboundAnswer {
+function readJsonAnswer(
+  compiled: CompiledContract,
+  validate: (body: unknown) => readonly { location: string; rule: string; message: string }[],
+  answer: ProviderAnswer,
+  effective: ReadonlySet<string>,
+): OutboundAnswer {
   if (!JSON_TYPE.test(answer.contentType)) {
-    throw new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, `the provider answered HTTP ${answer.status} with Content-Type ${JSON.stringify(answer.contentType.slice(0, 100))}, not JSON`);
+    throw new EgsbError(
+      ErrorCode.PROVIDER_RESPONSE_INVALID,
+      `the provider answered HTTP ${answer.status} with Content-Type ${JSON.stringify(answer.contentType.slice(0, 100))}, not JSON`,
+    );
   }
   const body = parseJson(answer.body, ErrorCode.PROVIDER_RESPONSE_INVALID, "the provider's answer");
   if (answer.status < 200 || answer.status >= 300) {
@@ -59,7 +78,11 @@ function readJsonAnswer(compiled: CompiledContract, validate: (body: unknown) =>
   }
   const errors = validate(body);
   if (errors.length > 0) {
-    throw new EgsbError(ErrorCode.PROVIDER_RESPONSE_INVALID, `the provider's answer breaks the contract of ${compiled.manifest.code}: ${errors[0]?.location} ${errors[0]?.message}`, { errors });
+    throw new EgsbError(
+      ErrorCode.PROVIDER_RESPONSE_INVALID,
+      `the provider's answer breaks the contract of ${compiled.manifest.code}: ${errors[0]?.location} ${errors[0]?.message}`,
+      { errors },
+    );
   }
   const changed = compiled.plan.filterAnswer(body, effective);
   return { status: answer.status, contentType: 'application/json', body: changed ? encoder.encode(JSON.stringify(body)) : answer.body };

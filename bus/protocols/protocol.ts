@@ -53,5 +53,10 @@ export interface ProtocolHandler {
    * Reads an answer to a call parsed earlier, perhaps by another bus instance (asynchronous mode):
    * the same checks and filtering as `ParsedRequest.readAnswer`.
    */
-  readAnswer(compiled: CompiledContract, call: { operation: string; soapVersion?: SoapVersion }, answer: ProviderAnswer, items: AnswerItems): OutboundAnswer;
+  readAnswer(
+    compiled: CompiledContract,
+    call: { operation: string; soapVersion?: SoapVersion },
+    answer: ProviderAnswer,
+    items: AnswerItems,
+  ): OutboundAnswer;
 }

@@ -49,6 +49,9 @@ function ownerOf(manifest: unknown, caller: Exclude<Caller, { kind: 'anonymous' 
     }
     return caller.aisId;
   }
-  if (typeof named !== 'number') throw new EgsbError(ErrorCode.CONTRACT_INVALID, 'the operator publishes for an AIS: set "ais" in the manifest', { errors: [{ location: 'manifest/ais', rule: 'required', message: 'required when the operator publishes' }] });
+  if (typeof named !== 'number')
+    throw new EgsbError(ErrorCode.CONTRACT_INVALID, 'the operator publishes for an AIS: set "ais" in the manifest', {
+      errors: [{ location: 'manifest/ais', rule: 'required', message: 'required when the operator publishes' }],
+    });
   return named;
 }

@@ -80,10 +80,22 @@ export function createAccessStore({ db }: { db: Db }): AccessStore {
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
-      return row === undefined ? [] : [{ id: row.id, service: row.service_code, readerAis: row.reader_ais, ownerAis: row.owner_ais, state: row.state, history: histories.get(id) ?? [] }];
+      return row === undefined
+        ? []
+        : [
+            {
+              id: row.id,
+              service: row.service_code,
+              readerAis: row.reader_ais,
+              ownerAis: row.owner_ais,
+              state: row.state,
+              history: histories.get(id) ?? [],
+            },
+          ];
     });
   };
-  const load = async (q: Queryable, id: string): Promise<AccessRequest | undefined> => (/^[0-9a-f-]{36}$/.test(id) ? (await loadMany(q, [id]))[0] : undefined);
+  const load = async (q: Queryable, id: string): Promise<AccessRequest | undefined> =>
+    /^[0-9a-f-]{36}$/.test(id) ? (await loadMany(q, [id]))[0] : undefined;
   const record = async (q: Queryable, id: string, action: AccessState, actor: string, note: string | undefined): Promise<void> => {
     await q.query(
       'INSERT INTO access_event (request_id, seq, action, actor, at, note) VALUES ($1, (SELECT count(*) + 1 FROM access_event WHERE request_id = $1), $2, $3, now(), $4)',
@@ -98,16 +110,20 @@ export function createAccessStore({ db }: { db: Db }): AccessStore {
       const actor = actorOf(caller);
       if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'a reader AIS asks for access as itself');
       return db.transaction(async (tx) => {
-        const versions = await tx.query<{ visibility: string }>('SELECT visibility FROM service_version WHERE service_code = $1', [service]);
+        const versions = await tx.query<{ visibility: string }>('SELECT visibility FROM service_version WHERE service_code = $1', [
+          service,
+        ]);
         if (versions.length === 0) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${service}`);
-        if (!versions.some((v) => v.visibility === Visibility.RESTRICTED)) throw new EgsbError(ErrorCode.REQUEST_INVALID, `${service} is public: it needs no approved access`);
+        if (!versions.some((v) => v.visibility === Visibility.RESTRICTED))
+          throw new EgsbError(ErrorCode.REQUEST_INVALID, `${service} is public: it needs no approved access`);
         const id = randomUUID();
         const inserted = await tx.query(
           `INSERT INTO access_request (id, service_code, reader_ais, state, created_at, updated_at) VALUES ($1, $2, $3, 'requested', now(), now())
            ON CONFLICT (service_code, reader_ais) WHERE state IN ('requested', 'approved') DO NOTHING RETURNING id`,
           [id, service, caller.aisId],
         );
-        if (inserted.length === 0) throw new EgsbError(ErrorCode.CONFLICT, `AIS ${caller.aisId} already has an open or approved request for ${service}`);
+        if (inserted.length === 0)
+          throw new EgsbError(ErrorCode.CONFLICT, `AIS ${caller.aisId} already has an open or approved request for ${service}`);
         await record(tx, id, AccessState.REQUESTED, actor, note);
         return (await load(tx, id)) as AccessRequest;
       });
@@ -118,10 +134,14 @@ export function createAccessStore({ db }: { db: Db }): AccessStore {
         const current = await load(tx, id);
         if (current === undefined || !visible(current, caller)) throw new EgsbError(ErrorCode.NOT_FOUND, `no access request ${id}`);
         if (caller.kind === 'ais' && caller.aisId !== current.ownerAis) {
-          throw new EgsbError(ErrorCode.FORBIDDEN, `only the owner of ${current.service} (AIS ${current.ownerAis}) or the operator may ${decision} access to it`);
+          throw new EgsbError(
+            ErrorCode.FORBIDDEN,
+            `only the owner of ${current.service} (AIS ${current.ownerAis}) or the operator may ${decision} access to it`,
+          );
         }
         const { from, to } = TRANSITIONS[decision];
-        if (current.state !== from) throw new EgsbError(ErrorCode.CONFLICT, `the request is ${current.state}; only a ${from} request can be ${to}`);
+        if (current.state !== from)
+          throw new EgsbError(ErrorCode.CONFLICT, `the request is ${current.state}; only a ${from} request can be ${to}`);
         await tx.query('UPDATE access_request SET state = $2, updated_at = now() WHERE id = $1', [id, to]);
         await record(tx, id, to, actor, note);
         if (to === AccessState.APPROVED || to === AccessState.REVOKED) await bumpGeneration(tx);
@@ -135,7 +155,10 @@ export function createAccessStore({ db }: { db: Db }): AccessStore {
          WHERE $1::integer IS NULL OR r.reader_ais = $1 OR s.owner_ais = $1 ORDER BY r.created_at DESC LIMIT 1000`,
         [caller.kind === 'ais' ? caller.aisId : null],
       );
-      return loadMany(db, rows.map((r) => r.id));
+      return loadMany(
+        db,
+        rows.map((r) => r.id),
+      );
     },
     async get(id, caller) {
       actorOf(caller);

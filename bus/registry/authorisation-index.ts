@@ -26,7 +26,10 @@ export function createAuthorisationIndex(list: readonly Authorisation[]): Author
     }
   }
   const cache = new Map<string, readonly Authorisation[]>();
-  const ofAgendaRole = (agenda: string, role: string): readonly Authorisation[] => [...(byAgendaRole.get(`${agenda}|${role}`) ?? []), ...(byAgendaRole.get(`${agenda}|${ALL}`) ?? [])];
+  const ofAgendaRole = (agenda: string, role: string): readonly Authorisation[] => [
+    ...(byAgendaRole.get(`${agenda}|${role}`) ?? []),
+    ...(byAgendaRole.get(`${agenda}|${ALL}`) ?? []),
+  ];
   return {
     size: list.length,
     ofAgendaRole,

@@ -60,7 +60,8 @@ interface Row {
   valid_to: string | Date | null;
 }
 
-const COLUMNS = 'id, agenda_code, roles, source, services, data_items, legal_basis, valid_from::text AS valid_from, valid_to::text AS valid_to';
+const COLUMNS =
+  'id, agenda_code, roles, source, services, data_items, legal_basis, valid_from::text AS valid_from, valid_to::text AS valid_to';
 
 export function authorisationOfRow(r: Row): Authorisation {
   const list = (values: string[]): readonly string[] | typeof ALL => (values.length === 1 && values[0] === ALL ? ALL : values);
@@ -92,12 +93,15 @@ async function checkData(q: Queryable): Promise<CheckData> {
   // One after another: `q` may be a transaction's single connection, which runs one query at a time.
   const roles = await q.query<{ code: string; agenda_code: string }>('SELECT code, agenda_code FROM activity_role');
   const agendas = await q.query<{ code: string }>('SELECT code FROM agenda');
-  const versions = await q.query<{ service_code: string; manifest: { source: string; dataItems?: { name: string }[] } | string }>('SELECT service_code, manifest FROM service_version');
+  const versions = await q.query<{ service_code: string; manifest: { source: string; dataItems?: { name: string }[] } | string }>(
+    'SELECT service_code, manifest FROM service_version',
+  );
   const agendaRoles = new Map<string, Set<string>>(agendas.map((a) => [a.code, new Set<string>()]));
   for (const r of roles) agendaRoles.get(r.agenda_code)?.add(r.code);
   const sources = new Map<string, Map<string, Set<string>>>();
   for (const v of versions) {
-    const manifest = typeof v.manifest === 'string' ? (JSON.parse(v.manifest) as { source: string; dataItems?: { name: string }[] }) : v.manifest;
+    const manifest =
+      typeof v.manifest === 'string' ? (JSON.parse(v.manifest) as { source: string; dataItems?: { name: string }[] }) : v.manifest;
     const services = sources.get(manifest.source) ?? new Map<string, Set<string>>();
     const items = services.get(v.service_code) ?? new Set<string>();
     for (const item of manifest.dataItems ?? []) items.add(item.name);
@@ -115,11 +119,13 @@ function problemsOf(a: AuthorisationInput, data: CheckData, at: string): ErrorEn
   const roles = data.agendaRoles.get(a.agenda);
   if (roles === undefined) add('agenda', 'registered', `agenda ${a.agenda} is not registered`);
   else if (a.roles !== ALL) {
-    for (const role of a.roles) if (!roles.has(role)) add('roles', 'in-agenda', `activity role ${role} does not belong to agenda ${a.agenda}`);
+    for (const role of a.roles)
+      if (!roles.has(role)) add('roles', 'in-agenda', `activity role ${role} does not belong to agenda ${a.agenda}`);
   }
   if (!isDay(a.validFrom)) add('validFrom', 'date', `${a.validFrom} is not a calendar day`);
   if (a.validTo !== undefined && !isDay(a.validTo)) add('validTo', 'date', `${a.validTo} is not a calendar day`);
-  if (a.validTo !== undefined && a.validTo < a.validFrom) add('validTo', 'after-validFrom', `validTo ${a.validTo} is before validFrom ${a.validFrom}`);
+  if (a.validTo !== undefined && a.validTo < a.validFrom)
+    add('validTo', 'after-validFrom', `validTo ${a.validTo} is before validFrom ${a.validFrom}`);
   const services = data.sources.get(a.source);
   if (services === undefined) {
     add('source', 'published', `no published service has source ${a.source}, so it declares no data items to authorise`);
@@ -133,7 +139,12 @@ function problemsOf(a: AuthorisationInput, data: CheckData, at: string): ErrorEn
     else for (const item of items) covered.add(item);
   }
   for (const item of a.dataItems) {
-    if (!covered.has(item)) add('dataItems', 'declared', `data item ${item} is not declared by ${a.services === ALL ? `any service of ${a.source}` : `the services ${a.services.join(', ')}`}`);
+    if (!covered.has(item))
+      add(
+        'dataItems',
+        'declared',
+        `data item ${item} is not declared by ${a.services === ALL ? `any service of ${a.source}` : `the services ${a.services.join(', ')}`}`,
+      );
   }
   return problems;
 }
@@ -145,15 +156,29 @@ function isDay(text: string): boolean {
 
 function refuse(problems: ErrorEntry[]): EgsbError {
   const first = problems[0];
-  return new EgsbError(ErrorCode.REQUEST_INVALID, `the authorisation is refused: ${first?.message ?? ''}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, {
-    errors: problems.slice(0, 100),
-  });
+  return new EgsbError(
+    ErrorCode.REQUEST_INVALID,
+    `the authorisation is refused: ${first?.message ?? ''}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+    {
+      errors: problems.slice(0, 100),
+    },
+  );
 }
 
 const listOf = (value: readonly string[] | typeof ALL): string[] => (value === ALL ? [ALL] : [...value]);
 
 async function upsert(tx: Queryable, id: string, a: AuthorisationInput): Promise<'created' | 'updated' | 'unchanged'> {
-  const params = [id, a.agenda, listOf(a.roles), a.source, listOf(a.services), [...a.dataItems], a.legalBasis, a.validFrom, a.validTo ?? null];
+  const params = [
+    id,
+    a.agenda,
+    listOf(a.roles),
+    a.source,
+    listOf(a.services),
+    [...a.dataItems],
+    a.legalBasis,
+    a.validFrom,
+    a.validTo ?? null,
+  ];
   const [row] = await tx.query<{ inserted: boolean; changed: boolean }>(
     `WITH old AS (SELECT * FROM authorisation WHERE id = $1),
      up AS (
@@ -208,7 +233,8 @@ export function createAuthorisationStore({ db }: { db: Db }): AuthorisationStore
     async importMany(list, { replace = false } = {}) {
       const seen = new Set<string>();
       const duplicates = list.filter((a) => seen.has(a.id) || !seen.add(a.id)).map((a) => a.id);
-      if (duplicates.length > 0) throw new EgsbError(ErrorCode.REQUEST_INVALID, `the file names authorisation ${duplicates[0]} more than once`);
+      if (duplicates.length > 0)
+        throw new EgsbError(ErrorCode.REQUEST_INVALID, `the file names authorisation ${duplicates[0]} more than once`);
       return db.transaction(async (tx) => {
         const data = await checkData(tx);
         const problems = list.flatMap((a, i) => problemsOf(a, data, `/authorisations/${i}`));
@@ -224,7 +250,9 @@ export function createAuthorisationStore({ db }: { db: Db }): AuthorisationStore
         }
         let removed: string[] = [];
         if (replace) {
-          const rows = await tx.query<{ id: string }>('DELETE FROM authorisation WHERE NOT (id = ANY ($1::text[])) RETURNING id', [[...seen]]);
+          const rows = await tx.query<{ id: string }>('DELETE FROM authorisation WHERE NOT (id = ANY ($1::text[])) RETURNING id', [
+            [...seen],
+          ]);
           removed = rows.map((r) => r.id).sort();
         }
         if (created.length + updated.length + removed.length > 0) await bumpGeneration(tx);

@@ -68,8 +68,13 @@ export function createIdentity({ view, adminToken, allowApiKeys = true, now = Da
       }
       if (certificate !== undefined) {
         const at = now();
-        if (at < certificate.validFrom || at >= certificate.validTo) throw new EgsbError(ErrorCode.AUTH_INVALID, 'the client certificate is expired or not yet valid');
-        if (!certificate.trusted) throw new EgsbError(ErrorCode.AUTH_INVALID, `the client certificate is not trusted: ${certificate.trustError ?? 'unknown issuer'}`);
+        if (at < certificate.validFrom || at >= certificate.validTo)
+          throw new EgsbError(ErrorCode.AUTH_INVALID, 'the client certificate is expired or not yet valid');
+        if (!certificate.trusted)
+          throw new EgsbError(
+            ErrorCode.AUTH_INVALID,
+            `the client certificate is not trusted: ${certificate.trustError ?? 'unknown issuer'}`,
+          );
         return byDigest(fingerprintDigest(certificate.fingerprint256), CredentialKind.CERTIFICATE, 'client certificate');
       }
       return { kind: 'anonymous' };
@@ -83,7 +88,12 @@ export function fingerprintDigest(fingerprint: string): string {
 }
 
 /** Reads what the TLS socket holds about the client's certificate, if it sent one. */
-export function presentedCertificate(peer: PeerCertificate | undefined, authorized: boolean, authorizationError: string | undefined, requireTrust: boolean): PresentedCertificate | undefined {
+export function presentedCertificate(
+  peer: PeerCertificate | undefined,
+  authorized: boolean,
+  authorizationError: string | undefined,
+  requireTrust: boolean,
+): PresentedCertificate | undefined {
   if (peer === undefined || peer.fingerprint256 === undefined || peer.fingerprint256 === '') return undefined;
   return {
     fingerprint256: peer.fingerprint256,

@@ -4,9 +4,31 @@
  */
 export { type AccessStore, createAccessStore } from './access-store.ts';
 export { createAuthorisationIndex } from './authorisation-index.ts';
-export { ALL, type Authorisation, type AuthorisationInput, type AuthorisationStore, createAuthorisationStore } from './authorisation-store.ts';
-export { type Caller, createIdentity, type Identity, presentedCertificate, type PresentedCertificate, requireOperator } from './identity.ts';
+export {
+  ALL,
+  type Authorisation,
+  type AuthorisationInput,
+  type AuthorisationStore,
+  createAuthorisationStore,
+} from './authorisation-store.ts';
+export {
+  type Caller,
+  createIdentity,
+  type Identity,
+  presentedCertificate,
+  type PresentedCertificate,
+  requireOperator,
+} from './identity.ts';
 export { type AisInput, createRegistry, type CredentialInput, digestSecret, type Registry } from './registry.ts';
-export { agendaBody, aisBody, authorisationBody, authorisationId, authorisationImportBody, credentialBody, ovmBody, patterns } from './schemas.ts';
+export {
+  agendaBody,
+  aisBody,
+  authorisationBody,
+  authorisationId,
+  authorisationImportBody,
+  credentialBody,
+  ovmBody,
+  patterns,
+} from './schemas.ts';
 export { createServiceStore, type PublishOutcome, routeTargetOf, type ServiceStore, type ServiceVersion } from './service-store.ts';
 export { accessKey, createRegistryView, type RegistrySnapshot, type RegistryView, serviceKey } from './view.ts';

@@ -143,7 +143,10 @@ export function createRegistry({ db }: { db: Db }): Registry {
         if (taken[0] !== undefined) {
           throw new EgsbError(ErrorCode.CONFLICT, `activity role ${taken[0].code} belongs to agenda ${taken[0].agenda_code}`);
         }
-        await tx.query('DELETE FROM activity_role WHERE agenda_code = $1 AND NOT (code = ANY($2::text[]))', [code, roles.map((r) => r.code)]);
+        await tx.query('DELETE FROM activity_role WHERE agenda_code = $1 AND NOT (code = ANY($2::text[]))', [
+          code,
+          roles.map((r) => r.code),
+        ]);
         for (const role of roles) {
           await tx.query(
             `INSERT INTO activity_role (code, agenda_code, name) VALUES ($1, $2, $3)
@@ -158,13 +161,18 @@ export function createRegistry({ db }: { db: Db }): Registry {
     async getAgenda(code) {
       const [agenda] = await db.query<{ code: string; name: string }>('SELECT code, name FROM agenda WHERE code = $1', [code]);
       if (agenda === undefined) throw notFound(`agenda ${code} is not registered`);
-      const roles = await db.query<{ code: string; name: string }>('SELECT code, name FROM activity_role WHERE agenda_code = $1 ORDER BY code', [code]);
+      const roles = await db.query<{ code: string; name: string }>(
+        'SELECT code, name FROM activity_role WHERE agenda_code = $1 ORDER BY code',
+        [code],
+      );
       return { ...agenda, roles };
     },
 
     async listAgendas() {
       const agendas = await db.query<{ code: string; name: string }>('SELECT code, name FROM agenda ORDER BY code');
-      const roles = await db.query<{ code: string; name: string; agenda_code: string }>('SELECT code, name, agenda_code FROM activity_role ORDER BY code');
+      const roles = await db.query<{ code: string; name: string; agenda_code: string }>(
+        'SELECT code, name, agenda_code FROM activity_role ORDER BY code',
+      );
       return agendas.map((a) => ({ ...a, roles: roles.filter((r) => r.agenda_code === a.code).map(({ code, name }) => ({ code, name })) }));
     },
 
@@ -176,7 +184,14 @@ export function createRegistry({ db }: { db: Db }): Registry {
           `INSERT INTO ais (id, name, operator_ovm, state, contacts, callback_url) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, operator_ovm = EXCLUDED.operator_ovm,
              state = EXCLUDED.state, contacts = EXCLUDED.contacts, callback_url = EXCLUDED.callback_url, updated_at = now()`,
-          [id, input.name, input.operatorOvm, input.state ?? AisState.ACTIVE, JSON.stringify(input.contacts ?? []), input.callbackUrl ?? null],
+          [
+            id,
+            input.name,
+            input.operatorOvm,
+            input.state ?? AisState.ACTIVE,
+            JSON.stringify(input.contacts ?? []),
+            input.callbackUrl ?? null,
+          ],
         );
         if (input.actsFor !== undefined) {
           await requireAll(tx, 'ovm', 'code', input.actsFor, 'OVM');
@@ -215,7 +230,8 @@ export function createRegistry({ db }: { db: Db }): Registry {
         if (apiKey.length < 24) throw new EgsbError(ErrorCode.REQUEST_INVALID, 'an API key must be at least 24 characters');
         digest = digestSecret(apiKey);
       } else {
-        if (input.fingerprint === undefined) throw new EgsbError(ErrorCode.REQUEST_INVALID, 'a certificate credential needs its SHA-256 fingerprint');
+        if (input.fingerprint === undefined)
+          throw new EgsbError(ErrorCode.REQUEST_INVALID, 'a certificate credential needs its SHA-256 fingerprint');
         digest = input.fingerprint.replace(/:/g, '').toLowerCase();
       }
       const id = randomUUID();
@@ -231,18 +247,33 @@ export function createRegistry({ db }: { db: Db }): Registry {
         if (pgCode(error) === '23505') throw new EgsbError(ErrorCode.CONFLICT, 'this credential is already registered', { cause: error });
         throw error;
       }
-      const info: CredentialInfo = { id, kind: input.kind, label: input.label ?? null, validFrom: new Date(validFrom).toISOString(), validTo: input.validTo ? new Date(input.validTo).toISOString() : null };
+      const info: CredentialInfo = {
+        id,
+        kind: input.kind,
+        label: input.label ?? null,
+        validFrom: new Date(validFrom).toISOString(),
+        validTo: input.validTo ? new Date(input.validTo).toISOString() : null,
+      };
       // A key given in a seed is the operator's already; only a made one is shown, once.
       return apiKey !== undefined && input.apiKey === undefined ? { ...info, apiKey } : info;
     },
 
     async listCredentials(aisId) {
       await this.getAis(aisId);
-      const rows = await db.query<{ id: string; kind: 'api-key' | 'certificate'; label: string | null; valid_from: Date; valid_to: Date | null }>(
-        'SELECT id, kind, label, valid_from, valid_to FROM ais_credential WHERE ais_id = $1 ORDER BY created_at',
-        [aisId],
-      );
-      return rows.map((r) => ({ id: r.id, kind: r.kind, label: r.label, validFrom: iso(r.valid_from), validTo: r.valid_to ? iso(r.valid_to) : null }));
+      const rows = await db.query<{
+        id: string;
+        kind: 'api-key' | 'certificate';
+        label: string | null;
+        valid_from: Date;
+        valid_to: Date | null;
+      }>('SELECT id, kind, label, valid_from, valid_to FROM ais_credential WHERE ais_id = $1 ORDER BY created_at', [aisId]);
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        label: r.label,
+        validFrom: iso(r.valid_from),
+        validTo: r.valid_to ? iso(r.valid_to) : null,
+      }));
     },
 
     async removeCredential(aisId, id) {
@@ -272,7 +303,16 @@ interface AisRow {
 }
 
 function toAis(row: AisRow): Ais {
-  return { id: row.id, name: row.name, operatorOvm: row.operator_ovm, actsFor: row.acts_for, agendas: row.agendas, state: row.state, contacts: row.contacts, ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}) };
+  return {
+    id: row.id,
+    name: row.name,
+    operatorOvm: row.operator_ovm,
+    actsFor: row.acts_for,
+    agendas: row.agendas,
+    state: row.state,
+    contacts: row.contacts,
+    ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
+  };
 }
 
 async function requireAll(tx: Queryable, table: 'ovm' | 'agenda', column: string, codes: readonly string[], what: string): Promise<void> {

@@ -52,7 +52,12 @@ export const aisBody = {
         type: 'object',
         additionalProperties: false,
         required: ['name'],
-        properties: { name: text, email: { type: 'string', format: 'email', maxLength: 256 }, phone: { type: 'string', maxLength: 64 }, role: text },
+        properties: {
+          name: text,
+          email: { type: 'string', format: 'email', maxLength: 256 },
+          phone: { type: 'string', maxLength: 64 },
+          role: text,
+        },
       },
     },
   },
@@ -87,7 +92,18 @@ export const authorisationBody = {
     agenda: agendaCode,
     roles: { oneOf: [all, { type: 'array', items: roleCode, minItems: 1, maxItems: 500, uniqueItems: true }] },
     source: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,31}$' },
-    services: { oneOf: [all, { type: 'array', items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }, minItems: 1, maxItems: 500, uniqueItems: true }] },
+    services: {
+      oneOf: [
+        all,
+        {
+          type: 'array',
+          items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
+          minItems: 1,
+          maxItems: 500,
+          uniqueItems: true,
+        },
+      ],
+    },
     dataItems: { type: 'array', items: itemName, minItems: 1, maxItems: 1000, uniqueItems: true },
     legalBasis: { type: 'string', minLength: 1, maxLength: 1024 },
     validFrom: day,

@@ -3,7 +3,16 @@
  * row, its files and the publication record land together or not at all. A new minor version
  * replaces the stored one; a new major version lives beside it.
  */
-import { EgsbError, ErrorCode, majorOf, minorOf, Protocol, type CompiledContract, type ContractModel, type Manifest } from '../../contracts/index.ts';
+import {
+  EgsbError,
+  ErrorCode,
+  majorOf,
+  minorOf,
+  Protocol,
+  type CompiledContract,
+  type ContractModel,
+  type Manifest,
+} from '../../contracts/index.ts';
 import type { RouteTarget } from '../../routing/index.ts';
 import { pgCode } from './registry.ts';
 import { bumpGeneration } from './generation.ts';
@@ -67,11 +76,16 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
       try {
         const outcome = await db.transaction(async function publishTx(tx) {
           await bumpGeneration(tx);
-          const [owner] = await tx.query<{ owner_ais: number }>('SELECT owner_ais FROM service WHERE code = $1 FOR UPDATE', [manifest.code]);
+          const [owner] = await tx.query<{ owner_ais: number }>('SELECT owner_ais FROM service WHERE code = $1 FOR UPDATE', [
+            manifest.code,
+          ]);
           if (owner === undefined) {
             await tx.query('INSERT INTO service (code, owner_ais) VALUES ($1, $2)', [manifest.code, ownerAis]);
           } else if (owner.owner_ais !== ownerAis) {
-            throw new EgsbError(ErrorCode.CONFLICT, `service code ${manifest.code} is taken by AIS ${owner.owner_ais}; choose another code`);
+            throw new EgsbError(
+              ErrorCode.CONFLICT,
+              `service code ${manifest.code} is taken by AIS ${owner.owner_ais}; choose another code`,
+            );
           }
           const [current] = await tx.query<{ minor: number; digest: string }>(
             'SELECT minor, digest FROM service_version WHERE service_code = $1 AND major = $2 FOR UPDATE',
@@ -92,11 +106,27 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
              ON CONFLICT (service_code, major) DO UPDATE SET minor = EXCLUDED.minor, source = EXCLUDED.source,
                protocol = EXCLUDED.protocol, visibility = EXCLUDED.visibility, manifest = EXCLUDED.manifest,
                model = EXCLUDED.model, digest = EXCLUDED.digest, published_at = now(), published_by = EXCLUDED.published_by`,
-            [manifest.code, major, minor, manifest.source, model.protocol, manifest.visibility, JSON.stringify(manifest), JSON.stringify(model), digest, publishedBy],
+            [
+              manifest.code,
+              major,
+              minor,
+              manifest.source,
+              model.protocol,
+              manifest.visibility,
+              JSON.stringify(manifest),
+              JSON.stringify(model),
+              digest,
+              publishedBy,
+            ],
           );
           await tx.query('DELETE FROM service_file WHERE service_code = $1 AND major = $2', [manifest.code, major]);
           for (const [path, content] of compiled.files) {
-            await tx.query('INSERT INTO service_file (service_code, major, path, content) VALUES ($1, $2, $3, $4)', [manifest.code, major, path, content]);
+            await tx.query('INSERT INTO service_file (service_code, major, path, content) VALUES ($1, $2, $3, $4)', [
+              manifest.code,
+              major,
+              path,
+              content,
+            ]);
           }
           await tx.query('INSERT INTO publication (service_code, major, minor, digest, published_by) VALUES ($1, $2, $3, $4, $5)', [
             manifest.code,
@@ -113,7 +143,9 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
       } catch (error) {
         // Two instances creating the same new service at once: the loser sees the unique key.
         if (pgCode(error) === '23505') {
-          throw new EgsbError(ErrorCode.CONFLICT, `service ${manifest.code} v${major} was published concurrently; try again`, { cause: error });
+          throw new EgsbError(ErrorCode.CONFLICT, `service ${manifest.code} v${major} was published concurrently; try again`, {
+            cause: error,
+          });
         }
         throw error;
       }
@@ -129,7 +161,10 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
     },
 
     async files(code, major) {
-      const rows = await db.query<{ path: string; content: Uint8Array }>('SELECT path, content FROM service_file WHERE service_code = $1 AND major = $2', [code, major]);
+      const rows = await db.query<{ path: string; content: Uint8Array }>(
+        'SELECT path, content FROM service_file WHERE service_code = $1 AND major = $2',
+        [code, major],
+      );
       return new Map(rows.map((r) => [r.path, new Uint8Array(r.content)]));
     },
   };

@@ -60,7 +60,17 @@ export function serviceKey(code: string, major: number): string {
   return `${code}/v${major}`;
 }
 
-export async function createRegistryView({ db, store, logger, pollMs = 500 }: { db: Db; store: ServiceStore; logger: Logger; pollMs?: number }): Promise<RegistryView> {
+export async function createRegistryView({
+  db,
+  store,
+  logger,
+  pollMs = 500,
+}: {
+  db: Db;
+  store: ServiceStore;
+  logger: Logger;
+  pollMs?: number;
+}): Promise<RegistryView> {
   let snapshot = await loadSnapshot(db, store);
   let loading: Promise<void> | undefined;
 
@@ -93,9 +103,13 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
   // Read the generation first: a write landing during the load raises it again and is picked up next time.
   const generation = await readGeneration(db);
   const [credentials, ais, links, agendas, ovmAgendas, roles, services, authorisations, access] = await Promise.all([
-    db.query<{ digest: string; ais_id: number; kind: 'api-key' | 'certificate'; valid_from: Date | string; valid_to: Date | string | null }>(
-      'SELECT digest, ais_id, kind, valid_from, valid_to FROM ais_credential',
-    ),
+    db.query<{
+      digest: string;
+      ais_id: number;
+      kind: 'api-key' | 'certificate';
+      valid_from: Date | string;
+      valid_to: Date | string | null;
+    }>('SELECT digest, ais_id, kind, valid_from, valid_to FROM ais_credential'),
     db.query<{ id: number; state: AisState; callback_url: string | null }>('SELECT id, state, callback_url FROM ais'),
     db.query<{ ais_id: number; ovm_code: string }>('SELECT ais_id, ovm_code FROM ais_ovm'),
     db.query<{ ais_id: number; agenda_code: string }>('SELECT ais_id, agenda_code FROM ais_agenda'),
@@ -106,7 +120,14 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     db.query<{ service_code: string; reader_ais: number }>("SELECT service_code, reader_ais FROM access_request WHERE state = 'approved'"),
   ]);
   const aisMap = new Map<number, { id: number; state: AisState; actsFor: Set<string>; agendas: Set<string>; callbackUrl?: string }>();
-  for (const row of ais) aisMap.set(row.id, { id: row.id, state: row.state, actsFor: new Set(), agendas: new Set(), ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}) });
+  for (const row of ais)
+    aisMap.set(row.id, {
+      id: row.id,
+      state: row.state,
+      actsFor: new Set(),
+      agendas: new Set(),
+      ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
+    });
   for (const row of links) aisMap.get(row.ais_id)?.actsFor.add(row.ovm_code.trim());
   for (const row of agendas) aisMap.get(row.ais_id)?.agendas.add(row.agenda_code);
   const ovmMap = new Map<string, Set<string>>();
@@ -121,7 +142,12 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     credentials: new Map(
       credentials.map((c) => [
         c.digest,
-        { aisId: c.ais_id, kind: c.kind, validFrom: new Date(c.valid_from).getTime(), validTo: c.valid_to === null ? Infinity : new Date(c.valid_to).getTime() },
+        {
+          aisId: c.ais_id,
+          kind: c.kind,
+          validFrom: new Date(c.valid_from).getTime(),
+          validTo: c.valid_to === null ? Infinity : new Date(c.valid_to).getTime(),
+        },
       ]),
     ),
     ais: aisMap,

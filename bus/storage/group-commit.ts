@@ -14,7 +14,10 @@ interface Waiting<In, Out> {
   reject(error: unknown): void;
 }
 
-export function groupCommit<In, Out>(flush: (batch: readonly In[]) => Promise<readonly Out[]>, { maxBatch = 500 }: GroupCommitOptions = {}): (item: In) => Promise<Out> {
+export function groupCommit<In, Out>(
+  flush: (batch: readonly In[]) => Promise<readonly Out[]>,
+  { maxBatch = 500 }: GroupCommitOptions = {},
+): (item: In) => Promise<Out> {
   const queue: Waiting<In, Out>[] = [];
   let running = false;
 

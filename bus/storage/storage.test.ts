@@ -36,7 +36,9 @@ function runStoreSuite(name: string, open: () => Promise<{ db: Db; done(): Promi
       const key = await registry.addCredential(42, { kind: 'api-key', label: 'k' });
       expect(key.apiKey).toMatch(/^egsb_42_/);
       const digest = digestSecret(key.apiKey ?? '');
-      expect(await db.query('SELECT c.ais_id, a.state FROM ais_credential c JOIN ais a ON a.id = c.ais_id WHERE c.digest = $1', [digest])).toEqual([{ ais_id: 42, state: 'active' }]);
+      expect(
+        await db.query('SELECT c.ais_id, a.state FROM ais_credential c JOIN ais a ON a.id = c.ais_id WHERE c.digest = $1', [digest]),
+      ).toEqual([{ ais_id: 42, state: 'active' }]);
       await expect(registry.putAis(43, { name: 'x', operatorOvm: '99999999' })).rejects.toThrow(/unknown operator OVM: 99999999/);
       expect((await registry.listAis()).map((a) => a.id)).toEqual([42]);
     });

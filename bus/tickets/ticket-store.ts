@@ -52,7 +52,13 @@ export interface Ticket extends AcceptedTicket {
 
 /** What a dispatcher finds when it claims a ticket for delivery: the call to deliver comes from the row. */
 export type Claim =
-  | { readonly kind: 'claimed'; readonly attempt: number; readonly previous: 'queued' | 'running'; readonly call: CheckedCall; readonly body: Uint8Array }
+  | {
+      readonly kind: 'claimed';
+      readonly attempt: number;
+      readonly previous: 'queued' | 'running';
+      readonly call: CheckedCall;
+      readonly body: Uint8Array;
+    }
   | { readonly kind: 'finished'; readonly aisId: number }
   /** No such ticket (yet): its acceptance may still be committing, or it never happened. */
   | { readonly kind: 'unknown' };
@@ -174,9 +180,14 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
     const rows =
       valid.length === 0
         ? []
-        : await db.query<{ ticket: string; status: string; attempts: number | null; ais_id: number; call: CheckedCall | null; body: Uint8Array | null }>(CLAIM, [
-            JSON.stringify(valid.map((ticket) => ({ ticket }))),
-          ]);
+        : await db.query<{
+            ticket: string;
+            status: string;
+            attempts: number | null;
+            ais_id: number;
+            call: CheckedCall | null;
+            body: Uint8Array | null;
+          }>(CLAIM, [JSON.stringify(valid.map((ticket) => ({ ticket })))]);
     const found = new Map(rows.map((r) => [r.ticket, r]));
     const seen = new Set<string>();
     return batch.map((ticket): Claim => {
@@ -187,7 +198,13 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
       seen.add(ticket);
       // A ticket from before the row held its call cannot be delivered from the row: it fails as such.
       if (row.call === null || row.body === null) return { kind: 'unknown' };
-      return { kind: 'claimed', attempt: row.attempts, previous: row.status === 'running' ? 'running' : 'queued', call: row.call, body: row.body };
+      return {
+        kind: 'claimed',
+        attempt: row.attempts,
+        previous: row.status === 'running' ? 'running' : 'queued',
+        call: row.call,
+        body: row.body,
+      };
     });
   });
 
@@ -206,7 +223,9 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
             result_status: outcome.result.status,
             content_type: outcome.result.contentType,
             headers: outcome.result.headers,
-            body: Buffer.from(outcome.result.body.buffer, outcome.result.body.byteOffset, outcome.result.body.byteLength).toString('base64'),
+            body: Buffer.from(outcome.result.body.buffer, outcome.result.body.byteOffset, outcome.result.body.byteLength).toString(
+              'base64',
+            ),
           }
         : { ticket, status: outcome.status, ttl_ms: ttlMs, code: outcome.code, detail: outcome.detail },
     );
@@ -255,7 +274,14 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
     },
 
     async pending() {
-      const rows = await db.query<{ service: string; service_major: number; queued: string; running: string; failed: string; oldest: Date | string | null }>(
+      const rows = await db.query<{
+        service: string;
+        service_major: number;
+        queued: string;
+        running: string;
+        failed: string;
+        oldest: Date | string | null;
+      }>(
         `SELECT service, service_major,
            count(*) FILTER (WHERE status = 'queued') AS queued,
            count(*) FILTER (WHERE status = 'running') AS running,
@@ -325,7 +351,14 @@ function toTicket(r: Row): Ticket {
     ...(r.expires_at !== null ? { expiresAt: new Date(r.expires_at) } : {}),
     ...(r.error_code !== null ? { error: { code: r.error_code, detail: r.error_detail ?? '' } } : {}),
     ...(!expired && r.status === 'succeeded' && r.result_body !== null
-      ? { result: { status: r.result_status ?? 200, contentType: r.result_content_type ?? 'application/octet-stream', headers: r.result_headers ?? {}, body: r.result_body } }
+      ? {
+          result: {
+            status: r.result_status ?? 200,
+            contentType: r.result_content_type ?? 'application/octet-stream',
+            headers: r.result_headers ?? {},
+            body: r.result_body,
+          },
+        }
       : {}),
     callbackDone: r.callback_done_at !== null,
   };

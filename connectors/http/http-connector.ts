@@ -13,7 +13,18 @@ export interface HttpConnectorOptions {
 }
 
 /** Errors raised before a byte of the request left: safe to try another endpoint. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 export function createHttpConnector({ connections = 128, keepAliveMs = 30_000 }: HttpConnectorOptions = {}): Connector {
   const agents = new Map<number, Agent>();
@@ -81,12 +92,19 @@ async function readLimited(body: AsyncIterable<Uint8Array> & { destroy(error?: E
 function classify(error: unknown, aborted: boolean, waitedMs: number): ProviderFailure {
   if (error instanceof ProviderFailure) return error;
   const code = (error as { code?: string } | null)?.code ?? '';
-  const causeCode = ((error as { cause?: { code?: string } } | null)?.cause?.code) ?? '';
+  const causeCode = (error as { cause?: { code?: string } } | null)?.cause?.code ?? '';
   if (NOT_SENT.has(code) || NOT_SENT.has(causeCode) || error instanceof undiciErrors.ConnectTimeoutError) {
-    return new ProviderFailure(FailureKind.CONNECT, false, `could not connect: ${code || causeCode || (error as Error).message}`, { cause: error });
+    return new ProviderFailure(FailureKind.CONNECT, false, `could not connect: ${code || causeCode || (error as Error).message}`, {
+      cause: error,
+    });
   }
   if (aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
     return new ProviderFailure(FailureKind.TIMEOUT, true, `no complete answer within ${waitedMs} ms`, { cause: error });
   }
-  return new ProviderFailure(FailureKind.RESET, true, `the connection failed after the request was sent: ${code || (error as Error).message}`, { cause: error });
+  return new ProviderFailure(
+    FailureKind.RESET,
+    true,
+    `the connection failed after the request was sent: ${code || (error as Error).message}`,
+    { cause: error },
+  );
 }

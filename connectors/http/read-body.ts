@@ -46,5 +46,7 @@ export async function readNodeBody(incoming: IncomingMessage, limit: number): Pr
 function tooLarge(limit: number): EgsbError {
   // The rest of the body may still be on its way: close the connection rather than let it be reused
   // with unread bytes in it, or read megabytes nobody wants.
-  return new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `the message exceeds this service's limit of ${limit} bytes`, { headers: { connection: 'close' } });
+  return new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `the message exceeds this service's limit of ${limit} bytes`, {
+    headers: { connection: 'close' },
+  });
 }

@@ -25,13 +25,22 @@ export function createNatsConnector(connection: () => NatsConnection | undefined
       try {
         const reply = await nc.request(subject, request.body, { timeout, headers: h });
         if (reply.data.byteLength > request.maxResponseBytes) {
-          throw new ProviderFailure(FailureKind.TOO_LARGE, true, `the provider's answer exceeds the service's limit of ${request.maxResponseBytes} bytes`);
+          throw new ProviderFailure(
+            FailureKind.TOO_LARGE,
+            true,
+            `the provider's answer exceeds the service's limit of ${request.maxResponseBytes} bytes`,
+          );
         }
         const status = Number(reply.headers?.get(STATUS_HEADER) ?? '200');
         const contentType = reply.headers?.get(CONTENT_TYPE_HEADER) ?? 'application/octet-stream';
         const answerHeaders: Record<string, string> = {};
         for (const [name, values] of reply.headers ?? []) answerHeaders[name.toLowerCase()] = values[0] ?? '';
-        return { status: Number.isInteger(status) && status >= 100 && status < 600 ? status : 502, contentType, headers: answerHeaders, body: reply.data };
+        return {
+          status: Number.isInteger(status) && status >= 100 && status < 600 ? status : 502,
+          contentType,
+          headers: answerHeaders,
+          body: reply.data,
+        };
       } catch (error) {
         if (error instanceof ProviderFailure) throw error;
         if (error instanceof errors.NoRespondersError || (error as { cause?: unknown }).cause instanceof errors.NoRespondersError) {
@@ -40,7 +49,9 @@ export function createNatsConnector(connection: () => NatsConnection | undefined
         if (error instanceof errors.TimeoutError || (error as { cause?: unknown }).cause instanceof errors.TimeoutError) {
           throw new ProviderFailure(FailureKind.TIMEOUT, true, `no answer on ${subject} in time`, { cause: error });
         }
-        throw new ProviderFailure(FailureKind.RESET, true, `NATS request on ${subject} failed: ${(error as Error).message}`, { cause: error });
+        throw new ProviderFailure(FailureKind.RESET, true, `NATS request on ${subject} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     },
     async close() {},

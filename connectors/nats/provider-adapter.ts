@@ -30,7 +30,12 @@ export interface ProviderContext {
 }
 
 /** Returns the reply, or undefined to send none (the caller then times out). */
-export type ProviderHandler = (operation: string, body: Uint8Array, header: (name: string) => string | undefined, context: ProviderContext) => Promise<ProviderReply | undefined>;
+export type ProviderHandler = (
+  operation: string,
+  body: Uint8Array,
+  header: (name: string) => string | undefined,
+  context: ProviderContext,
+) => Promise<ProviderReply | undefined>;
 
 export interface ServeOptions {
   /** Queue group shared by the instances of one provider. */
@@ -43,7 +48,12 @@ export interface ServeOptions {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function serveOverNats(nc: NatsConnection, subject: string, handle: ProviderHandler, { queue = `egsb-provider.${subject}`, contract, onError }: ServeOptions = {}): Subscription {
+export function serveOverNats(
+  nc: NatsConnection,
+  subject: string,
+  handle: ProviderHandler,
+  { queue = `egsb-provider.${subject}`, contract, onError }: ServeOptions = {},
+): Subscription {
   const prefix = `${subject}.`;
   return nc.subscribe(`${subject}.*`, {
     queue,
@@ -54,7 +64,9 @@ export function serveOverNats(nc: NatsConnection, subject: string, handle: Provi
       const refusal = contract ? checkRequest(contract, operation, msg.data) : undefined;
       const replying = refusal
         ? Promise.resolve(refusal)
-        : handle(operation, msg.data, header, contextOf(header)).then((reply) => (reply && contract ? checkAnswer(contract, operation, reply, onError) : reply));
+        : handle(operation, msg.data, header, contextOf(header)).then((reply) =>
+            reply && contract ? checkAnswer(contract, operation, reply, onError) : reply,
+          );
       replying
         .catch((failure: unknown): ProviderReply => {
           onError?.(failure);
@@ -100,10 +112,18 @@ function checkRequest(contract: NonNullable<CompiledContract['json']>, operation
   return errors.length > 0 ? problem(400, 'request breaks the contract', `${errors[0]?.location} ${errors[0]?.message}`) : undefined;
 }
 
-function checkAnswer(contract: NonNullable<CompiledContract['json']>, operation: string, reply: ProviderReply, onError: ((error: unknown) => void) | undefined): ProviderReply {
+function checkAnswer(
+  contract: NonNullable<CompiledContract['json']>,
+  operation: string,
+  reply: ProviderReply,
+  onError: ((error: unknown) => void) | undefined,
+): ProviderReply {
   if (reply.status < 200 || reply.status >= 300) return reply;
   const body = parse(typeof reply.body === 'string' ? new TextEncoder().encode(reply.body) : reply.body);
-  const errors = body === undefined ? [{ location: '/', message: 'not UTF-8 JSON' }] : (contract.operations.get(operation)?.validateResponse(body) ?? []);
+  const errors =
+    body === undefined
+      ? [{ location: '/', message: 'not UTF-8 JSON' }]
+      : (contract.operations.get(operation)?.validateResponse(body) ?? []);
   if (errors.length === 0) return reply;
   onError?.(new Error(`the answer to ${operation} breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`));
   return problem(500, 'answer out of contract', 'the provider could not produce an answer that keeps its contract');

@@ -65,11 +65,13 @@ function parse(argv: readonly string[], err: Writer): { values: Values; position
 
 function clientOf(values: Values, env: NodeJS.ProcessEnv, needsContext: boolean): SharedDataClient {
   const key = values.key ?? env.EGSB_API_KEY;
-  if (key === undefined || key === '') throw new InvalidCallError('an API key is needed: --key or EGSB_API_KEY', { code: 'EGSB_CLIENT_USAGE' });
+  if (key === undefined || key === '')
+    throw new InvalidCallError('an API key is needed: --key or EGSB_API_KEY', { code: 'EGSB_CLIENT_USAGE' });
   // Listing the catalogue needs no context; the client still wants well-formed values.
   const context = (name: 'ovm' | 'agenda' | 'role', variable: string, placeholder: string): string => {
     const value = values[name] ?? env[variable];
-    if (value === undefined && needsContext) throw new InvalidCallError(`--${name} or ${variable} is needed`, { code: 'EGSB_CLIENT_USAGE' });
+    if (value === undefined && needsContext)
+      throw new InvalidCallError(`--${name} or ${variable} is needed`, { code: 'EGSB_CLIENT_USAGE' });
     return value ?? placeholder;
   };
   return createSharedDataClient({
@@ -144,7 +146,9 @@ export async function runCallCli(argv: readonly string[], out: Writer, err: Writ
       answer = await client.call(service, operation, data, options);
     }
     if (values.json) {
-      out.write(`${JSON.stringify({ requestId: answer.requestId, ...(answer.ticket ? { ticket: answer.ticket } : {}), status: answer.status, dataItems: answer.dataItems, refusedItems: answer.refusedItems, data: answer.data })}\n`);
+      out.write(
+        `${JSON.stringify({ requestId: answer.requestId, ...(answer.ticket ? { ticket: answer.ticket } : {}), status: answer.status, dataItems: answer.dataItems, refusedItems: answer.refusedItems, data: answer.data })}\n`,
+      );
     } else {
       out.write(`${service} ${operation}: request ${answer.requestId}${answer.ticket ? `, ticket ${answer.ticket}` : ''}\n`);
       out.write(`data items: ${answer.dataItems.join(' ') || '(none named)'}\n`);
@@ -159,7 +163,12 @@ export async function runCallCli(argv: readonly string[], out: Writer, err: Writ
   }
 }
 
-export async function runCatalogueCli(argv: readonly string[], out: Writer, err: Writer, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCatalogueCli(
+  argv: readonly string[],
+  out: Writer,
+  err: Writer,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const args = parse(argv, err);
   if (args === undefined) return ExitCode.USAGE;
   let client: SharedDataClient | undefined;
@@ -188,7 +197,9 @@ function report(error: unknown, json: boolean, out: Writer, err: Writer): number
   }
   const code = exitCodeOf(error);
   if (json) {
-    out.write(`${JSON.stringify({ error: { kind: error.name, code: error.code, detail: error.detail, ...(error.requestId ? { requestId: error.requestId } : {}), ...(error.ticket ? { ticket: error.ticket } : {}), ...(error.errors.length ? { errors: error.errors } : {}), ...(error instanceof ProviderError ? { answer: error.answer } : {}) } })}\n`);
+    out.write(
+      `${JSON.stringify({ error: { kind: error.name, code: error.code, detail: error.detail, ...(error.requestId ? { requestId: error.requestId } : {}), ...(error.ticket ? { ticket: error.ticket } : {}), ...(error.errors.length ? { errors: error.errors } : {}), ...(error instanceof ProviderError ? { answer: error.answer } : {}) } })}\n`,
+    );
   } else {
     err.write(`egsb: ${error.code}: ${error.detail}${error.requestId ? ` (request ${error.requestId})` : ''}\n`);
     for (const e of error.errors) err.write(`  ${e.location}: ${e.message}\n`);

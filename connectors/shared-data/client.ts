@@ -13,7 +13,8 @@ import { encodeHeaderText } from '../../contracts/index.ts';
 import { ClientCode, PendingError, ProviderError, SharedDataError, errorFor, usageError, type ErrorEntry } from './errors.ts';
 import { envelopeOf, readEnvelope, type SoapVersion } from './soap-message.ts';
 
-export type Credentials = { readonly apiKey: string } | { readonly cert: string | Buffer; readonly key: string | Buffer; readonly ca?: string | Buffer };
+export type Credentials =
+  { readonly apiKey: string } | { readonly cert: string | Buffer; readonly key: string | Buffer; readonly ca?: string | Buffer };
 
 export interface SharedDataClientOptions {
   readonly busUrl: string;
@@ -73,7 +74,14 @@ export interface CatalogueService {
   readonly modes: readonly ('sync' | 'async')[];
   readonly operations: readonly string[];
   readonly dataItems: readonly string[];
-  readonly soap?: { readonly versions: readonly SoapVersion[]; readonly operations: readonly { name: string; actions: Partial<Record<SoapVersion, string>>; input?: { namespace: string; name: string } }[] };
+  readonly soap?: {
+    readonly versions: readonly SoapVersion[];
+    readonly operations: readonly {
+      name: string;
+      actions: Partial<Record<SoapVersion, string>>;
+      input?: { namespace: string; name: string };
+    }[];
+  };
 }
 
 export interface Explanation {
@@ -85,10 +93,18 @@ export interface Explanation {
 }
 
 export interface SharedDataClient {
-  call<T = Record<string, unknown>>(service: string, operation: string, data: Readonly<Record<string, unknown>>, options: CallOptions): Promise<Answer<T>>;
+  call<T = Record<string, unknown>>(
+    service: string,
+    operation: string,
+    data: Readonly<Record<string, unknown>>,
+    options: CallOptions,
+  ): Promise<Answer<T>>;
   submit(service: string, operation: string, data: Readonly<Record<string, unknown>>, options: CallOptions): Promise<Submitted>;
   /** Waits for a ticket's result, polling with backoff, at most `waitMs`; PendingError when it is not there by then. */
-  result<T = Record<string, unknown>>(ticket: string, options?: { waitMs?: number; signal?: AbortSignal; onState?: (status: string) => void }): Promise<Answer<T>>;
+  result<T = Record<string, unknown>>(
+    ticket: string,
+    options?: { waitMs?: number; signal?: AbortSignal; onState?: (status: string) => void },
+  ): Promise<Answer<T>>;
   /** The services this AIS can see, with their operations and data items. */
   catalogue(): Promise<CatalogueService[]>;
   /** What this client's agenda and role would get from a service, and the authorisations behind it. */
@@ -120,15 +136,32 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
   const defaults = options.defaults ?? {};
   const timeoutMs = defaults.timeoutMs ?? 130_000;
   const credentials = options.credentials;
-  const agent: Dispatcher = 'apiKey' in credentials
-    ? new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
-    : new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { cert: credentials.cert, key: credentials.key, ...(credentials.ca ? { ca: credentials.ca } : {}) } });
+  const agent: Dispatcher =
+    'apiKey' in credentials
+      ? new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+      : new Agent({
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          connect: { cert: credentials.cert, key: credentials.key, ...(credentials.ca ? { ca: credentials.ca } : {}) },
+        });
   const auth: Record<string, string> = 'apiKey' in credentials ? { authorization: `Bearer ${credentials.apiKey}` } : {};
   let services: Promise<CatalogueService[]> | undefined;
 
-  async function exchange(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<Exchange> {
+  async function exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Exchange> {
     try {
-      const res = await request(`${base}${path}`, { method, headers: { ...auth, ...headers }, ...(body !== undefined ? { body } : {}), dispatcher: agent, ...(signal ? { signal } : {}) });
+      const res = await request(`${base}${path}`, {
+        method,
+        headers: { ...auth, ...headers },
+        ...(body !== undefined ? { body } : {}),
+        dispatcher: agent,
+        ...(signal ? { signal } : {}),
+      });
       return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -151,31 +184,56 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
 
   async function findService(code: string, version: number | undefined): Promise<CatalogueService> {
     const all = await catalogue();
-    const matching = all.filter((s) => s.code === code && (version === undefined || s.version === version)).sort((a, b) => b.version - a.version);
+    const matching = all
+      .filter((s) => s.code === code && (version === undefined || s.version === version))
+      .sort((a, b) => b.version - a.version);
     const found = matching[0];
     if (found === undefined) {
       const known = [...new Set(all.map((s) => s.code))].sort().join(', ');
-      throw errorFor('EGSB_SERVICE_NOT_FOUND', `no service ${code}${version !== undefined ? ` v${version}` : ''} in the catalogue this AIS sees; it has: ${known || 'none'}`, {});
+      throw errorFor(
+        'EGSB_SERVICE_NOT_FOUND',
+        `no service ${code}${version !== undefined ? ` v${version}` : ''} in the catalogue this AIS sees; it has: ${known || 'none'}`,
+        {},
+      );
     }
     return found;
   }
 
   function checkCall(o: CallOptions | undefined): asserts o is CallOptions {
     if (o === undefined) throw usageError('every call needs { auditUserId, purpose }');
-    if (typeof o.auditUserId !== 'string' || !PRINTABLE.test(o.auditUserId)) throw usageError('auditUserId is required: the end user the call is made for, 1–256 printable characters');
-    if (typeof o.purpose !== 'string' || o.purpose.trim() === '' || o.purpose.length > 1024 || /\p{Cc}/u.test(o.purpose)) throw usageError('purpose is required: the reason and purpose of the call, 1–1024 characters without control characters');
-    if (o.requestId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(o.requestId)) throw usageError('requestId is 1–128 visible ASCII characters');
+    if (typeof o.auditUserId !== 'string' || !PRINTABLE.test(o.auditUserId))
+      throw usageError('auditUserId is required: the end user the call is made for, 1–256 printable characters');
+    if (typeof o.purpose !== 'string' || o.purpose.trim() === '' || o.purpose.length > 1024 || /\p{Cc}/u.test(o.purpose))
+      throw usageError('purpose is required: the reason and purpose of the call, 1–1024 characters without control characters');
+    if (o.requestId !== undefined && !/^[\x21-\x7e]{1,128}$/.test(o.requestId))
+      throw usageError('requestId is 1–128 visible ASCII characters');
     if (o.waitMs !== undefined && !(o.waitMs >= 0)) throw usageError('waitMs is a number of milliseconds');
-    if (o.dataItems !== undefined && o.dataItems.some((i) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(i))) throw usageError('dataItems are names like Jmeno or AdresaPobytu');
+    if (o.dataItems !== undefined && o.dataItems.some((i) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(i)))
+      throw usageError('dataItems are names like Jmeno or AdresaPobytu');
   }
 
   /** Sends one call (sync answer or async acceptance), repeating it only where the bus says it was not delivered. */
-  async function send(service: CatalogueService, operation: string, data: Readonly<Record<string, unknown>>, o: CallOptions, async: boolean): Promise<{ res: Exchange; requestId: string; soapVersion?: SoapVersion }> {
+  async function send(
+    service: CatalogueService,
+    operation: string,
+    data: Readonly<Record<string, unknown>>,
+    o: CallOptions,
+    async: boolean,
+  ): Promise<{ res: Exchange; requestId: string; soapVersion?: SoapVersion }> {
     if (!service.operations.includes(operation)) {
-      throw errorFor('EGSB_OPERATION_NOT_FOUND', `${service.code} v${service.version} has no operation ${operation}; it offers ${service.operations.join(', ')}`, {});
+      throw errorFor(
+        'EGSB_OPERATION_NOT_FOUND',
+        `${service.code} v${service.version} has no operation ${operation}; it offers ${service.operations.join(', ')}`,
+        {},
+      );
     }
     const mode = async ? 'async' : 'sync';
-    if (!service.modes.includes(mode)) throw errorFor(async ? 'EGSB_SYNC_ONLY' : 'EGSB_ASYNC_ONLY', `${service.code} v${service.version} is offered ${service.modes.join(' and ')} only`, {});
+    if (!service.modes.includes(mode))
+      throw errorFor(
+        async ? 'EGSB_SYNC_ONLY' : 'EGSB_ASYNC_ONLY',
+        `${service.code} v${service.version} is offered ${service.modes.join(' and ')} only`,
+        {},
+      );
     const requestId = o.requestId ?? randomUUID();
     const items = o.dataItems ?? defaults.dataItems;
     const headers: Record<string, string> = {
@@ -216,7 +274,13 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
       const res = await exchange('POST', path, headers, body, o.signal);
       const retryAfter = Number(single(res.headers['retry-after']));
       const code = res.status >= 400 ? busError(res, requestId).code : undefined;
-      if (code !== undefined && RETRYABLE.has(code) && Number.isFinite(retryAfter) && retryAfter <= MAX_RETRY_AFTER_S && attempt < MAX_RETRIES) {
+      if (
+        code !== undefined &&
+        RETRYABLE.has(code) &&
+        Number.isFinite(retryAfter) &&
+        retryAfter <= MAX_RETRY_AFTER_S &&
+        attempt < MAX_RETRIES
+      ) {
         await sleep(retryAfter * 1000, o.signal);
         continue;
       }
@@ -233,7 +297,10 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
     return { ticket, location: single(res.headers.location) ?? `/async/${ticket}`, requestId };
   }
 
-  async function result<T>(ticket: string, o: { waitMs?: number; signal?: AbortSignal; onState?: (status: string) => void } = {}): Promise<Answer<T>> {
+  async function result<T>(
+    ticket: string,
+    o: { waitMs?: number; signal?: AbortSignal; onState?: (status: string) => void } = {},
+  ): Promise<Answer<T>> {
     if (!/^[0-9a-f-]{36}$/.test(ticket)) throw usageError(`${JSON.stringify(ticket)} is not a ticket`);
     if (o.waitMs !== undefined && !(o.waitMs >= 0)) throw usageError('waitMs is a number of milliseconds');
     const deadline = Date.now() + (o.waitMs ?? defaults.waitMs ?? 60_000);
@@ -251,7 +318,12 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
       }
       if (status === 'expired') throw errorFor(ClientCode.EXPIRED, `the result of ticket ${ticket} is no longer kept`, { ticket });
       const left = deadline - Date.now();
-      if (left <= 0) throw new PendingError(`ticket ${ticket} is still ${status}`, { code: ClientCode.PENDING, ticket, ...(state?.requestId ? { requestId: state.requestId } : {}) });
+      if (left <= 0)
+        throw new PendingError(`ticket ${ticket} is still ${status}`, {
+          code: ClientCode.PENDING,
+          ticket,
+          ...(state?.requestId ? { requestId: state.requestId } : {}),
+        });
       await sleep(Math.min(pause, left), o.signal);
       pause = Math.min(pause * 2, 5000);
     }
@@ -262,7 +334,10 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
       checkCall(o);
       if (o.mode === 'async') {
         const submitted = await submit(code, operation, data, o);
-        return result<T>(submitted.ticket, { ...(o.waitMs !== undefined ? { waitMs: o.waitMs } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+        return result<T>(submitted.ticket, {
+          ...(o.waitMs !== undefined ? { waitMs: o.waitMs } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
       }
       const service = await findService(code, o.version);
       const { res, requestId } = await send(service, operation, data, o, false);
@@ -273,7 +348,12 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
     catalogue,
     async explain(code, version) {
       const service = await findService(code, version);
-      const query = new URLSearchParams({ agenda: options.agenda, role: options.role, service: service.code, version: String(service.version) });
+      const query = new URLSearchParams({
+        agenda: options.agenda,
+        role: options.role,
+        service: service.code,
+        version: String(service.version),
+      });
       const res = await exchange('GET', `/authorisations/effective?${query.toString()}`, {}, undefined, undefined);
       if (res.status !== 200) throw busError(res, undefined);
       return JSON.parse(res.text) as Explanation;
@@ -292,19 +372,49 @@ function answerOf<T>(res: Exchange, requestId: string, ticket?: string): Answer<
   if (/json/i.test(type) && !/problem/i.test(type)) {
     const data = parseJson(res.text);
     if (data === undefined) throw errorFor(ClientCode.UNREADABLE, 'the answer is not readable JSON', { status: res.status, requestId });
-    if (res.status >= 300) throw new ProviderError(`the provider answered HTTP ${res.status}`, { code: 'PROVIDER_ANSWER', status: res.status, requestId, answer: data, ...(ticket ? { ticket } : {}) });
-    return { data: data as T, dataItems: headerItems('x-egsb-data-items'), refusedItems: headerItems('x-egsb-data-items-refused'), requestId, status, ...(ticket ? { ticket } : {}) };
+    if (res.status >= 300)
+      throw new ProviderError(`the provider answered HTTP ${res.status}`, {
+        code: 'PROVIDER_ANSWER',
+        status: res.status,
+        requestId,
+        answer: data,
+        ...(ticket ? { ticket } : {}),
+      });
+    return {
+      data: data as T,
+      dataItems: headerItems('x-egsb-data-items'),
+      refusedItems: headerItems('x-egsb-data-items-refused'),
+      requestId,
+      status,
+      ...(ticket ? { ticket } : {}),
+    };
   }
   if (/xml/i.test(type)) {
     let read: ReturnType<typeof readEnvelope>;
     try {
       read = readEnvelope(res.text);
     } catch (error) {
-      throw errorFor(ClientCode.UNREADABLE, `the answer cannot be read: ${(error as Error).message}`, { status: res.status, requestId, cause: error });
+      throw errorFor(ClientCode.UNREADABLE, `the answer cannot be read: ${(error as Error).message}`, {
+        status: res.status,
+        requestId,
+        cause: error,
+      });
     }
     if (read.fault !== undefined) {
-      if (read.fault.code !== undefined) throw errorFor(read.fault.code, read.fault.text, { status: res.status, requestId: read.fault.requestId ?? requestId, errors: read.fault.errors, ...(ticket ? { ticket } : {}) });
-      throw new ProviderError(read.fault.text, { code: 'PROVIDER_FAULT', status: res.status, requestId, answer: read.fault.text, ...(ticket ? { ticket } : {}) });
+      if (read.fault.code !== undefined)
+        throw errorFor(read.fault.code, read.fault.text, {
+          status: res.status,
+          requestId: read.fault.requestId ?? requestId,
+          errors: read.fault.errors,
+          ...(ticket ? { ticket } : {}),
+        });
+      throw new ProviderError(read.fault.text, {
+        code: 'PROVIDER_FAULT',
+        status: res.status,
+        requestId,
+        answer: read.fault.text,
+        ...(ticket ? { ticket } : {}),
+      });
     }
     return {
       data: (read.body ?? {}) as T,
@@ -324,16 +434,30 @@ function busError(res: Exchange, requestId: string | undefined, ticket?: string)
   if (/xml/i.test(type)) {
     try {
       const fault = readEnvelope(res.text).fault;
-      if (fault?.code) return errorFor(fault.code, fault.text, { status: res.status, ...(fault.requestId ?? requestId ? { requestId: fault.requestId ?? requestId } : {}), errors: fault.errors, ...(ticket ? { ticket } : {}) });
+      if (fault?.code)
+        return errorFor(fault.code, fault.text, {
+          status: res.status,
+          ...((fault.requestId ?? requestId) ? { requestId: fault.requestId ?? requestId } : {}),
+          errors: fault.errors,
+          ...(ticket ? { ticket } : {}),
+        });
     } catch {
       // not an envelope: reported below
     }
   }
   const problem = parseJson(res.text) as { code?: string; detail?: string; requestId?: string; errors?: ErrorEntry[] } | undefined;
   if (problem?.code) {
-    return errorFor(problem.code, problem.detail ?? problem.code, { status: res.status, ...(problem.requestId ?? requestId ? { requestId: problem.requestId ?? requestId } : {}), ...(problem.errors ? { errors: problem.errors } : {}), ...(ticket ? { ticket } : {}) });
+    return errorFor(problem.code, problem.detail ?? problem.code, {
+      status: res.status,
+      ...((problem.requestId ?? requestId) ? { requestId: problem.requestId ?? requestId } : {}),
+      ...(problem.errors ? { errors: problem.errors } : {}),
+      ...(ticket ? { ticket } : {}),
+    });
   }
-  return errorFor(ClientCode.UNREADABLE, `the bus answered HTTP ${res.status} in a form the client cannot read`, { status: res.status, ...(requestId ? { requestId } : {}) });
+  return errorFor(ClientCode.UNREADABLE, `the bus answered HTTP ${res.status} in a form the client cannot read`, {
+    status: res.status,
+    ...(requestId ? { requestId } : {}),
+  });
 }
 
 function single(value: string | string[] | undefined): string | undefined {

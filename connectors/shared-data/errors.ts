@@ -74,8 +74,27 @@ export const ClientCode = {
   EXPIRED: 'EGSB_CLIENT_EXPIRED',
 } as const;
 
-const REFUSED = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.AUTH_INVALID, ErrorCode.AIS_INACTIVE, ErrorCode.FORBIDDEN, ErrorCode.AGENDA_NOT_ALLOWED, ErrorCode.NOT_AUTHORISED, ErrorCode.DATA_ITEMS_NOT_AUTHORISED, ErrorCode.ACCESS_NOT_APPROVED]);
-const UNAVAILABLE = new Set<string>([ErrorCode.PROVIDER_UNAVAILABLE, ErrorCode.PROVIDER_TIMEOUT, ErrorCode.PROVIDER_RESPONSE_INVALID, ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.ASYNC_UNAVAILABLE, ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL, ClientCode.UNREACHABLE]);
+const REFUSED = new Set<string>([
+  ErrorCode.AUTH_REQUIRED,
+  ErrorCode.AUTH_INVALID,
+  ErrorCode.AIS_INACTIVE,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.AGENDA_NOT_ALLOWED,
+  ErrorCode.NOT_AUTHORISED,
+  ErrorCode.DATA_ITEMS_NOT_AUTHORISED,
+  ErrorCode.ACCESS_NOT_APPROVED,
+]);
+const UNAVAILABLE = new Set<string>([
+  ErrorCode.PROVIDER_UNAVAILABLE,
+  ErrorCode.PROVIDER_TIMEOUT,
+  ErrorCode.PROVIDER_RESPONSE_INVALID,
+  ErrorCode.AUDIT_UNAVAILABLE,
+  ErrorCode.ASYNC_UNAVAILABLE,
+  ErrorCode.STORAGE_UNAVAILABLE,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.INTERNAL,
+  ClientCode.UNREACHABLE,
+]);
 
 /** The error class for a catalogue code. */
 export function errorFor(code: string, detail: string, given: Omit<SharedDataErrorInit, 'code'>): SharedDataError {

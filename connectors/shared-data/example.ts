@@ -26,7 +26,12 @@ const address = await registers.addressByCode(23213318, call);
 console.log('address:', address.record?.TextAdresy);
 
 // The same read, asynchronously: a ticket, then the result.
-const queued = await client.call('rob', 'RobCtiAifo', { Aifo: 'I9d7lm3eVyZRZVAkDkHJQAk=' }, { ...call, mode: 'async', dataItems: ['Prijmeni'] });
+const queued = await client.call(
+  'rob',
+  'RobCtiAifo',
+  { Aifo: 'I9d7lm3eVyZRZVAkDkHJQAk=' },
+  { ...call, mode: 'async', dataItems: ['Prijmeni'] },
+);
 console.log('async:', queued.ticket !== undefined, JSON.stringify(queued.data.Osoba));
 
 // A refusal is a typed error with the bus's code and request id.

@@ -7,7 +7,26 @@
  * const client = createSharedDataClient({ busUrl: 'http://127.0.0.1:8080', credentials: { apiKey }, ovm: '00064581', agenda: 'A121', role: 'CR1001' });
  * const { data, dataItems } = await client.call('rob', 'RobCtiAifo', { Aifo: aifo }, { auditUserId: 'referent.novak', purpose: 'spis 12/2026' });
  */
-export { createSharedDataClient, type Answer, type CallOptions, type CatalogueService, type Credentials, type Explanation, type SharedDataClient, type SharedDataClientOptions, type Submitted } from './client.ts';
+export {
+  createSharedDataClient,
+  type Answer,
+  type CallOptions,
+  type CatalogueService,
+  type Credentials,
+  type Explanation,
+  type SharedDataClient,
+  type SharedDataClientOptions,
+  type Submitted,
+} from './client.ts';
 export { ClientCode, InvalidCallError, PendingError, ProviderError, RefusedError, SharedDataError, UnavailableError } from './errors.ts';
-export { basicRegisters, type Address, type AddressPlace, type BasicRegisters, type CodeName, type LegalPerson, type Person, type RegisterAnswer } from './registers.ts';
+export {
+  basicRegisters,
+  type Address,
+  type AddressPlace,
+  type BasicRegisters,
+  type CodeName,
+  type LegalPerson,
+  type Person,
+  type RegisterAnswer,
+} from './registers.ts';
 export { runCallCli, runCatalogueCli } from './cli.ts';

@@ -65,18 +65,30 @@ export interface BasicRegisters {
   addressByCode(code: number | string, options: CallOptions): Promise<RegisterAnswer<AddressPlace>>;
 }
 
-type Reply = Record<string, unknown> & { OdpovedInfo?: { Status?: { VysledekKod?: string; VysledekDetail?: { VysledekSubKod?: string } | { VysledekSubKod?: string }[] } } };
+type Reply = Record<string, unknown> & {
+  OdpovedInfo?: { Status?: { VysledekKod?: string; VysledekDetail?: { VysledekSubKod?: string } | { VysledekSubKod?: string }[] } };
+};
 
 export function basicRegisters(client: SharedDataClient): BasicRegisters {
-  async function read<T>(service: string, operation: string, data: Record<string, unknown>, recordKey: string, options: CallOptions): Promise<RegisterAnswer<T>> {
+  async function read<T>(
+    service: string,
+    operation: string,
+    data: Record<string, unknown>,
+    recordKey: string,
+    options: CallOptions,
+  ): Promise<RegisterAnswer<T>> {
     const { data: reply, ...rest } = await client.call<Reply>(service, operation, data, options);
     const status = reply.OdpovedInfo?.Status;
-    const details = status?.VysledekDetail === undefined ? [] : (Array.isArray(status.VysledekDetail) ? status.VysledekDetail : [status.VysledekDetail]).map((d) => d.VysledekSubKod ?? '');
+    const details =
+      status?.VysledekDetail === undefined
+        ? []
+        : (Array.isArray(status.VysledekDetail) ? status.VysledekDetail : [status.VysledekDetail]).map((d) => d.VysledekSubKod ?? '');
     return { ...rest, record: reply[recordKey] as T | undefined, result: { code: status?.VysledekKod ?? '', details } };
   }
   return {
     personByAifo: (aifo, options) => read<Person>('rob', 'RobCtiAifo', { Aifo: aifo }, 'Osoba', options),
     legalPersonByIco: (ico, options) => read<LegalPerson>('ros', 'RosCtiIco', { Ico: ico }, 'Subjekt', options),
-    addressByCode: (code, options) => read<AddressPlace>('ruian', 'RuianCtiAdresu', { AdresniMistoKod: String(code) }, 'AdresniMisto', options),
+    addressByCode: (code, options) =>
+      read<AddressPlace>('ruian', 'RuianCtiAdresu', { AdresniMistoKod: String(code) }, 'AdresniMisto', options),
   };
 }

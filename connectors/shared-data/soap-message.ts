@@ -42,7 +42,8 @@ function children(data: Readonly<Record<string, unknown>>, path: string): string
 
 function element(name: string, value: unknown, path: string): string {
   if (value === null) return `<m:${name}/>`;
-  if (typeof value === 'object' && !(value instanceof Date)) return `<m:${name}>${children(value as Record<string, unknown>, path)}</m:${name}>`;
+  if (typeof value === 'object' && !(value instanceof Date))
+    return `<m:${name}>${children(value as Record<string, unknown>, path)}</m:${name}>`;
   const text = value instanceof Date ? value.toISOString() : String(value);
   return `<m:${name}>${escapeXml(text)}</m:${name}>`;
 }
@@ -51,13 +52,25 @@ export interface ReadEnvelope {
   /** The answer's body element as a plain object (absent for a fault). */
   readonly body?: Record<string, unknown>;
   readonly bodyName?: string;
-  readonly fault?: { readonly text: string; readonly code?: string; readonly requestId?: string; readonly errors: readonly { location: string; rule?: string; message: string }[] };
+  readonly fault?: {
+    readonly text: string;
+    readonly code?: string;
+    readonly requestId?: string;
+    readonly errors: readonly { location: string; rule?: string; message: string }[];
+  };
   /** From the bus's `egsbctx:Context` header block. */
   readonly dataItems?: readonly string[];
   readonly refusedItems?: readonly string[];
 }
 
-const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true, ignoreDeclaration: true });
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  ignoreDeclaration: true,
+});
 
 /** Reads a SOAP answer; throws a TypeError when it is not a SOAP envelope. */
 export function readEnvelope(xml: string): ReadEnvelope {
@@ -83,7 +96,12 @@ export function readEnvelope(xml: string): ReadEnvelope {
       return { location: String(o.location ?? ''), rule: String(o.rule ?? ''), message: String(o.message ?? '') };
     });
     return {
-      fault: { text, ...(typeof error?.code === 'string' ? { code: error.code } : {}), ...(typeof error?.requestId === 'string' ? { requestId: error.requestId } : {}), errors },
+      fault: {
+        text,
+        ...(typeof error?.code === 'string' ? { code: error.code } : {}),
+        ...(typeof error?.requestId === 'string' ? { requestId: error.requestId } : {}),
+        errors,
+      },
       ...withItems,
     };
   }

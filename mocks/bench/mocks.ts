@@ -26,11 +26,15 @@ for (const size of [10_000, 100_000, persons].filter((n, i, all) => n <= persons
   const started = performance.now();
   const population = createPopulation({ persons: size });
   const ms = performance.now() - started;
-  rows.push(`| generate ${size.toLocaleString('en')} persons | ${(ms / 1000).toFixed(2)} s | ${Math.round(size / (ms / 1000)).toLocaleString('en')} persons/s |`);
+  rows.push(
+    `| generate ${size.toLocaleString('en')} persons | ${(ms / 1000).toFixed(2)} s | ${Math.round(size / (ms / 1000)).toLocaleString('en')} persons/s |`,
+  );
   if (size === persons) {
     const warm = performance.now();
     population.org.warm('A121');
-    rows.push(`| AIFO index of one agenda, ${size.toLocaleString('en')} persons | ${((performance.now() - warm) / 1000).toFixed(2)} s | built once per agenda |`);
+    rows.push(
+      `| AIFO index of one agenda, ${size.toLocaleString('en')} persons | ${((performance.now() - warm) / 1000).toFixed(2)} s | built once per agenda |`,
+    );
   }
 }
 
@@ -67,8 +71,12 @@ for (let i = 0; i < n; i++) {
 times.sort();
 server.sort();
 const us = (ms: number): string => (ms * 1000).toFixed(0);
-rows.push(`| ROB read by AIFO, server time (read body, parse, validate, look up, answer) | p50 ${us(percentile(server, 50))} µs, p99 ${us(percentile(server, 99))} µs | |`);
-rows.push(`| ROB read by AIFO, in process with fetch objects | p50 ${us(percentile(times, 50))} µs, p99 ${us(percentile(times, 99))} µs | ${Math.round(n / (times.reduce((a, b) => a + b, 0) / 1000)).toLocaleString('en')} reads/s on one core |`);
+rows.push(
+  `| ROB read by AIFO, server time (read body, parse, validate, look up, answer) | p50 ${us(percentile(server, 50))} µs, p99 ${us(percentile(server, 99))} µs | |`,
+);
+rows.push(
+  `| ROB read by AIFO, in process with fetch objects | p50 ${us(percentile(times, 50))} µs, p99 ${us(percentile(times, 99))} µs | ${Math.round(n / (times.reduce((a, b) => a + b, 0) / 1000)).toLocaleString('en')} reads/s on one core |`,
+);
 const lookups = new Float64Array(n);
 for (let i = 0; i < n; i++) {
   const aifo = population.org.aifoOf((i * 7919) % persons, 'A121');
@@ -77,9 +85,16 @@ for (let i = 0; i < n; i++) {
   lookups[i] = performance.now() - t;
 }
 lookups.sort();
-rows.push(`| AIFO → person lookup alone | p50 ${(percentile(lookups, 50) * 1000).toFixed(2)} µs, p99 ${(percentile(lookups, 99) * 1000).toFixed(2)} µs | |`);
+rows.push(
+  `| AIFO → person lookup alone | p50 ${(percentile(lookups, 50) * 1000).toFixed(2)} µs, p99 ${(percentile(lookups, 99) * 1000).toFixed(2)} µs | |`,
+);
 
-const mocks = await startMocks({ port: 0, persons, rpp: await seedRppSource(fileURLToPath(new URL('../seed.yaml', import.meta.url))), warmAgendas: ['A121'] });
+const mocks = await startMocks({
+  port: 0,
+  persons,
+  rpp: await seedRppSource(fileURLToPath(new URL('../seed.yaml', import.meta.url))),
+  warmAgendas: ['A121'],
+});
 const pool = new Pool(mocks.url, { connections: 16, pipelining: 1 });
 const latencies: number[] = [];
 const until = performance.now() + durationMs;
@@ -96,7 +111,9 @@ await Promise.all(
   }),
 );
 const sorted = Float64Array.from(latencies).sort();
-rows.push(`| ROB read by AIFO over HTTP, 16 connections | p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms | ${Math.round(count / (durationMs / 1000)).toLocaleString('en')} reads/s (client in the same process) |`);
+rows.push(
+  `| ROB read by AIFO over HTTP, 16 connections | p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms | ${Math.round(count / (durationMs / 1000)).toLocaleString('en')} reads/s (client in the same process) |`,
+);
 await pool.close();
 await mocks.close();
 bundle.contract.dispose();

@@ -16,8 +16,22 @@ export const PUBLIC_LEGAL_FORMS = {
 } as const;
 
 export const TRADES = [
-  'stavby', 'doprava', 'trade', 'software', 'služby', 'strojírna', 'zahradnictví', 'pekárna',
-  'elektro', 'consulting', 'reality', 'nábytek', 'logistika', 'agro', 'tisk', 'energie',
+  'stavby',
+  'doprava',
+  'trade',
+  'software',
+  'služby',
+  'strojírna',
+  'zahradnictví',
+  'pekárna',
+  'elektro',
+  'consulting',
+  'reality',
+  'nábytek',
+  'logistika',
+  'agro',
+  'tisk',
+  'energie',
 ] as const;
 
 export const CLUB_NAMES = ['přátel historie', 'rybářů', 'dobrovolných hasičů', 'rodičů', 'turistů', 'zahrádkářů'] as const;
@@ -41,8 +55,13 @@ export const FUELS = ['BA', 'NM', 'EL', 'HYB', 'LPG'] as const;
 export const COLOURS = ['BÍLÁ', 'ČERNÁ', 'ŠEDÁ', 'STŘÍBRNÁ', 'MODRÁ', 'ČERVENÁ', 'ZELENÁ'] as const;
 
 export const COURTS = [
-  'Obvodní soud pro Prahu 1', 'Městský soud v Brně', 'Okresní soud v Ostravě', 'Okresní soud Plzeň-město',
-  'Okresní soud v Liberci', 'Okresní soud v Olomouci', 'Okresní soud v Českých Budějovicích',
+  'Obvodní soud pro Prahu 1',
+  'Městský soud v Brně',
+  'Okresní soud v Ostravě',
+  'Okresní soud Plzeň-město',
+  'Okresní soud v Liberci',
+  'Okresní soud v Olomouci',
+  'Okresní soud v Českých Budějovicích',
 ] as const;
 
 export const OFFENCES = [

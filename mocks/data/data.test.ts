@@ -6,23 +6,31 @@ import { icoFromStem, isValidIco } from './ico.ts';
 import { createPopulation } from './population.ts';
 import { isValidVin, VIN_PATTERN, withVinCheck } from './vin.ts';
 
-const dates = fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const dates = fc
+  .date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 describe('birth numbers', () => {
   it('every number made reads back to its date, sex and serial', () => {
     fc.assert(
-      fc.property(dates, fc.constantFrom('M' as const, 'F' as const), fc.integer({ min: 0, max: 999 }), fc.boolean(), (date, sex, serial, extend) => {
-        const extended = extend && date >= '2004';
-        const made = birthNumber(date, sex, serial, extended);
-        if (made === undefined) {
-          // Only a post-1985 stem with remainder 10 has no number.
-          expect(date >= '1986').toBe(true);
-          return;
-        }
-        expect(made).toHaveLength(date < '1954' ? 9 : 10);
-        if (date >= '1954' && !(date <= '1985-12-31' && made.endsWith('0') && Number(made) % 11 !== 0)) expect(Number(made) % 11).toBe(0);
-        expect(parseBirthNumber(made)).toEqual({ birthDate: date, sex, serial, extended });
-      }),
+      fc.property(
+        dates,
+        fc.constantFrom('M' as const, 'F' as const),
+        fc.integer({ min: 0, max: 999 }),
+        fc.boolean(),
+        (date, sex, serial, extend) => {
+          const extended = extend && date >= '2004';
+          const made = birthNumber(date, sex, serial, extended);
+          if (made === undefined) {
+            // Only a post-1985 stem with remainder 10 has no number.
+            expect(date >= '1986').toBe(true);
+            return;
+          }
+          expect(made).toHaveLength(date < '1954' ? 9 : 10);
+          if (date >= '1954' && !(date <= '1985-12-31' && made.endsWith('0') && Number(made) % 11 !== 0)) expect(Number(made) % 11).toBe(0);
+          expect(parseBirthNumber(made)).toEqual({ birthDate: date, sex, serial, extended });
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -44,13 +52,19 @@ describe('birth numbers', () => {
   it('refuses any single changed digit of a ten-digit number', () => {
     fc.assert(
       // From 1986 on, a ten-digit number is valid only when divisible by 11; one changed digit breaks that.
-      fc.property(fc.integer({ min: 1986, max: 2020 }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 9 }), (year, serial, position, delta) => {
-        const made = birthNumber(`${year}-03-10`, 'M', serial);
-        if (made === undefined) return;
-        expect(isValidBirthNumber(made)).toBe(true);
-        const changed = `${made.slice(0, position)}${(Number(made[position]) + delta) % 10}${made.slice(position + 1)}`;
-        expect(isValidBirthNumber(changed)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 1986, max: 2020 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        (year, serial, position, delta) => {
+          const made = birthNumber(`${year}-03-10`, 'M', serial);
+          if (made === undefined) return;
+          expect(isValidBirthNumber(made)).toBe(true);
+          const changed = `${made.slice(0, position)}${(Number(made[position]) + delta) % 10}${made.slice(position + 1)}`;
+          expect(isValidBirthNumber(changed)).toBe(false);
+        },
+      ),
     );
   });
 });
@@ -58,13 +72,18 @@ describe('birth numbers', () => {
 describe('IČO', () => {
   it('every IČO made validates, and a changed digit does not', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 9_999_999 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 9 }), (stem, position, delta) => {
-        const ico = icoFromStem(stem);
-        expect(isValidIco(ico)).toBe(true);
-        const changed = `${ico.slice(0, position)}${(Number(ico[position]) + delta) % 10}${ico.slice(position + 1)}`;
-        // The mod-11 scheme folds remainders 0 and 10 onto one digit, so a change there can pass.
-        if (isValidIco(changed)) expect([0, 1]).toContain(Number(changed[7]));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 9_999_999 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 9 }),
+        (stem, position, delta) => {
+          const ico = icoFromStem(stem);
+          expect(isValidIco(ico)).toBe(true);
+          const changed = `${ico.slice(0, position)}${(Number(ico[position]) + delta) % 10}${ico.slice(position + 1)}`;
+          // The mod-11 scheme folds remainders 0 and 10 onto one digit, so a change there can pass.
+          if (isValidIco(changed)) expect([0, 1]).toContain(Number(changed[7]));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -81,16 +100,22 @@ describe('AIFO', () => {
   it('differs per agenda, does not collide, and translates only through ORG', () => {
     const org = createOrg('test-secret', 500);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 499 }), fc.integer({ min: 0, max: 499 }), fc.constantFrom('A121', 'A343', 'A1000'), fc.constantFrom('A7', 'A999999'), (p, q, a, b) => {
-        const aifo = org.aifoOf(p, a);
-        expect(aifo).toMatch(AIFO_PATTERN);
-        expect(Buffer.from(aifo, 'base64')).toHaveLength(17);
-        expect(org.aifoOf(p, b)).not.toBe(aifo);
-        if (p !== q) expect(org.aifoOf(q, a)).not.toBe(aifo);
-        expect(org.personOf(a, aifo)).toBe(p);
-        expect(org.personOf(b, aifo)).toBeUndefined();
-        expect(org.translate(aifo, a, b)).toBe(org.aifoOf(p, b));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 499 }),
+        fc.integer({ min: 0, max: 499 }),
+        fc.constantFrom('A121', 'A343', 'A1000'),
+        fc.constantFrom('A7', 'A999999'),
+        (p, q, a, b) => {
+          const aifo = org.aifoOf(p, a);
+          expect(aifo).toMatch(AIFO_PATTERN);
+          expect(Buffer.from(aifo, 'base64')).toHaveLength(17);
+          expect(org.aifoOf(p, b)).not.toBe(aifo);
+          if (p !== q) expect(org.aifoOf(q, a)).not.toBe(aifo);
+          expect(org.personOf(a, aifo)).toBe(p);
+          expect(org.personOf(b, aifo)).toBeUndefined();
+          expect(org.translate(aifo, a, b)).toBe(org.aifoOf(p, b));
+        },
+      ),
     );
     const all = new Set<string>();
     for (const agenda of ['A1', 'A2', 'A3']) for (let p = 0; p < 500; p++) all.add(org.aifoOf(p, agenda));
@@ -195,4 +220,3 @@ describe('VIN', () => {
     expect(isValidVin(withVinCheck('U5YH514138A104729').replace('U', 'O'))).toBe(false);
   });
 });
-

@@ -177,7 +177,9 @@ export function createPopulation({ seed = 'egsb', persons: personCount = 10_000 
     const postcode = String(municipality.postcode + p * 10);
     const numbers = orientation > 0 ? `${houseNumber}/${orientation}` : `č. p. ${houseNumber}`;
     const placeInTown = partName === municipality.name ? municipality.name : `${partName}, ${municipality.name}`;
-    const text = street ? `${street.name} ${numbers}, ${placeInTown}, ${postcode.slice(0, 3)} ${postcode.slice(3)}` : `${partName} ${numbers}, ${municipality.name}, ${postcode.slice(0, 3)} ${postcode.slice(3)}`;
+    const text = street
+      ? `${street.name} ${numbers}, ${placeInTown}, ${postcode.slice(0, 3)} ${postcode.slice(3)}`
+      : `${partName} ${numbers}, ${municipality.name}, ${postcode.slice(0, 3)} ${postcode.slice(3)}`;
     return {
       index,
       code: addressCodeOf(index),
@@ -242,7 +244,8 @@ export function createPopulation({ seed = 'egsb', persons: personCount = 10_000 
     const model = VEHICLE_MODELS[vehicles.model[index] ?? 0] ?? VEHICLE_MODELS[0];
     const year = vehicles.year[index] ?? 2015;
     const keeperCode = vehicles.keeper[index] ?? 0;
-    const keeper: Keeper = keeperCode < personCount ? { kind: 'person', person: keeperCode } : { kind: 'legal', legal: keeperCode - personCount };
+    const keeper: Keeper =
+      keeperCode < personCount ? { kind: 'person', person: keeperCode } : { kind: 'legal', legal: keeperCode - personCount };
     const keeperAddress = keeper.kind === 'person' ? (people.address[keeper.person] ?? 0) : (legal.address[keeper.legal] ?? 0);
     const region = MUNICIPALITIES[addresses.municipality[keeperAddress] ?? 0]?.plateRegion ?? 'A';
     return {
@@ -269,7 +272,8 @@ export function createPopulation({ seed = 'egsb', persons: personCount = 10_000 
   const byPlate = lazyIndex(() => mapOf(vehicleCount, (i) => vehicle(i).plate.replace(' ', '')));
   let byKeeper: Map<number, number[]> | undefined;
   let byName: Map<number, number[]> | undefined;
-  const nameKey = (female: number, surname: number, given: number, day: number): number => (((day - FIRST_BIRTH) * 64 + surname) * 64 + given) * 2 + female;
+  const nameKey = (female: number, surname: number, given: number, day: number): number =>
+    (((day - FIRST_BIRTH) * 64 + surname) * 64 + given) * 2 + female;
 
   return {
     seed,
@@ -340,9 +344,14 @@ export function createPopulation({ seed = 'egsb', persons: personCount = 10_000 
 
 const SURNAME_INDEX = new Map<string, { female: number; index: number }[]>();
 SURNAMES.forEach(([male, female], index) => {
-  for (const [form, isFemale] of [[male, 0], [female, 1]] as const) SURNAME_INDEX.set(form, [...(SURNAME_INDEX.get(form) ?? []), { female: isFemale, index }]);
+  for (const [form, isFemale] of [
+    [male, 0],
+    [female, 1],
+  ] as const)
+    SURNAME_INDEX.set(form, [...(SURNAME_INDEX.get(form) ?? []), { female: isFemale, index }]);
 });
-if (SURNAMES.length > 64 || MALE_GIVEN_NAMES.length > 64 || FEMALE_GIVEN_NAMES.length > 64) throw new Error('name lists must fit the 6-bit search key');
+if (SURNAMES.length > 64 || MALE_GIVEN_NAMES.length > 64 || FEMALE_GIVEN_NAMES.length > 64)
+  throw new Error('name lists must fit the 6-bit search key');
 const MALE_INDEX = new Map<string, number>(MALE_GIVEN_NAMES.map((name, i) => [name, i]));
 const FEMALE_INDEX = new Map<string, number>(FEMALE_GIVEN_NAMES.map((name, i) => [name, i]));
 
@@ -415,7 +424,13 @@ function generatePersons(random: Random, count: number, addressCount: number) {
   return { given, surname, female, birthDay, serial, birthPlace, address, deathDay, citizenship, flags };
 }
 
-function generateLegalPersons(random: Random, count: number, personCount: number, addressCount: number, people: ReturnType<typeof generatePersons>) {
+function generateLegalPersons(
+  random: Random,
+  count: number,
+  personCount: number,
+  addressCount: number,
+  people: ReturnType<typeof generatePersons>,
+) {
   const form = new Uint8Array(count);
   const nameA = new Uint8Array(count);
   const nameB = new Uint8Array(count);

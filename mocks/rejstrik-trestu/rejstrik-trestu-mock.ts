@@ -19,15 +19,29 @@ export function rejstrikTrestuHandlers(population: Population, delayMs = DEFAULT
       await sleep(delayMs);
       const person = population.org.personOf(agenda, aifo);
       if (person === undefined) {
-        return { body: { odpovedInfo: odpovedInfoJson({ kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` }, context) } };
+        return {
+          body: {
+            odpovedInfo: odpovedInfoJson(
+              { kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` },
+              context,
+            ),
+          },
+        };
       }
       const p = population.person(person);
       const entries = population.criminalRecord(person);
       const vypis: Record<string, unknown> = { cisloVypisu: `RT-${randomUUID()}`, vyhotoveno: new Date().toISOString() };
-      if (wants(context, 'Osoba')) vypis.osoba = { jmeno: p.givenName, prijmeni: p.surname, datumNarozeni: p.birthDate, rodneCislo: p.birthNumber };
+      if (wants(context, 'Osoba'))
+        vypis.osoba = { jmeno: p.givenName, prijmeni: p.surname, datumNarozeni: p.birthDate, rodneCislo: p.birthNumber };
       if (wants(context, 'Zaznamy')) {
         vypis.bezZaznamu = entries.length === 0;
-        vypis.zaznamy = entries.map((e) => ({ datumRozhodnuti: e.decided, soud: e.court, ustanoveni: e.section, trestnyCin: e.offence, trest: e.sentence }));
+        vypis.zaznamy = entries.map((e) => ({
+          datumRozhodnuti: e.decided,
+          soud: e.court,
+          ustanoveni: e.section,
+          trestnyCin: e.offence,
+          trest: e.sentence,
+        }));
       }
       return { body: { odpovedInfo: odpovedInfoJson(OK, context), vypis } };
     },

@@ -22,7 +22,8 @@ export function robHandlers(population: Population): Readonly<Record<string, Soa
     if (wants(context, 'Jmeno')) parts.push(el('rob', 'Jmeno', p.givenName));
     if (wants(context, 'Prijmeni')) parts.push(el('rob', 'Prijmeni', p.surname));
     if (wants(context, 'DatumNarozeni')) parts.push(el('rob', 'DatumNarozeni', p.birthDate));
-    if (wants(context, 'MistoNarozeni')) parts.push(`<rob:MistoNarozeni>${el('rob', 'Kod', p.birthPlace.code)}${el('rob', 'Nazev', p.birthPlace.name)}</rob:MistoNarozeni>`);
+    if (wants(context, 'MistoNarozeni'))
+      parts.push(`<rob:MistoNarozeni>${el('rob', 'Kod', p.birthPlace.code)}${el('rob', 'Nazev', p.birthPlace.name)}</rob:MistoNarozeni>`);
     if (wants(context, 'DatumUmrti') && p.deathDate !== undefined) parts.push(el('rob', 'DatumUmrti', p.deathDate));
     if (wants(context, 'AdresaPobytu')) {
       const a = population.addressPlace(p.address);
@@ -39,7 +40,11 @@ export function robHandlers(population: Population): Readonly<Record<string, Soa
       const aifo = requiredText(request, 'Aifo');
       const person = population.org.personOf(agenda, aifo);
       if (person === undefined) {
-        return answer('RobCtiAifoResponse', { kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` }, context);
+        return answer(
+          'RobCtiAifoResponse',
+          { kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` },
+          context,
+        );
       }
       return answer('RobCtiAifoResponse', OK, context, osobaXml(person, aifo, context));
     },
@@ -50,9 +55,22 @@ export function robHandlers(population: Population): Readonly<Record<string, Soa
         surname: requiredText(request, 'Prijmeni'),
         birthDate: requiredText(request, 'DatumNarozeni'),
       });
-      if (found.length === 0) return answer('RobCtiPodleUdajuResponse', { kod: VysledekKod.VAROVANI, subKod: 'OSOBA NENALEZENA', popis: 'zadaným údajům neodpovídá žádná osoba' }, context);
+      if (found.length === 0)
+        return answer(
+          'RobCtiPodleUdajuResponse',
+          { kod: VysledekKod.VAROVANI, subKod: 'OSOBA NENALEZENA', popis: 'zadaným údajům neodpovídá žádná osoba' },
+          context,
+        );
       if (found.length > 1) {
-        return answer('RobCtiPodleUdajuResponse', { kod: VysledekKod.VAROVANI, subKod: 'NALEZENO VICE OSOB', popis: `zadaným údajům odpovídá ${found.length} osob; upřesněte dotaz` }, context);
+        return answer(
+          'RobCtiPodleUdajuResponse',
+          {
+            kod: VysledekKod.VAROVANI,
+            subKod: 'NALEZENO VICE OSOB',
+            popis: `zadaným údajům odpovídá ${found.length} osob; upřesněte dotaz`,
+          },
+          context,
+        );
       }
       const person = found[0] as number;
       return answer('RobCtiPodleUdajuResponse', OK, context, osobaXml(person, population.org.aifoOf(person, agenda), context));

@@ -19,13 +19,16 @@ export function rosHandlers(population: Population): Readonly<Record<string, Soa
   return {
     RosCtiIco(request: XmlElement, context: MockContext): string {
       const ico = requiredText(request, 'Ico');
-      if (!isValidIco(ico)) return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEPLATNE', popis: `IČO ${ico} nemá platnou kontrolní číslici` }, context);
+      if (!isValidIco(ico))
+        return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEPLATNE', popis: `IČO ${ico} nemá platnou kontrolní číslici` }, context);
       const index = population.legalByIco(ico);
-      if (index === undefined) return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEEXISTUJE', popis: `osoba s IČO ${ico} není v ROS vedena` }, context);
+      if (index === undefined)
+        return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEEXISTUJE', popis: `osoba s IČO ${ico} není v ROS vedena` }, context);
       const lp = population.legalPerson(index);
       const parts = [el('ros', 'Ico', lp.ico)];
       if (wants(context, 'ObchodniNazev')) parts.push(el('ros', 'ObchodniNazev', lp.name));
-      if (wants(context, 'PravniForma')) parts.push(`<ros:PravniForma>${el('ros', 'Kod', lp.legalForm.code)}${el('ros', 'Nazev', lp.legalForm.name)}</ros:PravniForma>`);
+      if (wants(context, 'PravniForma'))
+        parts.push(`<ros:PravniForma>${el('ros', 'Kod', lp.legalForm.code)}${el('ros', 'Nazev', lp.legalForm.name)}</ros:PravniForma>`);
       if (wants(context, 'DatumVzniku')) parts.push(el('ros', 'DatumVzniku', lp.established));
       if (wants(context, 'AdresaSidla')) {
         const a = population.addressPlace(lp.address);

@@ -19,23 +19,46 @@ export function rppHandlers(source: RppSource): Readonly<Record<string, SoapHand
     async RppCtiAgendu(request: XmlElement, context: MockContext): Promise<string> {
       const code = requiredText(request, 'KodAgendy');
       const agenda = await source.agenda(code);
-      if (agenda === undefined) return answer('RppCtiAgenduResponse', { kod: VysledekKod.CHYBA, subKod: 'AGENDA NEEXISTUJE', popis: `agenda ${code} není v RPP vedena` }, context);
+      if (agenda === undefined)
+        return answer(
+          'RppCtiAgenduResponse',
+          { kod: VysledekKod.CHYBA, subKod: 'AGENDA NEEXISTUJE', popis: `agenda ${code} není v RPP vedena` },
+          context,
+        );
       const parts = [el('rpp', 'Kod', agenda.code)];
       if (wants(context, 'NazevAgendy')) parts.push(el('rpp', 'Nazev', agenda.name));
-      if (wants(context, 'CinnostniRole')) parts.push(`<rpp:CinnostniRole>${agenda.roles.map((r) => `<rpp:Role>${el('rpp', 'Kod', r.code)}${el('rpp', 'Nazev', r.name)}</rpp:Role>`).join('')}</rpp:CinnostniRole>`);
-      if (wants(context, 'VykonavajiciOvm')) parts.push(`<rpp:VykonavajiciOvm>${agenda.ovms.map((o) => el('rpp', 'Ovm', o)).join('')}</rpp:VykonavajiciOvm>`);
+      if (wants(context, 'CinnostniRole'))
+        parts.push(
+          `<rpp:CinnostniRole>${agenda.roles.map((r) => `<rpp:Role>${el('rpp', 'Kod', r.code)}${el('rpp', 'Nazev', r.name)}</rpp:Role>`).join('')}</rpp:CinnostniRole>`,
+        );
+      if (wants(context, 'VykonavajiciOvm'))
+        parts.push(`<rpp:VykonavajiciOvm>${agenda.ovms.map((o) => el('rpp', 'Ovm', o)).join('')}</rpp:VykonavajiciOvm>`);
       return answer('RppCtiAgenduResponse', OK, context, `<rpp:Agenda>${parts.join('')}</rpp:Agenda>`);
     },
     async RppVypisOpravneni(request: XmlElement, context: MockContext): Promise<string> {
       const code = requiredText(request, 'KodAgendy');
       const role = requiredText(request, 'KodRole');
       const agenda = await source.agenda(code);
-      if (agenda === undefined) return answer('RppVypisOpravneniResponse', { kod: VysledekKod.CHYBA, subKod: 'AGENDA NEEXISTUJE', popis: `agenda ${code} není v RPP vedena` }, context);
+      if (agenda === undefined)
+        return answer(
+          'RppVypisOpravneniResponse',
+          { kod: VysledekKod.CHYBA, subKod: 'AGENDA NEEXISTUJE', popis: `agenda ${code} není v RPP vedena` },
+          context,
+        );
       if (!agenda.roles.some((r) => r.code === role)) {
-        return answer('RppVypisOpravneniResponse', { kod: VysledekKod.CHYBA, subKod: 'ROLE NEEXISTUJE', popis: `činnostní role ${role} do agendy ${code} nepatří` }, context);
+        return answer(
+          'RppVypisOpravneniResponse',
+          { kod: VysledekKod.CHYBA, subKod: 'ROLE NEEXISTUJE', popis: `činnostní role ${role} do agendy ${code} nepatří` },
+          context,
+        );
       }
       const list = await source.authorisations(code, role);
-      if (list.length === 0) return answer('RppVypisOpravneniResponse', { kod: VysledekKod.VAROVANI, subKod: 'NENI OPRAVNENI', popis: `agenda ${code} v roli ${role} nemá žádné oprávnění` }, context);
+      if (list.length === 0)
+        return answer(
+          'RppVypisOpravneniResponse',
+          { kod: VysledekKod.VAROVANI, subKod: 'NENI OPRAVNENI', popis: `agenda ${code} v roli ${role} nemá žádné oprávnění` },
+          context,
+        );
       const items = wants(context, 'Opravneni')
         ? list
             .map(

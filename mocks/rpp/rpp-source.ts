@@ -50,7 +50,8 @@ export async function seedRppSource(file: string): Promise<RppSource> {
   const authorisations = (seed.authorisations ?? []).map((a, i) => ({ ...a, id: a.id ?? `seed-${i + 1}` }));
   return {
     agenda: async (code) => agendas.get(code),
-    authorisations: async (agenda, role) => authorisations.filter((a) => a.agenda === agenda && (a.roles === '*' || a.roles.includes(role))),
+    authorisations: async (agenda, role) =>
+      authorisations.filter((a) => a.agenda === agenda && (a.roles === '*' || a.roles.includes(role))),
   };
 }
 

@@ -42,7 +42,10 @@ export function vozidlaHandlers(population: Population): Readonly<Record<string,
       const { vin, rz } = request as { vin?: string; rz?: string };
       const index = vin !== undefined ? population.vehicleByVin(vin) : population.vehicleByPlate(rz ?? '');
       if (index === undefined) {
-        return answer({ kod: VysledekKod.CHYBA, subKod: 'VOZIDLO NEEXISTUJE', popis: `vozidlo ${vin ?? rz ?? ''} v registru není` }, context);
+        return answer(
+          { kod: VysledekKod.CHYBA, subKod: 'VOZIDLO NEEXISTUJE', popis: `vozidlo ${vin ?? rz ?? ''} v registru není` },
+          context,
+        );
       }
       return answer(OK, context, { vozidlo: vozidlo(index, context) });
     },
@@ -52,15 +55,27 @@ export function vozidlaHandlers(population: Population): Readonly<Record<string,
       if (aifo !== undefined) {
         const agenda = requireAgenda(context);
         const person = population.org.personOf(agenda, aifo);
-        if (person === undefined) return answer({ kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` }, context);
+        if (person === undefined)
+          return answer(
+            { kod: VysledekKod.CHYBA, subKod: 'AIFO NEEXISTUJE', popis: `AIFO ${aifo} není v agendě ${agenda} známo` },
+            context,
+          );
         list = population.vehiclesOf({ kind: 'person', person });
       } else {
-        if (!isValidIco(ico ?? '')) return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEPLATNE', popis: `IČO ${ico ?? ''} nemá platnou kontrolní číslici` }, context);
+        if (!isValidIco(ico ?? ''))
+          return answer(
+            { kod: VysledekKod.CHYBA, subKod: 'ICO NEPLATNE', popis: `IČO ${ico ?? ''} nemá platnou kontrolní číslici` },
+            context,
+          );
         const legal = population.legalByIco(ico ?? '');
-        if (legal === undefined) return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEEXISTUJE', popis: `osoba s IČO ${ico ?? ''} není vedena` }, context);
+        if (legal === undefined)
+          return answer({ kod: VysledekKod.CHYBA, subKod: 'ICO NEEXISTUJE', popis: `osoba s IČO ${ico ?? ''} není vedena` }, context);
         list = population.vehiclesOf({ kind: 'legal', legal });
       }
-      const status: Status = list.length > MAX_LISTED ? { kod: VysledekKod.VAROVANI, subKod: 'PREKROCEN SEZNAM', popis: `uvedeno prvních ${MAX_LISTED} z ${list.length}` } : OK;
+      const status: Status =
+        list.length > MAX_LISTED
+          ? { kod: VysledekKod.VAROVANI, subKod: 'PREKROCEN SEZNAM', popis: `uvedeno prvních ${MAX_LISTED} z ${list.length}` }
+          : OK;
       return answer(status, context, { vozidla: list.slice(0, MAX_LISTED).map((i) => vozidlo(i, context)) });
     },
   };

@@ -33,7 +33,11 @@ const headers = {
 const body = JSON.stringify({ aifo: AIFO });
 
 /** Sends `count` asynchronous calls; returns how many were accepted and how long that took. */
-async function submit(origin: string, count: number, tag: string): Promise<{ accepted: number; refused: Map<string, number>; seconds: number }> {
+async function submit(
+  origin: string,
+  count: number,
+  tag: string,
+): Promise<{ accepted: number; refused: Map<string, number>; seconds: number }> {
   const pool = new Pool(origin, { connections: CONCURRENCY, pipelining: 1 });
   let next = 0;
   let accepted = 0;
@@ -43,11 +47,16 @@ async function submit(origin: string, count: number, tag: string): Promise<{ acc
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) {
         const i = next++;
-        const res = await pool.request({ path: '/rest/demo-persons/v1/ctiOsobu', method: 'POST', headers: { ...headers, 'x-request-id': `${tag}-${i}` }, body });
+        const res = await pool.request({
+          path: '/rest/demo-persons/v1/ctiOsobu',
+          method: 'POST',
+          headers: { ...headers, 'x-request-id': `${tag}-${i}` },
+          body,
+        });
         const text = await res.body.text();
         if (res.statusCode === 202) accepted++;
         else {
-          const code = (/"code":"([A-Z_]+)"/.exec(text)?.[1] ?? String(res.statusCode));
+          const code = /"code":"([A-Z_]+)"/.exec(text)?.[1] ?? String(res.statusCode);
           refused.set(code, (refused.get(code) ?? 0) + 1);
         }
       }
@@ -101,7 +110,9 @@ async function run(name: string, dispatch: boolean, providerUrl: string): Promis
     const lost = sent.accepted - (dispatch ? finished : recorded);
     return [
       `${name}: ${sent.accepted} of ${CALLS} accepted in ${sent.seconds.toFixed(2)} s = ${Math.round(sent.accepted / sent.seconds)} accepted/s` +
-        (dispatch ? `; all finished after ${total.toFixed(2)} s = ${Math.round(finished / total)} completed/s (${state.failed ?? 0} failed)` : ''),
+        (dispatch
+          ? `; all finished after ${total.toFixed(2)} s = ${Math.round(finished / total)} completed/s (${state.failed ?? 0} failed)`
+          : ''),
       `  lost: ${lost}; refused: ${JSON.stringify(Object.fromEntries(sent.refused))}; bus peak RSS ${Math.round(Number(stats.maxRssBytes ?? 0) / 1048576)} MiB`,
     ].join('\n');
   } finally {

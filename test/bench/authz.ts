@@ -5,7 +5,14 @@
  * memory the index takes.
  */
 import { type AuthorisationRequest, authoriseCall, createLegalEngine } from '../../bus/authorisation/index.ts';
-import { ALL, type Authorisation, createAuthorisationIndex, type RegistrySnapshot, type RegistryView, type ServiceVersion } from '../../bus/registry/index.ts';
+import {
+  ALL,
+  type Authorisation,
+  createAuthorisationIndex,
+  type RegistrySnapshot,
+  type RegistryView,
+  type ServiceVersion,
+} from '../../bus/registry/index.ts';
 import type { Manifest } from '../../contracts/index.ts';
 import { createRandom } from '../../mocks/data/random.ts';
 
@@ -37,13 +44,28 @@ function snapshotWith(count: number, seed: string): RegistrySnapshot {
   }
   const ais = new Map<number, unknown>();
   for (let id = 1; id <= AIS; id++) {
-    ais.set(id, { id, state: 'active', actsFor: new Set([String(10_000_000 + (id % 500)).padStart(8, '0')]), agendas: new Set(Array.from({ length: 20 }, (_, k) => `A${1 + ((id * 7 + k) % AGENDAS)}`)) });
+    ais.set(id, {
+      id,
+      state: 'active',
+      actsFor: new Set([String(10_000_000 + (id % 500)).padStart(8, '0')]),
+      agendas: new Set(Array.from({ length: 20 }, (_, k) => `A${1 + ((id * 7 + k) % AGENDAS)}`)),
+    });
   }
   const ovmAgendas = new Map<string, Set<string>>();
-  for (let o = 0; o < 500; o++) ovmAgendas.set(String(10_000_000 + o).padStart(8, '0'), new Set(Array.from({ length: AGENDAS }, (_, a) => `A${a + 1}`)));
+  for (let o = 0; o < 500; o++)
+    ovmAgendas.set(String(10_000_000 + o).padStart(8, '0'), new Set(Array.from({ length: AGENDAS }, (_, a) => `A${a + 1}`)));
   const roleAgenda = new Map<string, string>();
   for (let a = 1; a <= AGENDAS; a++) for (let r = 0; r < ROLES_PER_AGENDA; r++) roleAgenda.set(`CR${a}${r}`, `A${a}`);
-  return { generation: 1, credentials: new Map(), ais, ovmAgendas, roleAgenda, services: new Map(), authorisations: createAuthorisationIndex(list), approvedAccess: new Set() } as unknown as RegistrySnapshot;
+  return {
+    generation: 1,
+    credentials: new Map(),
+    ais,
+    ovmAgendas,
+    roleAgenda,
+    services: new Map(),
+    authorisations: createAuthorisationIndex(list),
+    approvedAccess: new Set(),
+  } as unknown as RegistrySnapshot;
 }
 
 function requests(seed: string): AuthorisationRequest[] {
@@ -52,10 +74,22 @@ function requests(seed: string): AuthorisationRequest[] {
     const aisId = 1 + random.below(AIS);
     const agenda = `A${1 + ((aisId * 7 + random.below(20)) % AGENDAS)}`;
     const service = random.pick(SERVICES);
-    const version = { code: service.code, major: 1, minor: 0, ownerAis: 1, manifest: { source: service.source, visibility: 'public' } as Manifest } as ServiceVersion;
+    const version = {
+      code: service.code,
+      major: 1,
+      minor: 0,
+      ownerAis: 1,
+      manifest: { source: service.source, visibility: 'public' } as Manifest,
+    } as ServiceVersion;
     return {
       aisId,
-      context: { ovm: String(10_000_000 + (aisId % 500)).padStart(8, '0'), agenda, role: `CR${agenda.slice(1)}${random.below(ROLES_PER_AGENDA)}`, userId: 'u', dataItems: ITEMS.slice(0, 8) },
+      context: {
+        ovm: String(10_000_000 + (aisId % 500)).padStart(8, '0'),
+        agenda,
+        role: `CR${agenda.slice(1)}${random.below(ROLES_PER_AGENDA)}`,
+        userId: 'u',
+        dataItems: ITEMS.slice(0, 8),
+      },
       service: version,
       declared: ITEMS,
       at: new Date(),
@@ -88,5 +122,7 @@ for (const count of [1_000, 10_000, 100_000]) {
   }
   const measured = times.subarray(20_000).sort();
   const at = (p: number) => `${((measured[Math.floor(p * measured.length)] ?? 0) * 1000).toFixed(1)} µs`;
-  console.log(`| ${count.toLocaleString('en')} | ${CALLS.toLocaleString('en')} | ${Math.round((permitted / CALLS) * 100)} % | ${at(0.5)} | ${at(0.99)} | ${global.gc ? `${Math.round(heap / 1048576)} MiB (with the registry)` : 'run with --expose-gc'} |`);
+  console.log(
+    `| ${count.toLocaleString('en')} | ${CALLS.toLocaleString('en')} | ${Math.round((permitted / CALLS) * 100)} % | ${at(0.5)} | ${at(0.99)} | ${global.gc ? `${Math.round(heap / 1048576)} MiB (with the registry)` : 'run with --expose-gc'} |`,
+  );
 }

@@ -26,7 +26,14 @@ interface Result {
   readonly errors: number;
 }
 
-async function load(origin: string, path: string, headers: Record<string, string>, body: string, concurrency: number, durationMs: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function load(
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  concurrency: number,
+  durationMs: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const pool = new Pool(origin, { connections: concurrency, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -60,7 +67,13 @@ async function measure(name: string, origin: string, path: string, headers: Reco
   return { name, rps: heavy.rps, p50: heavy.p50, p99: heavy.p99, lightP50: light.p50, errors: heavy.errors + light.errors };
 }
 
-const context = { authorization: `Bearer ${READER_KEY}`, 'x-egsb-ovm': '00064581', 'x-egsb-agenda': 'A121', 'x-egsb-role': 'CR1001', 'audit-user-id': 'bench@praha.example' };
+const context = {
+  authorization: `Bearer ${READER_KEY}`,
+  'x-egsb-ovm': '00064581',
+  'x-egsb-agenda': 'A121',
+  'x-egsb-role': 'CR1001',
+  'audit-user-id': 'bench@praha.example',
+};
 const jsonHeaders = { ...context, 'content-type': 'application/json' };
 const jsonBody = JSON.stringify({ aifo: AIFO });
 const soapHeaders = { ...context, 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:egsb:demo:persons:CtiOsobu"' };
@@ -71,10 +84,13 @@ async function withNginx(providerUrl: string, run: (origin: string) => Promise<R
   if (binary === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'egsb-bench-nginx-'));
   const port = 18000 + Math.floor(Math.random() * 1000);
-  writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
 http { access_log off; upstream p { server ${new URL(providerUrl).host}; keepalive 64; }
-  server { listen 127.0.0.1:${port}; location / { proxy_pass http://p; proxy_http_version 1.1; proxy_set_header Connection ""; } } }`);
+  server { listen 127.0.0.1:${port}; location / { proxy_pass http://p; proxy_http_version 1.1; proxy_set_header Connection ""; } } }`,
+  );
   const nginx = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   try {
@@ -98,18 +114,25 @@ async function main(): Promise<void> {
   const memory: string[] = [];
   try {
     results.push(await measure('provider directly (JSON)', providerUrl, '/persons', { 'content-type': 'application/json' }, jsonBody));
-    const viaNginx = await withNginx(providerUrl, (origin) => measure('nginx proxy_pass (JSON)', origin, '/persons', { 'content-type': 'application/json' }, jsonBody));
+    const viaNginx = await withNginx(providerUrl, (origin) =>
+      measure('nginx proxy_pass (JSON)', origin, '/persons', { 'content-type': 'application/json' }, jsonBody),
+    );
     if (viaNginx) results.push(viaNginx);
     const dataDir = mkdtempSync(join(tmpdir(), 'egsb-bench-data-'));
     const database = await postgresDatabase();
-    const setups: [string, Record<string, string>][] = [['PGlite', { EGSB_DATA_DIR: dataDir }], ...(database ? [['PostgreSQL', { DATABASE_URL: database.url }] as [string, Record<string, string>]] : [])];
+    const setups: [string, Record<string, string>][] = [
+      ['PGlite', { EGSB_DATA_DIR: dataDir }],
+      ...(database ? [['PostgreSQL', { DATABASE_URL: database.url }] as [string, Record<string, string>]] : []),
+    ];
     for (const [storage, env] of setups) {
       const bus = await startChild('bus-child.ts', { ...env, BENCH_PROVIDER_URL: providerUrl });
       const origin = `http://127.0.0.1:${String(bus.info.port)}`;
       results.push(await measure(`bus JSON, ${storage}`, origin, '/rest/demo-persons/v1/ctiOsobu', jsonHeaders, jsonBody));
       results.push(await measure(`bus SOAP 1.1, ${storage}`, origin, '/soap/demo-persons-soap/v1', soapHeaders, soapBody));
       const stats = await stopChild(bus.child);
-      memory.push(`${storage}: bus peak RSS ${(Number(stats.maxRssBytes) / 2 ** 20).toFixed(0)} MiB, ${String(stats.auditRecords)} audit records in ${String(stats.auditBatches)} commits`);
+      memory.push(
+        `${storage}: bus peak RSS ${(Number(stats.maxRssBytes) / 2 ** 20).toFixed(0)} MiB, ${String(stats.auditRecords)} audit records in ${String(stats.auditBatches)} commits`,
+      );
     }
     rmSync(dataDir, { recursive: true, force: true });
     await database?.drop();
@@ -118,13 +141,17 @@ async function main(): Promise<void> {
   }
   const reference = results.find((r) => r.name.startsWith('nginx')) ?? results[0];
   const direct = results[0];
-  console.log(`\n${CONCURRENCY} concurrent connections for ${DURATION_MS} ms; light load = 1 connection. Reference for ratios: ${reference?.name}${reference === direct ? ' (nginx is not installed)' : ''}\n`);
+  console.log(
+    `\n${CONCURRENCY} concurrent connections for ${DURATION_MS} ms; light load = 1 connection. Reference for ratios: ${reference?.name}${reference === direct ? ' (nginx is not installed)' : ''}\n`,
+  );
   console.log('| target | calls/s | p50 ms | p99 ms | ratio | light-load p50 ms | overhead p50 ms | errors |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const ratio = reference ? r.rps / reference.rps : NaN;
     const overhead = direct ? r.lightP50 - direct.lightP50 : NaN;
-    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio.toFixed(2)} | ${r.lightP50.toFixed(3)} | ${overhead.toFixed(3)} | ${r.errors} |`);
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio.toFixed(2)} | ${r.lightP50.toFixed(3)} | ${overhead.toFixed(3)} | ${r.errors} |`,
+    );
   }
   console.log(`\n${memory.join('\n')}`);
   console.log('Targets: JSON ≥ 0.40× and SOAP ≥ 0.25× the reference calls/s; overhead p50 at light load ≤ 1 ms.');

@@ -6,8 +6,13 @@ const here = new URL('.', import.meta.url).pathname;
 
 /** Forks `script` from this folder and resolves with the first message it sends (its port, …). */
 export function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const profile = process.env.BENCH_PROFILE && script.startsWith('bus') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = fork(join(here, script), [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profile =
+    process.env.BENCH_PROFILE && script.startsWith('bus') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = fork(join(here, script), [], {
+    execArgv: ['--import', 'tsx', ...profile],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (info) => resolve({ child, info: info as Record<string, unknown> }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
