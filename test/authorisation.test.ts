@@ -11,14 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../bus/cli.ts';
+import { createSharedDataClient } from '../connectors/index.ts';
 import { readBundleDir } from '../contracts/index.ts';
 import { createBus, readConfig } from '../bus/index.ts';
 import {
   ADMIN,
   AIFO,
   PUBLISHER_KEY,
+  READER_KEY,
   SEED_FILE,
   TEST_AUTHORISATION,
+  contextHeaders,
   jsonRequest,
   publishDemoBundles,
   startHarness,
@@ -309,6 +312,8 @@ describe('restricted services and access approval', () => {
     const refused = await problemOf(await call());
     expect(refused.code).toBe('EGSB_ACCESS_NOT_APPROVED');
     expect(refused.detail).toContain('POST /access-requests');
+    const hidden = (await (await h.bus.app.request('/catalog', { headers: contextHeaders() })).json()) as { services: { code: string }[] };
+    expect(hidden.services.map((s) => s.code)).not.toContain('demo-restricted');
 
     const reader = { 'content-type': 'application/json', authorization: 'Bearer egsb_test_reader_key_0000000002' };
     const owner = { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` };
@@ -342,6 +347,27 @@ describe('restricted services and access approval', () => {
         .status,
     ).toBe(200);
     expect((await call()).status).toBe(200);
+    // The catalogue follows the same access rule as the call path: the approved reader sees the service,
+    // reads its descriptor, and the SDK (which reads the catalogue first) calls it.
+    const listedForReader = (await (await h.bus.app.request('/catalog', { headers: reader })).json()) as { services: { code: string }[] };
+    expect(listedForReader.services.map((s) => s.code)).toContain('demo-restricted');
+    expect((await h.bus.app.request('/rest/demo-restricted/v1', { headers: reader })).status).toBe(200);
+    const server = serve({ fetch: h.bus.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const sdk = createSharedDataClient({
+      busUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { apiKey: READER_KEY },
+      ovm: '00064581',
+      agenda: 'A121',
+      role: 'CR1001',
+    });
+    try {
+      const answer = await sdk.call('demo-restricted', 'ctiOsobu', { aifo: AIFO }, { auditUserId: 'referent.novak', purpose: 'test' });
+      expect(answer.dataItems.length).toBeGreaterThan(0);
+    } finally {
+      await sdk.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
     expect((await h.bus.app.request(`/access-requests/${id}/approve`, { method: 'POST', headers: owner })).status).toBe(409);
 
     const revoked = await h.bus.app.request(`/access-requests/${id}/revoke`, { method: 'POST', headers: owner });
