@@ -56,11 +56,12 @@ import {
   createRegistry,
   createRegistryView,
   createServiceStore,
+  createSourceStore,
   type Registry,
   type RegistryView,
 } from './registry/index.ts';
 import type { BusConfig } from './config.ts';
-import { createContractCache, createPublisher, type Publisher } from './publishing/index.ts';
+import { createContractCache, createEndpointPolicy, createPublisher, type Publisher } from './publishing/index.ts';
 import { createMetrics } from './metrics.ts';
 import { applySeedFile, type SeedResult } from './seed.ts';
 import { installationSecret, openStorage, type Db } from './storage/index.ts';
@@ -105,7 +106,10 @@ export async function createBus(
     const registry = createRegistry({ db });
     const store = createServiceStore({ db });
     const cache = createContractCache({ store, catalogue });
-    const publisher = createPublisher({ registry, store, cache, catalogue, maxBundleBytes: config.maxBundleBytes });
+    const sources = createSourceStore({ db });
+    // A provider endpoint never points into the bus's own NATS subjects, whatever the operator lists.
+    const endpoints = createEndpointPolicy(config.nats ? { busSubjects: config.nats.prefix } : {});
+    const publisher = createPublisher({ registry, store, sources, endpoints, cache, catalogue, maxBundleBytes: config.maxBundleBytes });
     view = await createRegistryView({ db, store, logger });
     const registryView = view;
     const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
@@ -254,7 +258,7 @@ export async function createBus(
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
-    app.route('/admin', operatorApi({ registry }));
+    app.route('/admin', operatorApi({ registry, sources }));
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: createAuditStore({ db }) }));
     app.route('/', asyncApi({ tickets, queue }));
@@ -274,6 +278,7 @@ export async function createBus(
     const seed = config.seedFile
       ? await applySeedFile(config.seedFile, {
           registry,
+          sources,
           publisher,
           authorisations,
           logger,

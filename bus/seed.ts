@@ -1,6 +1,6 @@
 /**
  * A declarative setup loaded at start (YAML or JSON): agendas with roles, OVMs, AIS with their API
- * keys, bundle folders to publish, and legal authorisations. Applying it twice changes nothing the second time.
+ * keys and publishing rights, sources of data items, bundle folders to publish, and legal authorisations. Applying it twice changes nothing the second time.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -16,7 +16,13 @@ import {
   type AuthorisationStore,
   ovmBody,
   patterns,
+  publishingBody,
+  type PublishingInput,
   type Registry,
+  sourceBody,
+  sourceCode,
+  type SourceInput,
+  type SourceStore,
 } from './registry/index.ts';
 
 const seedSchema = {
@@ -39,6 +45,7 @@ const seedSchema = {
         properties: {
           ...aisBody.properties,
           id: { type: 'integer', minimum: 1, maximum: 9999999 },
+          publishing: strip(publishingBody),
           apiKeys: {
             type: 'array',
             items: {
@@ -49,6 +56,14 @@ const seedSchema = {
             },
           },
         },
+      },
+    },
+    sources: {
+      type: 'array',
+      items: {
+        ...strip(sourceBody),
+        required: ['code', ...sourceBody.required],
+        properties: { ...sourceBody.properties, code: sourceCode },
       },
     },
     services: {
@@ -62,7 +77,8 @@ const seedSchema = {
 interface Seed {
   agendas?: { code: string; name: string; roles?: { code: string; name: string }[] }[];
   ovms?: { code: string; name: string; agendas?: string[] }[];
-  ais?: (Parameters<Registry['putAis']>[1] & { id: number; apiKeys?: { label: string; key?: string }[] })[];
+  ais?: (Parameters<Registry['putAis']>[1] & { id: number; apiKeys?: { label: string; key?: string }[]; publishing?: PublishingInput })[];
+  sources?: (SourceInput & { code: string })[];
   services?: { bundle: string }[];
   authorisations?: Authorisation[];
 }
@@ -79,10 +95,11 @@ export interface SeedResult {
 
 export interface SeedDeps {
   readonly registry: Registry;
+  readonly sources: SourceStore;
   readonly publisher: Publisher;
   readonly authorisations: AuthorisationStore;
   readonly logger: Logger;
-  /** Applied to the endpoints of the bundles the seed publishes. */
+  /** Applied to the endpoints of the bundles the seed publishes, and to the origins it approves. */
   readonly rewriteEndpoint?: (url: string) => string;
 }
 
@@ -95,14 +112,18 @@ export async function applySeedFile(file: string, deps: SeedDeps): Promise<SeedR
 async function applySeed(
   seed: Seed,
   base: string,
-  { registry, publisher, authorisations, logger, rewriteEndpoint }: SeedDeps,
+  { registry, sources, publisher, authorisations, logger, rewriteEndpoint }: SeedDeps,
 ): Promise<SeedResult> {
   for (const { code, ...agenda } of seed.agendas ?? []) await registry.putAgenda(code, agenda);
   for (const { code, ...ovm } of seed.ovms ?? []) await registry.putOvm(code, ovm);
   const newKeys: { ais: number; label: string; apiKey: string }[] = [];
   const declaredKeys: { ais: number; label: string; apiKey: string }[] = [];
-  for (const { id, apiKeys = [], ...ais } of seed.ais ?? []) {
+  for (const { id, apiKeys = [], publishing, ...ais } of seed.ais ?? []) {
     await registry.putAis(id, ais);
+    if (publishing !== undefined) {
+      const origins = publishing.origins.map((o) => (rewriteEndpoint ? rewriteEndpoint(o) : o));
+      await sources.putPublishing(id, { ...publishing, origins });
+    }
     const existing = new Set((await registry.listCredentials(id)).map((c) => c.label));
     for (const { label, key } of apiKeys) {
       if (key !== undefined) declaredKeys.push({ ais: id, label, apiKey: key });
@@ -111,6 +132,7 @@ async function applySeed(
       if (made.apiKey) newKeys.push({ ais: id, label, apiKey: made.apiKey });
     }
   }
+  for (const { code, ...source } of seed.sources ?? []) await sources.putSource(code, source);
   const published: string[] = [];
   for (const { bundle } of seed.services ?? []) {
     const read = await readBundleDir(resolve(base, bundle));

@@ -34,6 +34,8 @@ export const ErrorCode = {
   REQUEST_ID_REUSED: 'EGSB_REQUEST_ID_REUSED',
   RATE_LIMITED: 'EGSB_RATE_LIMITED',
   CONTRACT_INVALID: 'EGSB_CONTRACT_INVALID',
+  PUBLISHING_NOT_ALLOWED: 'EGSB_PUBLISHING_NOT_ALLOWED',
+  ENDPOINT_NOT_APPROVED: 'EGSB_ENDPOINT_NOT_APPROVED',
   INTERNAL: 'EGSB_INTERNAL',
 } as const;
 
@@ -75,6 +77,8 @@ export const errorCatalogue: Readonly<Record<ErrorCode, CodeInfo>> = Object.free
   EGSB_REQUEST_ID_REUSED: { status: 409, title: 'Request id already names another call' },
   EGSB_RATE_LIMITED: { status: 429, title: 'Too many calls' },
   EGSB_CONTRACT_INVALID: { status: 422, title: 'Contract does not compile' },
+  EGSB_PUBLISHING_NOT_ALLOWED: { status: 403, title: 'Not allowed to publish this' },
+  EGSB_ENDPOINT_NOT_APPROVED: { status: 403, title: 'Endpoint outside the approved origins' },
   EGSB_INTERNAL: { status: 500, title: 'Internal error' },
 });
 

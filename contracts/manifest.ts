@@ -17,7 +17,7 @@ export const manifestSchema = {
   $id: 'urn:egsb:schema:manifest:v1',
   type: 'object',
   additionalProperties: false,
-  required: ['code', 'version', 'source', 'contract', 'endpoints'],
+  required: ['code', 'version', 'source', 'contract', 'endpoints', 'dataItems'],
   properties: {
     code: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
     version: { type: 'string', pattern: '^[1-9][0-9]{0,4}\\.(0|[1-9][0-9]{0,4})$' },
@@ -57,10 +57,11 @@ export const manifestSchema = {
       additionalProperties: { type: 'string', minLength: 1, maxLength: 1024 },
       default: {},
     },
+    // Every service says which data items it returns: with none, there would be nothing to authorise.
     dataItems: {
       type: 'array',
+      minItems: 1,
       maxItems: 1000,
-      default: [],
       items: {
         type: 'object',
         additionalProperties: false,

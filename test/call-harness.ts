@@ -60,7 +60,24 @@ export async function startHarness({
  * Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider, and
  * authorises agenda A121, role CR1001 to read every item of source ROB through them.
  */
+/** The operator approves, for the test publisher, the origins of these endpoints (keeping those approved before). */
+export async function approveOrigins(bus: Bus, endpoints: readonly string[], aisId = 900001): Promise<void> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
+  const current = await bus.app.request(`/admin/ais/${aisId}/publishing`, { headers });
+  const known = current.status === 200 ? ((await current.json()) as { quota: number; origins: string[] }) : { quota: 20, origins: [] };
+  const wanted = endpoints.map((e) => (e.startsWith('nats:') ? e : new URL(e).origin));
+  const origins = [...new Set([...known.origins, ...wanted])];
+  const res = await bus.app.request(`/admin/ais/${aisId}/publishing`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ quota: known.quota, origins }),
+  });
+  if (res.status >= 300) throw new Error(`approving origins failed: ${res.status} ${await res.text()}`);
+}
+
 export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number, extra: object = {}): Promise<void> {
+  const extraEndpoints = (extra as { endpoints?: { url: string }[] }).endpoints?.map((e) => e.url) ?? [];
+  await approveOrigins(bus, [providerUrl, ...extraEndpoints]);
   const json = await readBundleDir(`${bundles}persons-json`);
   await publish(bus, {
     ...json,

@@ -28,7 +28,16 @@ function listFiles(dir: string): string[] {
 }
 
 function manifestFor(wsdl: string): object {
-  return { code: 'iszr', version: '1.0', source: 'ISZR', ais: 1, endpoints: [{ url: 'http://127.0.0.1:9/iszr' }], contract: { wsdl } };
+  return {
+    code: 'iszr',
+    version: '1.0',
+    source: 'ISZR',
+    ais: 1,
+    endpoints: [{ url: 'http://127.0.0.1:9/iszr' }],
+    // Every service declares an item; the whole answer stands for it here.
+    dataItems: [{ name: 'Odpoved', paths: ['/*'] }],
+    contract: { wsdl },
+  };
 }
 
 describe.runIf(present)('ISZR corpus', () => {

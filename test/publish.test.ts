@@ -75,9 +75,12 @@ describe('publishing', () => {
   it('refuses a service code another AIS owns, leaving the registry unchanged', async () => {
     const key = await post('/admin/ais/900002/credentials', { kind: 'api-key', label: 'second' }, ADMIN);
     const { apiKey } = (await key.json()) as { apiKey: string };
+    // A publisher with a source of its own still cannot take a code another AIS publishes.
+    await bus.app.request('/admin/ais/900002/publishing', put({ quota: 5, origins: ['http://127.0.0.1:8091'] }));
+    await bus.app.request('/admin/sources/RX', put({ name: 'Second source', ownerAis: 900002, dataItems: ['Jmeno', 'Prijmeni'] }));
     const upload = await readBundleDir(`${bundles}persons-soap`);
     const { ais: _owner, ...manifest } = upload.manifest as Record<string, unknown>;
-    const res = await post('/publish', { ...upload, manifest }, apiKey);
+    const res = await post('/publish', { ...upload, manifest: { ...manifest, source: 'RX' } }, apiKey);
     expect(res.status).toBe(409);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/taken by AIS 900001/);
   });
@@ -161,3 +164,7 @@ describe('the WSDL served by the bus', () => {
     expect(res.status).toBe(404);
   });
 });
+
+function put(body: unknown): RequestInit {
+  return { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) };
+}

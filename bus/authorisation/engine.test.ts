@@ -72,6 +72,8 @@ function viewOf(list: readonly Authorisation[]): RegistryView {
     services: new Map(),
     authorisations: createAuthorisationIndex(list),
     approvedAccess: new Set<string>(),
+    // Every source is owned by AIS 1, the owner of every service here.
+    sources: new Map(['ROB', 'ROS'].map((code) => [code, { code, name: code, ownerAis: 1, dataItems: [] }])),
   } as unknown as RegistrySnapshot;
   return { current: () => snapshot, refresh: async () => {}, close: () => {} };
 }

@@ -57,6 +57,15 @@ export function createLegalEngine(view: RegistryView): AuthorisationEngine {
         );
       }
       const source = service.manifest.source;
+      // A service counts as its source's only when the source's owner published it (services published
+      // before sources had owners, or since the source changed hands, are refused here too).
+      const registered = snapshot.sources.get(source);
+      if (registered === undefined || registered.ownerAis !== service.ownerAis) {
+        throw new EgsbError(
+          ErrorCode.NOT_AUTHORISED,
+          `${service.code} claims source ${source}, which ${registered === undefined ? 'is not registered' : `belongs to AIS ${registered.ownerAis}, not to its publisher AIS ${service.ownerAis}`}; no authorisation of that source covers it`,
+        );
+      }
       const covering = snapshot.authorisations.covering(context.agenda, context.role, service.code, source);
       const day = pragueDay(at.getTime());
       let entry = memo.get(covering);

@@ -1,4 +1,7 @@
-/** The operator API: the registry of OVMs, agendas with roles, and AIS with their credentials. */
+/**
+ * The operator API: the registry of OVMs, agendas with roles, AIS with their credentials, sources of
+ * data items with their owners, and which AIS may publish (quota, approved endpoint origins).
+ */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import { bodyValidator, readJson, type BusEnv } from './support.ts';
@@ -10,16 +13,25 @@ import {
   type CredentialInput,
   ovmBody,
   patterns,
+  publishingBody,
+  type PublishingInput,
   type Registry,
   requireOperator,
+  sourceBody,
+  sourceCode,
+  type SourceInput,
+  type SourceStore,
 } from '../registry/index.ts';
+import { parseOrigin } from '../publishing/index.ts';
 
 const checkOvm = bodyValidator<{ name: string; agendas?: string[] }>(ovmBody);
 const checkAgenda = bodyValidator<{ name: string; roles?: { code: string; name: string }[] }>(agendaBody);
 const checkAis = bodyValidator<AisInput>(aisBody);
 const checkCredential = bodyValidator<CredentialInput>(credentialBody);
+const checkSource = bodyValidator<SourceInput>(sourceBody);
+const checkPublishing = bodyValidator<PublishingInput>(publishingBody);
 
-export function operatorApi({ registry }: { registry: Registry }): Hono<BusEnv> {
+export function operatorApi({ registry, sources }: { registry: Registry; sources: SourceStore }): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
   api.use(async function operatorOnly(c, next) {
     requireOperator(c.get('caller'));
@@ -58,6 +70,36 @@ export function operatorApi({ registry }: { registry: Registry }): Hono<BusEnv> 
   });
   api.delete('/ais/:id/credentials/:credential', async (c) => {
     await registry.removeCredential(aisId(c.req.param('id')), c.req.param('credential'));
+    return c.body(null, 204);
+  });
+
+  api.get('/sources', async (c) => c.json({ sources: await sources.listSources() }));
+  api.get('/sources/:code', async (c) => {
+    const source = await sources.getSource(code(c.req.param('code'), sourceCode.pattern, 'source code'));
+    if (source === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `no source ${c.req.param('code')} is registered`);
+    return c.json(source);
+  });
+  api.put('/sources/:code', async (c) => {
+    const source = code(c.req.param('code'), sourceCode.pattern, 'source code');
+    return c.json(await sources.putSource(source, checkSource(await readJson(c))));
+  });
+
+  api.get('/ais/:id/publishing', async (c) => {
+    const id = aisId(c.req.param('id'));
+    const rights = await sources.getPublishing(id);
+    if (rights === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `AIS ${id} is not a publisher`);
+    return c.json(rights);
+  });
+  api.put('/ais/:id/publishing', async (c) => {
+    const id = aisId(c.req.param('id'));
+    const body = checkPublishing(await readJson(c));
+    const bad = body.origins.filter((o) => parseOrigin(o) === undefined);
+    if (bad.length > 0)
+      throw new EgsbError(ErrorCode.REQUEST_INVALID, `not an origin (http(s)://host[:port] or nats:<subject prefix>): ${bad.join(', ')}`);
+    return c.json(await sources.putPublishing(id, body));
+  });
+  api.delete('/ais/:id/publishing', async (c) => {
+    await sources.removePublishing(aisId(c.req.param('id')));
     return c.body(null, 204);
   });
   return api;

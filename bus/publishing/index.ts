@@ -3,3 +3,4 @@
  */
 export { type ContractCache, createContractCache } from './contract-cache.ts';
 export { createPublisher, type Publisher } from './publisher.ts';
+export { createEndpointPolicy, parseOrigin, type EndpointPolicy } from './endpoint-policy.ts';

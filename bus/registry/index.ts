@@ -32,3 +32,13 @@ export {
 } from './schemas.ts';
 export { createServiceStore, type PublishOutcome, routeTargetOf, type ServiceStore, type ServiceVersion } from './service-store.ts';
 export { accessKey, createRegistryView, type RegistrySnapshot, type RegistryView, serviceKey } from './view.ts';
+export {
+  createSourceStore,
+  loadSources,
+  type Publishing,
+  type PublishingInput,
+  type Source,
+  type SourceInput,
+  type SourceStore,
+} from './sources.ts';
+export { sourceBody, publishingBody, sourceCode } from './schemas.ts';

@@ -135,3 +135,34 @@ export const authorisationImportBody = {
 } as const;
 
 export const patterns = { ovmCode, agendaCode, roleCode } as const;
+
+export const sourceBody = {
+  $id: 'urn:egsb:schema:source',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'ownerAis', 'dataItems'],
+  properties: {
+    name: text,
+    ownerAis: { type: 'integer', minimum: 1, maximum: 9999999 },
+    dataItems: { type: 'array', items: itemName, uniqueItems: true, minItems: 1, maxItems: 1000 },
+  },
+} as const;
+
+export const publishingBody = {
+  $id: 'urn:egsb:schema:publishing',
+  type: 'object',
+  additionalProperties: false,
+  required: ['quota', 'origins'],
+  properties: {
+    quota: { type: 'integer', minimum: 0, maximum: 10000 },
+    // http(s)://host[:port] with nothing after it, or nats:<subject prefix>.
+    origins: {
+      type: 'array',
+      maxItems: 100,
+      uniqueItems: true,
+      items: { type: 'string', maxLength: 300, pattern: '^(https?://[^\\s/@?#]+|nats:[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*)$' },
+    },
+  },
+} as const;
+
+export const sourceCode = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' } as const;

@@ -12,6 +12,7 @@ import type { AisState } from './schemas.ts';
 import { readGeneration } from './generation.ts';
 import type { ServiceStore, ServiceVersion } from './service-store.ts';
 import type { Db } from '../storage/index.ts';
+import { loadSources, type Source } from './sources.ts';
 
 export interface CredentialEntry {
   readonly aisId: number;
@@ -40,6 +41,8 @@ export interface RegistrySnapshot {
   readonly services: ReadonlyMap<string, ServiceVersion>;
   /** Legal authorisations, indexed for decisions. */
   readonly authorisations: AuthorisationIndex;
+  /** Sources of data items by code, with their owners. */
+  readonly sources: ReadonlyMap<string, Source>;
   /** `service|ais` of every approved access to a restricted service. */
   readonly approvedAccess: ReadonlySet<string>;
 }
@@ -102,7 +105,7 @@ export async function createRegistryView({
 async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapshot> {
   // Read the generation first: a write landing during the load raises it again and is picked up next time.
   const generation = await readGeneration(db);
-  const [credentials, ais, links, agendas, ovmAgendas, roles, services, authorisations, access] = await Promise.all([
+  const [credentials, ais, links, agendas, ovmAgendas, roles, services, authorisations, access, sources] = await Promise.all([
     db.query<{
       digest: string;
       ais_id: number;
@@ -118,6 +121,7 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     store.list(),
     loadAuthorisations(db),
     db.query<{ service_code: string; reader_ais: number }>("SELECT service_code, reader_ais FROM access_request WHERE state = 'approved'"),
+    loadSources(db),
   ]);
   const aisMap = new Map<number, { id: number; state: AisState; actsFor: Set<string>; agendas: Set<string>; callbackUrl?: string }>();
   for (const row of ais)
@@ -139,6 +143,7 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
   }
   return {
     generation,
+    sources: new Map(sources.map((s) => [s.code, s])),
     credentials: new Map(
       credentials.map((c) => [
         c.digest,

@@ -65,6 +65,7 @@ function snapshotWith(count: number, seed: string): RegistrySnapshot {
     services: new Map(),
     authorisations: createAuthorisationIndex(list),
     approvedAccess: new Set(),
+    sources: new Map(SOURCES.map((code) => [code, { code, name: code, ownerAis: 1, dataItems: [] }])),
   } as unknown as RegistrySnapshot;
 }
 
