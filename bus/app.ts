@@ -115,7 +115,7 @@ export async function createBus(
     const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
     const metrics = createMetrics();
     const audit = createAuditWriter({ db });
-    const tickets = createTicketStore({ db });
+    const tickets = createTicketStore({ db, runningStaleMs: 2 * config.async.ackWaitMs });
     const natsConfig = config.nats;
     let queue: AsyncQueue | undefined;
     if (natsConfig !== undefined) {

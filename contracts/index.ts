@@ -40,3 +40,5 @@ export { createLogger, LogLevel, type Logger, type LoggerOptions } from './logge
 export { errorCatalogue, ErrorCode, escapeXml } from './errors.ts';
 export { CONTEXT_HEADERS, headerContext, resolveContext, type CallContext, type ContextSource } from './call-context.ts';
 export { itemHeaders, type CheckedCall } from './checked-call.ts';
+export { findDuplicateKey, JsonSyntaxError, parseStrictJson } from './strict-json.ts';
+export type { CompiledJsonOperation } from './json-contract.ts';

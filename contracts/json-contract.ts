@@ -16,6 +16,8 @@ export interface CompiledJsonOperation {
   readonly model: OperationModel;
   validateRequest(body: unknown): ErrorEntry[];
   validateResponse(body: unknown): ErrorEntry[];
+  /** Present when the contract declares the operation's error shape. */
+  validateError?(body: unknown): ErrorEntry[];
 }
 
 export interface CompiledJsonContract {
@@ -25,7 +27,7 @@ export interface CompiledJsonContract {
 }
 
 export function compileJsonContract(
-  operations: Readonly<Record<string, { readonly request: string; readonly response: string }>>,
+  operations: Readonly<Record<string, { readonly request: string; readonly response: string; readonly error?: string }>>,
   bundle: Bundle,
   catalogue: SchemaCatalogue,
 ): CompiledJsonContract {
@@ -35,15 +37,17 @@ export function compileJsonContract(
   const compiled = new Map<string, CompiledJsonOperation>();
   const models: OperationModel[] = [];
 
-  for (const [name, { request, response }] of Object.entries(operations)) {
+  for (const [name, { request, response, error }] of Object.entries(operations)) {
     const model: OperationModel = { name, requestSchema: request, responseSchema: response };
     const validateRequest = compileFile(ajv, { origin: 'bundle', path: request }, bundle, catalogue, loaded);
     const validateResponse = compileFile(ajv, { origin: 'bundle', path: response }, bundle, catalogue, loaded);
+    const validateError = error === undefined ? undefined : compileFile(ajv, { origin: 'bundle', path: error }, bundle, catalogue, loaded);
     models.push(model);
     compiled.set(name, {
       model,
       validateRequest: (body) => report(validateRequest, body),
       validateResponse: (body) => report(validateResponse, body),
+      ...(validateError ? { validateError: (body: unknown) => report(validateError, body) } : {}),
     });
   }
   const files = [...loaded.values()].filter((r) => r.origin === 'bundle').map((r) => r.path);

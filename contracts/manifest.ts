@@ -113,7 +113,12 @@ export const manifestSchema = {
                 type: 'object',
                 additionalProperties: false,
                 required: ['request', 'response'],
-                properties: { request: { type: 'string', minLength: 1 }, response: { type: 'string', minLength: 1 } },
+                properties: {
+                  request: { type: 'string', minLength: 1 },
+                  response: { type: 'string', minLength: 1 },
+                  // The shape of the provider's own errors (problem+json); without it, they do not pass.
+                  error: { type: 'string', minLength: 1 },
+                },
               },
             },
           },

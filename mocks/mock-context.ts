@@ -1,7 +1,7 @@
 /**
  * What a mock knows about the caller: the context the bus forwards in headers (or, called directly,
  * what the request body's ZadostInfo says), and the data items wanted. A mock answers only the items
- * asked for, as the basic registers do.
+ * asked for, as the basic registers do: asked for none (no list, or an empty one), it answers none.
  */
 import { decodeHeaderText } from '../contracts/index.ts';
 
@@ -12,7 +12,7 @@ export interface MockContext {
   readonly userId?: string;
   readonly purpose?: string;
   readonly requestId?: string;
-  /** Wanted items; undefined means every item the operation has. */
+  /** Wanted items; undefined when the caller named none, and then the answer holds none. */
   readonly dataItems?: ReadonlySet<string>;
 }
 
@@ -64,9 +64,9 @@ function itemsOf(list: string): Set<string> {
   return new Set(items);
 }
 
-/** Whether the caller wants an item. */
+/** Whether the caller wants an item: only when it named it. */
 export function wants(context: MockContext, item: string): boolean {
-  return context.dataItems === undefined || context.dataItems.has(item);
+  return context.dataItems !== undefined && context.dataItems.has(item);
 }
 
 /** The agenda, required wherever an AIFO is read or written. */

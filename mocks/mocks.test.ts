@@ -33,6 +33,11 @@ const NS: Record<string, string> = {
   rpp: 'urn:egsb:mock:rpp:v1',
 };
 
+/** Every item a mock's contract declares, as the bus would ask for them: a mock asked for none answers none. */
+function allItems(mock: MockName): Record<string, string> {
+  return { 'x-egsb-data-items': mocks.bundles.get(mock)?.contract.plan.itemNames.join(' ') ?? '' };
+}
+
 function envelope(version: '1.1' | '1.2', mock: string, body: string): string {
   const env = version === '1.1' ? 'http://schemas.xmlsoap.org/soap/envelope/' : 'http://www.w3.org/2003/05/soap-envelope';
   return `<s:Envelope xmlns:s="${env}"><s:Body><m:${body.replace(/^(\w+)/, `$1 xmlns:m="${NS[mock]}"`)}</s:Body></s:Envelope>`;
@@ -53,7 +58,11 @@ async function soap(
 ): Promise<SoapResult> {
   const res = await fetch(`${mocks.url}/${mock}`, {
     method: 'POST',
-    headers: { 'content-type': version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8', ...headers },
+    headers: {
+      'content-type': version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8',
+      ...allItems(mock),
+      ...headers,
+    },
     body: raw ?? envelope(version, mock, body),
   });
   const text = await res.text();
@@ -71,7 +80,7 @@ async function soap(
 async function json(mock: MockName, operation: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${mocks.url}/${mock}/${operation}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...allItems(mock), ...headers },
     body: JSON.stringify(body),
   });
   const answer = (await res.json()) as Record<string, unknown>;
@@ -101,6 +110,24 @@ describe('ROB mock', () => {
       expect(some.text).not.toContain('<rob:Jmeno>');
       expect(some.text).not.toContain('<rob:DatumNarozeni>');
     }
+  });
+
+  it('answers no data item to a call that names none, never every item', async () => {
+    const aifo = mocks.population.org.aifoOf(7, 'A121');
+    for (const items of ['', '   ']) {
+      const none = await soap('rob', `RobCtiAifo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, {
+        headers: { ...agendaHeaders, 'x-egsb-data-items': items },
+      });
+      expect(none.status).toBe(200);
+      expect(none.violations).toEqual([]);
+      expect(none.text).toContain('<rob:VysledekKod>OK</rob:VysledekKod>');
+      for (const item of ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu', 'Obcanstvi'])
+        expect(none.text).not.toContain(`<rob:${item}>`);
+    }
+    const vehicle = mocks.population.vehicle(0);
+    const bare = await json('vozidla', 'ctiVozidlo', { vin: vehicle.vin }, { 'x-egsb-data-items': '' });
+    expect(bare.res.status).toBe(200);
+    expect(Object.keys(bare.answer.vozidlo as object)).not.toContain('provozovatel');
   });
 
   it('takes the agenda from ZadostInfo, and answers an AIFO of another agenda as unknown', async () => {

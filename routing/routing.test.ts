@@ -21,7 +21,8 @@ function scripted(answer: (endpoint: string) => ProviderAnswer | ProviderFailure
 }
 
 const endpoints = [{ url: 'http://a' }, { url: 'http://b' }];
-const target = (idempotent: boolean) => ({
+const target = (idempotent: boolean, circuit = 'svc/v1') => ({
+  circuit,
   endpoints,
   balancing: 'least-pending' as const,
   timeoutMs: 1000,
@@ -64,18 +65,38 @@ describe('router', () => {
     const connector = scripted(() => new ProviderFailure(FailureKind.CONNECT, false, 'refused'));
     const router = createRouter({ connectors: [connector], breaker });
     for (let i = 0; i < 2; i++) await router.route(target(false), {}, new Uint8Array(), { attempts: 0 }).catch(() => {});
-    expect(breaker.state('http://a')).toBe(CircuitState.OPEN);
+    expect(breaker.state('svc/v1 http://a')).toBe(CircuitState.OPEN);
     const before = connector.calls.length;
     await expect(router.route(target(false), {}, new Uint8Array(), { attempts: 0 })).rejects.toMatchObject({
       code: 'EGSB_PROVIDER_UNAVAILABLE',
     });
     expect(connector.calls.length).toBe(before);
     now = 1500;
-    expect(breaker.state('http://a')).toBe(CircuitState.HALF_OPEN);
-    expect(breaker.tryAcquire('http://a')).toBe(true);
-    expect(breaker.tryAcquire('http://a')).toBe(false);
-    breaker.success('http://a');
-    expect(breaker.state('http://a')).toBe(CircuitState.CLOSED);
+    expect(breaker.state('svc/v1 http://a')).toBe(CircuitState.HALF_OPEN);
+    expect(breaker.tryAcquire('svc/v1 http://a')).toBe(true);
+    expect(breaker.tryAcquire('svc/v1 http://a')).toBe(false);
+    breaker.success('svc/v1 http://a');
+    expect(breaker.state('svc/v1 http://a')).toBe(CircuitState.CLOSED);
+  });
+
+  it("keeps one service's open circuit from closing another service's way to the same endpoint", async () => {
+    const breaker = createCircuitBreaker({ failureThreshold: 2, openMs: 60_000 });
+    let failing = true;
+    const connector = scripted(() => (failing ? new ProviderFailure(FailureKind.CONNECT, false, 'refused') : ok));
+    const router = createRouter({ connectors: [connector], breaker });
+    for (let i = 0; i < 3; i++) await router.route(target(false, 'spam/v1'), {}, new Uint8Array(), { attempts: 0 }).catch(() => {});
+    expect(breaker.state('spam/v1 http://a')).toBe(CircuitState.OPEN);
+    failing = false;
+    await expect(router.route(target(false, 'rob/v1'), {}, new Uint8Array(), { attempts: 0 })).resolves.toBe(ok);
+  });
+
+  it('tells the reader nothing of why a provider failed, and keeps the cause for the log', async () => {
+    const connector = scripted(() => new ProviderFailure(FailureKind.CONNECT, false, 'connect ECONNREFUSED 127.0.0.1:5432'));
+    const router = createRouter({ connectors: [connector] });
+    const trace: RouteTrace = { attempts: 0 };
+    const error = (await router.route(target(false), {}, new Uint8Array(), trace).catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toMatch(/ECONNREFUSED|5432|127\.0\.0\.1/);
+    expect(trace.failure).toContain('ECONNREFUSED');
   });
 });
 

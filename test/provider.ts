@@ -76,8 +76,8 @@ export async function startTestProvider(): Promise<TestProvider> {
           if (soap) res.writeHead(500, { 'content-type': type }).end(fault(version));
           else
             res
-              .writeHead(404, { 'content-type': 'application/json' })
-              .end(JSON.stringify({ status: { vysledekKod: 'CHYBA', vysledekSubKod: 'AIFO NEEXISTUJE' } }));
+              .writeHead(404, { 'content-type': 'application/problem+json' })
+              .end(JSON.stringify({ type: 'urn:demo:error:aifo-neexistuje', title: 'AIFO NEEXISTUJE', status: 404 }));
           return;
         default: {
           const answer = () =>

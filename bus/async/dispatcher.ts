@@ -98,6 +98,8 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
   }
 
   async function handle(m: JsMsg): Promise<void> {
+    // The message may have waited in this client's buffer: its acknowledgement clock starts again now.
+    m.working();
     const decoded = o.messages.decode(m.subject, m.data);
     if ('rejected' in decoded) return reject(m, decoded.rejected);
     // With the audit failing, neither a delivery nor a completion could be recorded: wait.
@@ -109,6 +111,10 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
     // The row commits before its nudge is published: a nudge for a ticket with no row was not made by
     // this installation's acceptance (or its ticket has long expired).
     if (claim.kind === 'unknown') return reject(m, 'unknown-ticket');
+    if (claim.kind === 'busy') {
+      m.nak(Math.min(config.ackWaitMs, NOT_YET_MS));
+      return;
+    }
     if (claim.kind === 'finished') {
       // Finished before, and the acknowledgement was lost: make sure of the callback, then let it go.
       await o.callbacks.offer(decoded.ticket, claim.aisId);
@@ -192,6 +198,7 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
       mode: Mode.ASYNC,
       requestBytes: body.byteLength,
       ...(trace.endpoint !== undefined ? { endpoint: trace.endpoint } : {}),
+      ...(trace.failure !== undefined ? { cause: trace.failure } : {}),
       status: succeeded ? outcome.result.status : statusOf(outcome.code),
       ...(succeeded ? {} : { code: outcome.code }),
       responseBytes: succeeded ? outcome.result.body.byteLength : 0,

@@ -47,6 +47,8 @@ export interface AuditView {
   readonly requestBytes: number;
   readonly responseBytes: number;
   readonly latencyMs: number;
+  /** Why a delivery failed, technically: shown to the operator only. */
+  readonly cause?: string;
 }
 
 export interface AuditPage {
@@ -81,6 +83,7 @@ interface Row {
   request_bytes: number;
   response_bytes: number;
   latency_ms: number;
+  cause: string | null;
 }
 
 export interface AuditStore {
@@ -114,14 +117,14 @@ export function createAuditStore({ db }: { db: Db }): AuditStore {
         `SELECT * FROM audit_record ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT $${params.length}`,
         params,
       );
-      const page = rows.slice(0, q.limit).map(toView);
+      const page = rows.slice(0, q.limit).map((r) => toView(r, q.scopeAis === undefined));
       const last = page[page.length - 1];
       return rows.length > q.limit && last ? { records: page, next: encodeCursor(last.time, last.id) } : { records: page };
     },
   };
 }
 
-function toView(r: Row): AuditView {
+function toView(r: Row, operator: boolean): AuditView {
   return {
     id: r.id,
     time: new Date(r.time).toISOString(),
@@ -149,6 +152,7 @@ function toView(r: Row): AuditView {
     requestBytes: r.request_bytes,
     responseBytes: r.response_bytes,
     latencyMs: r.latency_ms,
+    ...(operator && r.cause !== null ? { cause: r.cause } : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export interface AuditRecord {
   readonly requestBytes: number;
   readonly responseBytes: number;
   readonly latencyMs: number;
+  /** Why the delivery failed, technically; never shown to the reader. */
+  readonly cause?: string;
 }
 
 /** The fields of an audit record that the checked call gives: the same for acceptance and completion. */
@@ -99,7 +101,7 @@ const COLUMNS = `id uuid, time timestamptz, request_id text, ais_id integer, ovm
   audit_user_id text, purpose text, service text, service_major integer, operation text, protocol text, mode text,
   decision text, legal_basis text[], authorisations text[], data_items text[], refused_items text[], subjects text[],
   provider_ais integer, endpoint text, status integer, code text, request_bytes integer, response_bytes integer,
-  latency_ms double precision`;
+  latency_ms double precision, cause text`;
 const NAMES = COLUMNS.split(',')
   .map((c) => c.trim().split(/\s+/)[0])
   .join(', ');
@@ -208,5 +210,6 @@ function toRow(r: AuditRecord): Record<string, unknown> {
     request_bytes: r.requestBytes,
     response_bytes: r.responseBytes,
     latency_ms: r.latencyMs,
+    cause: clean(r.cause),
   };
 }

@@ -63,9 +63,10 @@ export function authoriseCall(registry: RegistrySnapshot, engine: AuthorisationE
   return { ...permission, effective, refused };
 }
 
-/** A service that declares data items answers nothing useful when none is effective. */
+/** A call with no effective item is refused, whatever the service declares. */
 export function requireSomeItem(decision: CallDecision, request: AuthorisationRequest): void {
-  if (request.declared.length > 0 && decision.effective.length === 0) {
+  // Never an empty set: a provider asked for nothing must not be read as asked for everything.
+  if (decision.effective.length === 0) {
     const { agenda, role } = request.context;
     throw new EgsbError(
       ErrorCode.DATA_ITEMS_NOT_AUTHORISED,

@@ -271,6 +271,10 @@ async function runCall(
       return { parsed, answer: parsed.readAnswer(answer, { effective: new Set(checked.effective), refused: checked.refused }) };
     } finally {
       if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
+      if (trace.failure !== undefined) {
+        draft.cause = trace.failure;
+        o.logger.info('provider delivery failed', { requestId: draft.requestId, service: version.code, cause: trace.failure });
+      }
     }
   } catch (error) {
     parsed.dispose();

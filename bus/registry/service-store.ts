@@ -33,6 +33,7 @@ export interface ServiceVersion {
 export function routeTargetOf(version: ServiceVersion, operation: string): RouteTarget {
   const { manifest } = version;
   return {
+    circuit: `${version.code}/v${version.major}`,
     endpoints: manifest.endpoints,
     balancing: manifest.balancing ?? 'least-pending',
     timeoutMs: manifest.timeoutMs,

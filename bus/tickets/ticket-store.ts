@@ -60,7 +60,9 @@ export type Claim =
       readonly body: Uint8Array;
     }
   | { readonly kind: 'finished'; readonly aisId: number }
-  /** No such ticket (yet): its acceptance may still be committing, or it never happened. */
+  /** Being delivered by another dispatcher, recently enough that it may still finish. */
+  | { readonly kind: 'busy' }
+  /** No such ticket: it was never accepted here (or has long expired). */
   | { readonly kind: 'unknown' };
 
 export type Outcome =
@@ -154,10 +156,14 @@ export function acceptTicketsSql(param: string): string {
 }
 
 // Locks the rows, moves the open ones to running, and tells each ticket what it was before.
+// A running ticket is taken over only once its delivery has gone stale ($2 ms): until then another
+// instance may still be delivering it, and the message is offered again later.
 const CLAIM = `WITH x AS (SELECT DISTINCT ticket FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid)),
-  old AS (SELECT c.ticket, c.status FROM async_call c JOIN x USING (ticket) FOR UPDATE OF c),
+  old AS (SELECT c.ticket, c.status, c.started_at < now() - $2 * interval '1 millisecond' AS stale
+    FROM async_call c JOIN x USING (ticket) FOR UPDATE OF c),
   upd AS (UPDATE async_call c SET status = 'running', attempts = c.attempts + 1, started_at = now()
-    FROM old WHERE c.ticket = old.ticket AND old.status IN ('queued', 'running') RETURNING c.ticket, c.attempts)
+    FROM old WHERE c.ticket = old.ticket AND (old.status = 'queued' OR (old.status = 'running' AND old.stale))
+    RETURNING c.ticket, c.attempts)
   SELECT old.ticket::text, old.status, upd.attempts, c.ais_id, c.call, c.body
   FROM old LEFT JOIN upd USING (ticket) JOIN async_call c ON c.ticket = old.ticket`;
 
@@ -174,7 +180,13 @@ const FINISH = `UPDATE async_call c SET status = x.status, completed_at = now(),
   WHERE c.ticket = x.ticket AND c.status IN ('queued', 'running')
   RETURNING c.ticket::text`;
 
-export function createTicketStore({ db }: { db: Db }): TicketStore {
+export interface TicketStoreOptions {
+  readonly db: Db;
+  /** How long a running delivery may go without finishing before another dispatcher takes it over. */
+  readonly runningStaleMs?: number;
+}
+
+export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOptions): TicketStore {
   const claim = groupCommit<string, Claim>(async (batch) => {
     const valid = batch.filter(isTicket);
     const rows =
@@ -187,12 +199,13 @@ export function createTicketStore({ db }: { db: Db }): TicketStore {
             ais_id: number;
             call: CheckedCall | null;
             body: Uint8Array | null;
-          }>(CLAIM, [JSON.stringify(valid.map((ticket) => ({ ticket })))]);
+          }>(CLAIM, [JSON.stringify(valid.map((ticket) => ({ ticket }))), runningStaleMs]);
     const found = new Map(rows.map((r) => [r.ticket, r]));
     const seen = new Set<string>();
     return batch.map((ticket): Claim => {
       const row = found.get(ticket);
       if (row === undefined) return { kind: 'unknown' };
+      if (row.attempts === null && (row.status === 'queued' || row.status === 'running')) return { kind: 'busy' };
       // The same ticket twice in one batch: only the first gets it.
       if (row.attempts === null || seen.has(ticket)) return { kind: 'finished', aisId: row.ais_id };
       seen.add(ticket);

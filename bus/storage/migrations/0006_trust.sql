@@ -21,3 +21,7 @@ CREATE TABLE ais_publishing (
 
 -- Service codes are unique whatever their case: nobody squats `ROB` beside `rob`.
 CREATE UNIQUE INDEX service_code_any_case ON service (lower(code));
+
+-- Why a delivery failed, in technical terms (refused connection, HTTP status, protocol): for the
+-- operator and the log. Readers get a generic error, so that the bus cannot serve as a port scanner.
+ALTER TABLE audit_record ADD COLUMN cause text;
