@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_CATALOGUE, createBundle } from './bundle.ts';
 import { compileContract } from './compile.ts';
 import { EgsbError } from './errors.ts';
+import { withoutValues } from './xsd-compiler.ts';
 
 const BUNDLES = new URL('../test/fixtures/bundles/', import.meta.url).pathname;
 
@@ -156,5 +157,22 @@ describe('compiling contracts', () => {
   it('refuses a JSON Schema $ref that leaves the bundle', () => {
     const files = new Map(json.files).set('schemas/cti-osobu-request.json', Buffer.from('{"$ref": "../../../etc/passwd"}'));
     expect(refusal(() => compile(json.manifest, files)).message).toMatch(/leads outside the bundle/);
+  });
+});
+
+describe('validation messages', () => {
+  it('name elements, attributes, facets and types, never the values a message carries', () => {
+    const cases = [
+      "Element '{urn:x}RodneCislo': [facet 'pattern'] The value '8001011234' is not accepted by the pattern '[0-9]{9}'.",
+      "Element '{urn:x}Vek': '42x' is not a valid value of the atomic type 'xs:int'.",
+      "Element 'Jmeno', attribute 'stav': The value 'Alice' is not valid.",
+      "Element '{urn:x}Psc': [facet 'maxLength'] The value '390011' has a length of '6'; this exceeds the allowed maximum length of '5'.",
+    ];
+    for (const message of cases) {
+      const clean = withoutValues(message);
+      for (const secret of ['8001011234', '42x', 'Alice', '390011']) expect(clean).not.toContain(secret);
+      expect(clean).toMatch(/Element '/);
+    }
+    expect(withoutValues(cases[1] as string)).toContain("type 'xs:int'");
   });
 });

@@ -3,7 +3,7 @@
  * envelope safely (UTF-8 only, no DOCTYPE, no entity, nothing fetched), and finding its header
  * blocks, body payload and fault. The parsed document lives in WebAssembly memory: dispose it.
  */
-import { XmlDocument, XmlElement, XmlLibError } from 'libxml2-wasm';
+import { XmlCData, XmlDocument, XmlElement, XmlLibError, XmlText, type XmlTreeNode } from 'libxml2-wasm';
 import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, SOAP_CONTENT_TYPE, SoapVersion } from './errors.ts';
 import type { ContextField } from './types.ts';
 import { PARSE_OPTIONS } from './xml-graph.ts';
@@ -15,10 +15,8 @@ export interface SoapEnvelope {
   readonly version: SoapVersion;
   readonly doc: XmlDocument;
   readonly header?: XmlElement;
-  /** The first element inside soap:Body. */
-  readonly payload?: XmlElement;
-  /** How many elements soap:Body holds; document/literal messages carry exactly one. */
-  readonly bodyElements: number;
+  /** The one element inside soap:Body. */
+  readonly payload: XmlElement;
   readonly isFault: boolean;
   dispose(): void;
 }
@@ -50,9 +48,14 @@ export function soapRequestKind(
 
 /**
  * Parses an envelope; refuses with `code` (MESSAGE_MALFORMED for a request, PROVIDER_RESPONSE_INVALID
- * for an answer) anything that is not a well-formed, hazard-free SOAP envelope.
+ * for an answer) anything that is not a well-formed, hazard-free SOAP envelope of the one shape the
+ * bus reads: at most one Header, then exactly one Body holding exactly one element, and nothing else
+ * (no second Body, no element after Body, no text beside them). Anything beside what is validated
+ * would otherwise travel unchecked.
  */
 export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MESSAGE_MALFORMED): SoapEnvelope {
+  // A request of the wrong shape breaks the contract (the reader's fault); an answer is the provider's.
+  const shape = code === ErrorCode.MESSAGE_MALFORMED ? ErrorCode.REQUEST_INVALID : code;
   const inspected = inspectXml(bytes);
   if (isHazard(inspected)) throw new EgsbError(code, `the message ${inspected.reason} (line ${inspected.line})`);
   let doc: XmlDocument;
@@ -72,28 +75,38 @@ export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MES
     }
     let header: XmlElement | undefined;
     let body: XmlElement | undefined;
-    for (const child of elementChildren(root)) {
-      if (child.namespaceUri !== ENVELOPE_NS[version]) continue;
-      if (child.name === 'Header' && body === undefined) header = child;
-      else if (child.name === 'Body') body = child;
+    for (const child of strictChildren(root, shape, '/Envelope')) {
+      const place = `{${child.namespaceUri}}${child.name}`;
+      if (child.namespaceUri === ENVELOPE_NS[version] && child.name === 'Header' && header === undefined && body === undefined)
+        header = child;
+      else if (child.namespaceUri === ENVELOPE_NS[version] && child.name === 'Body' && body === undefined) body = child;
+      else throw new EgsbError(shape, `the SOAP envelope holds ${place} where only one Header and then one Body may stand`);
     }
-    if (body === undefined) throw new EgsbError(code, 'the SOAP envelope has no Body');
-    const children = elementChildren(body);
+    if (body === undefined) throw new EgsbError(shape, 'the SOAP envelope has no Body');
+    const children = strictChildren(body, shape, '/Envelope/Body');
     const payload = children[0];
-    const isFault = payload !== undefined && payload.namespaceUri === ENVELOPE_NS[version] && payload.name === 'Fault';
-    return {
-      version,
-      doc,
-      ...(header ? { header } : {}),
-      ...(payload ? { payload } : {}),
-      bodyElements: children.length,
-      isFault,
-      dispose: () => doc.dispose(),
-    };
+    if (payload === undefined || children.length !== 1) {
+      throw new EgsbError(shape, `the SOAP Body holds ${children.length} elements; a document/literal message carries exactly one`);
+    }
+    if (header !== undefined) strictChildren(header, shape, '/Envelope/Header');
+    const isFault = payload.namespaceUri === ENVELOPE_NS[version] && payload.name === 'Fault';
+    return { version, doc, ...(header ? { header } : {}), payload, isFault, dispose: () => doc.dispose() };
   } catch (error) {
     doc.dispose();
     throw error;
   }
+}
+
+/** The element children, refusing text beside them (whitespace aside): it would travel unchecked. */
+function strictChildren(element: XmlElement, code: ErrorCode, where: string): XmlElement[] {
+  const children: XmlElement[] = [];
+  for (let node: XmlTreeNode | null = element.firstChild; node !== null; node = node.next) {
+    if (node instanceof XmlElement) children.push(node);
+    else if ((node instanceof XmlText || node instanceof XmlCData) && node.content.trim() !== '') {
+      throw new EgsbError(code, `${where} holds text beside its elements`);
+    }
+  }
+  return children;
 }
 
 export function elementChildren(element: XmlElement): XmlElement[] {

@@ -48,9 +48,20 @@ export function validateElement(schema: CompiledSchema, element: XmlElement): Er
     return error.details.slice(0, MAX_REPORTED).map((d) => ({
       location: d.xpath ?? `line ${d.line}`,
       rule: 'xsd',
-      message: d.message.trim(),
+      message: withoutValues(d.message.trim()),
     }));
   }
+}
+
+/**
+ * libxml2 quotes the offending value in its messages ("The value '8001011234' is not accepted…"). A
+ * value is message data, perhaps an item the reader may not see: only the names of elements,
+ * attributes, facets and types stay quoted; every other quoted text becomes `(value)`.
+ */
+export function withoutValues(message: string): string {
+  return message.replace(/(\b(?:Element|element|attribute|facet|type|types)\s+)?'[^']*'/g, (quoted, named: string | undefined) =>
+    named !== undefined ? quoted : '(value)',
+  );
 }
 
 export function declaresElement(schema: CompiledSchema, name: QName): boolean {

@@ -74,8 +74,6 @@ export function soapMock({ contract, handlers, faults }: SoapMockOptions): Hono 
       if (envelope.version !== version)
         return fault(c, version, true, `a SOAP ${envelope.version} envelope came with the content type of SOAP ${version}`);
       const payload = envelope.payload;
-      if (payload === undefined || envelope.bodyElements !== 1)
-        return fault(c, version, true, 'the SOAP body must hold exactly one element');
       const operation = byElement.get(`{${payload.namespaceUri}}${payload.name}`);
       if (operation === undefined) return fault(c, version, true, `no operation takes {${payload.namespaceUri}}${payload.name}`);
       const errors = soap.validate(payload);

@@ -29,6 +29,8 @@ export interface TestProvider {
   behaviour: Behaviour;
   /** Added before every good answer, to keep calls in flight. */
   delayMs: number;
+  /** When set, answers every request exactly so (hostile answers for the security tests). */
+  respond: ScriptedAnswer | undefined;
   /** Stops listening and drops open connections: callers get connection refused. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -36,12 +38,23 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
+export type ScriptedAnswer = (request: { soap: boolean; version: '1.1' | '1.2' }) => {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+};
+
 const PERSON_NS = 'urn:egsb:demo:persons:v1';
 const ENV = { '1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http://www.w3.org/2003/05/soap-envelope' } as const;
 
 export async function startTestProvider(): Promise<TestProvider> {
   const sockets = new Set<import('node:net').Socket>();
-  const state = { behaviour: Behaviour.OK as Behaviour, received: [] as Received[], delayMs: 0 };
+  const state = {
+    behaviour: Behaviour.OK as Behaviour,
+    received: [] as Received[],
+    delayMs: 0,
+    respond: undefined as ScriptedAnswer | undefined,
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -51,6 +64,11 @@ export async function startTestProvider(): Promise<TestProvider> {
       const soap = req.url?.startsWith('/soap') ?? false;
       const version = (req.headers['content-type'] ?? '').startsWith('application/soap+xml') ? '1.2' : '1.1';
       const type = soap ? (version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8') : 'application/json';
+      if (state.respond) {
+        const scripted = state.respond({ soap, version });
+        res.writeHead(scripted.status, { 'content-type': type, ...scripted.headers }).end(scripted.body);
+        return;
+      }
       switch (state.behaviour) {
         case Behaviour.HANG:
           return; // never answers; the bus's deadline must end the call
@@ -106,6 +124,12 @@ export async function startTestProvider(): Promise<TestProvider> {
     get delayMs() {
       return state.delayMs;
     },
+    get respond() {
+      return state.respond;
+    },
+    set respond(answer: ScriptedAnswer | undefined) {
+      state.respond = answer;
+    },
     set delayMs(ms: number) {
       state.delayMs = ms;
     },
@@ -135,11 +159,11 @@ export function personJson(): object {
   };
 }
 
-function personXml(): string {
+export function personXml(): string {
   return `<p:CtiOsobuResponse xmlns:p="${PERSON_NS}"><p:Osoba><p:Jmeno>Jan</p:Jmeno><p:Prijmeni>Novák</p:Prijmeni></p:Osoba></p:CtiOsobuResponse>`;
 }
 
-function envelope(version: '1.1' | '1.2', body: string): string {
+export function envelope(version: '1.1' | '1.2', body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="${ENV[version]}"><s:Body>${body}</s:Body></s:Envelope>`;
 }
 

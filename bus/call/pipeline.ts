@@ -255,7 +255,7 @@ async function runCall(
       },
     };
     Object.assign(draft, checkedFields(checked));
-    const forward = parsed.forwardBody(decision.effective);
+    const forward = parsed.forwardBody(decision.effective, { ...context, requestId: draft.requestId });
     if (o.accepting !== undefined && call.asyncRequested) {
       const { answer, acceptance, nudge } = await acceptCall(o.accepting, {
         call: checked,

@@ -22,6 +22,16 @@ export interface OutboundAnswer {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** What the bus says of a call in the provider's SOAP header. */
+export interface ForwardContext {
+  readonly ovm: string;
+  readonly agenda: string;
+  readonly role: string;
+  readonly userId: string;
+  readonly purpose?: string;
+  readonly requestId: string;
+}
+
 export interface ParsedRequest {
   readonly operation: string;
   readonly soapVersion?: SoapVersion;
@@ -33,7 +43,11 @@ export interface ParsedRequest {
   /** Broken contract rules; empty when the request conforms. */
   validate(): ErrorEntry[];
   /** The bytes for the provider, with the request's own item list rewritten to the effective items. */
-  forwardBody(effective: readonly string[]): Uint8Array;
+  /**
+   * The message the provider receives, rebuilt by the bus from what it checked: the body with its item
+   * list narrowed to the effective items, and (SOAP) the bus's own ctx:Context in the header.
+   */
+  forwardBody(effective: readonly string[], context: ForwardContext): Uint8Array;
   /** Content type and, for SOAP 1.1, SOAPAction for the provider. */
   providerHeaders(): Record<string, string>;
   /** Checks the answer and filters it to the effective items; a SOAP answer also names them in a ctx header block. */

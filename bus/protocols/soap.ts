@@ -1,12 +1,18 @@
 /**
  * SOAP calls: `POST /soap/{service}/v{major}`, SOAP 1.1 or 1.2 as the service binds it. The operation
  * comes from SOAPAction (1.1) or the action parameter (1.2), else from the body's element; the body
- * is validated against the WSDL's schemas. The provider's answer must be an envelope of the same
- * version: a fault passes through unchanged, any other body is validated and filtered.
+ * is validated against the WSDL's schemas. Envelopes have one shape both ways (at most one Header,
+ * one Body with one element); a request's header may carry one ctx:Context and nothing else. The
+ * provider receives an envelope the bus rebuilt: the checked body and the bus's own ctx:Context. Its
+ * answer must be an envelope of the same version: the header is dropped, the body validated,
+ * filtered and put in an envelope of the bus's; a fault passes with its code and reason only.
  */
 import {
   CONTEXT_NS,
+  ENVELOPE_NS,
   EgsbError,
+  elementChildren,
+  escapeXml,
   ErrorCode,
   SOAP_CONTENT_TYPE,
   parseEnvelope,
@@ -17,8 +23,9 @@ import {
   type SoapEnvelope,
   type SoapVersion,
 } from '../../contracts/index.ts';
+import type { XmlElement } from 'libxml2-wasm';
 import type { ProviderAnswer } from '../../connectors/index.ts';
-import type { AnswerItems, InboundMessage, OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
+import type { AnswerItems, ForwardContext, OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
 
 const encoder = new TextEncoder();
 
@@ -46,12 +53,7 @@ export const soapProtocol: ProtocolHandler = {
           `${compiled.manifest.code} v${major} binds SOAP ${contract.model.soapVersions.join(' and ')} only, not SOAP ${version}`,
         );
       }
-      // Only the first element is validated; anything beside it would reach the provider unchecked.
-      if (envelope.bodyElements > 1)
-        throw new EgsbError(
-          ErrorCode.REQUEST_INVALID,
-          `the SOAP body holds ${envelope.bodyElements} elements; a document/literal call carries exactly one`,
-        );
+      requireOnlyContextHeader(envelope);
       const operation = findOperation(compiled, envelope, version, action);
       const envelopeContext = readContextHeader(envelope);
       const payload = envelope.payload;
@@ -62,12 +64,14 @@ export const soapProtocol: ProtocolHandler = {
         bodyContext: plan.contextOf(payload),
         ...(envelopeContext ? { envelopeContext } : {}),
         subjects: plan.subjectsOf(payload),
-        validate: () =>
-          payload === undefined
-            ? [{ location: '/Envelope/Body', rule: 'required', message: 'the body is empty' }]
-            : contract.validate(payload),
-        forwardBody(effective) {
-          return plan.rewriteItems(payload, effective) ? encoder.encode(envelope.doc.toString({ format: false })) : message.body;
+        validate: () => contract.validate(payload),
+        forwardBody(effective, context) {
+          plan.rewriteItems(payload, effective);
+          // The reader's header goes; the provider hears the context from the bus, which checked it.
+          envelope.header?.remove();
+          const header = payload.parent?.prependElement('Header', payload.parent.prefix);
+          if (header) writeContext(header, context, effective);
+          return encoder.encode(envelope.doc.toString({ format: false }));
         },
         providerHeaders(): Record<string, string> {
           const soapAction = operation.soapActions?.[version] ?? '';
@@ -151,22 +155,17 @@ function readSoapAnswer(
         `the provider answered a SOAP ${version} call with a SOAP ${envelope.version} envelope`,
       );
     }
-    if (envelope.isFault) return { status: answer.status, contentType: SOAP_CONTENT_TYPE[version], body: answer.body };
-    if (envelope.bodyElements > 1)
-      throw new EgsbError(
-        ErrorCode.PROVIDER_RESPONSE_INVALID,
-        `the provider's SOAP body holds ${envelope.bodyElements} elements; a document/literal answer carries exactly one`,
-      );
+    if (envelope.isFault) return rebuiltFault(envelope, version, answer.status);
     const payload = envelope.payload;
     const output = operation.output;
-    if (output !== undefined && (payload === undefined || payload.name !== output.name || payload.namespaceUri !== output.namespace)) {
-      const found = payload ? `{${payload.namespaceUri}}${payload.name}` : 'an empty body';
+    if (output !== undefined && (payload.name !== output.name || payload.namespaceUri !== output.namespace)) {
+      const found = `{${payload.namespaceUri}}${payload.name}`;
       throw new EgsbError(
         ErrorCode.PROVIDER_RESPONSE_INVALID,
         `operation ${operation.name} answers {${output.namespace}}${output.name}, the provider sent ${found}`,
       );
     }
-    const errors = payload === undefined ? [] : (compiled.soap?.validate(payload) ?? []);
+    const errors = compiled.soap?.validate(payload) ?? [];
     if (errors.length > 0) {
       throw new EgsbError(
         ErrorCode.PROVIDER_RESPONSE_INVALID,
@@ -175,6 +174,8 @@ function readSoapAnswer(
       );
     }
     compiled.plan.filterAnswer(payload, effective);
+    // The provider's header blocks are not the contract's: none of them reaches the reader.
+    envelope.header?.remove();
     addItemsHeader(envelope, [...effective], refused);
     return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(envelope.doc.toString({ format: false })) };
   } finally {
@@ -184,12 +185,84 @@ function readSoapAnswer(
 
 /** Names the effective and refused data items in a `ctx:Context` block of the answer's SOAP header. */
 function addItemsHeader(envelope: SoapEnvelope, effective: readonly string[], refused: readonly string[]): void {
-  const body = envelope.payload?.parent;
+  const body = envelope.payload.parent;
   if (!body) return;
-  const header = envelope.header ?? body.prependElement('Header', body.prefix);
+  const header = body.prependElement('Header', body.prefix);
   // A prefix of our own, so that it cannot clash with one the provider declared on its header.
   header.addLocalNamespace(CONTEXT_NS, 'egsbctx');
   const block = header.addElement('Context', 'egsbctx');
   block.addElement('dataItems', 'egsbctx').addText(effective.join(' '));
   if (refused.length > 0) block.addElement('refusedItems', 'egsbctx').addText(refused.join(' '));
+}
+
+/**
+ * A request's header may hold one ctx:Context; any other block (WS-Addressing, WS-Security, a second
+ * context) is refused: the contract declares none, and the provider would receive it unchecked.
+ */
+function requireOnlyContextHeader(envelope: SoapEnvelope): void {
+  if (envelope.header === undefined) return;
+  let contexts = 0;
+  for (const block of elementChildren(envelope.header)) {
+    if (block.namespaceUri === CONTEXT_NS && block.name === 'Context' && ++contexts === 1) continue;
+    throw new EgsbError(
+      ErrorCode.REQUEST_INVALID,
+      `the SOAP header holds {${block.namespaceUri}}${block.name}; a call's header carries one ctx:Context and nothing the contract does not declare`,
+      { errors: [{ location: `/Envelope/Header/${block.name}`, rule: 'header-block', message: 'not declared by the contract' }] },
+    );
+  }
+}
+
+/** The bus's own ctx:Context for the provider: the checked context and the effective items. */
+function writeContext(header: XmlElement, context: ForwardContext, effective: readonly string[]): void {
+  header.addLocalNamespace(CONTEXT_NS, 'egsbctx');
+  const block = header.addElement('Context', 'egsbctx');
+  const field = (name: string, value: string): void => void block.addElement(name, 'egsbctx').addText(value);
+  field('ovm', context.ovm);
+  field('agenda', context.agenda);
+  field('role', context.role);
+  field('userId', context.userId);
+  if (context.purpose !== undefined) field('purpose', context.purpose);
+  field('requestId', context.requestId);
+  field('dataItems', effective.join(' '));
+}
+
+/**
+ * A provider's fault, rebuilt: its code (one of the envelope's own: Client/Server, Sender/Receiver…)
+ * and its reason text pass; its detail does not, since the contract declares no fault message the bus
+ * could check it against.
+ */
+function rebuiltFault(envelope: SoapEnvelope, version: SoapVersion, status: number): OutboundAnswer {
+  const env = ENVELOPE_NS[version];
+  const fault = envelope.payload;
+  const children = elementChildren(fault);
+  let code: string | undefined;
+  let reason: string | undefined;
+  if (version === '1.1') {
+    code = children.find((c) => c.name === 'faultcode')?.content.trim();
+    reason = children.find((c) => c.name === 'faultstring')?.content;
+  } else {
+    const codeElement = children.find((c) => c.namespaceUri === env && c.name === 'Code');
+    code = codeElement
+      ? elementChildren(codeElement)
+          .find((c) => c.name === 'Value')
+          ?.content.trim()
+      : undefined;
+    const reasonElement = children.find((c) => c.namespaceUri === env && c.name === 'Reason');
+    reason = reasonElement ? elementChildren(reasonElement).find((c) => c.name === 'Text')?.content : undefined;
+  }
+  const local = (code ?? '').replace(/^.*:/, '');
+  const known =
+    version === '1.1'
+      ? ['VersionMismatch', 'MustUnderstand', 'Client', 'Server']
+      : ['VersionMismatch', 'MustUnderstand', 'DataEncodingUnknown', 'Sender', 'Receiver'];
+  const faultCode = known.includes(local) ? local : version === '1.1' ? 'Server' : 'Receiver';
+  const text = escapeXml((reason ?? '').slice(0, 4096));
+  const xml =
+    version === '1.1'
+      ? `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${env}"><soapenv:Body><soapenv:Fault>` +
+        `<faultcode>soapenv:${faultCode}</faultcode><faultstring>${text}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`
+      : `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${env}"><soapenv:Body><soapenv:Fault>` +
+        `<soapenv:Code><soapenv:Value>soapenv:${faultCode}</soapenv:Value></soapenv:Code>` +
+        `<soapenv:Reason><soapenv:Text xml:lang="en">${text}</soapenv:Text></soapenv:Reason></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+  return { status: status >= 400 ? status : 500, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(xml) };
 }
