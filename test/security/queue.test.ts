@@ -1,0 +1,221 @@
+/**
+ * The asynchronous mode under attack, against real nats-server: messages nobody accepted dropped on
+ * the work queue, a request id reused for another call, and a provider's NATS credentials used to
+ * publish calls or read other providers' traffic (with users configured as the README says).
+ */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveOverNats } from '../../connectors/index.ts';
+import { createBus, readConfig, type Bus } from '../../bus/index.ts';
+import { NATS_URL, natsPrefix, waitForTicket } from '../async-support.ts';
+import { ADMIN, SEED_FILE, jsonRequest, publishDemoBundles } from '../call-harness.ts';
+import { personJson, startTestProvider, type TestProvider } from '../provider.ts';
+
+const ASYNC = { modes: ['sync', 'async'] };
+const NATS_SERVER = process.env.NATS_SERVER_BIN ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the work queue is not a source of truth', () => {
+  let bus: Bus;
+  let provider: TestProvider;
+  const prefix = natsPrefix('forge');
+
+  beforeAll(async () => {
+    provider = await startTestProvider();
+    bus = await createBus(
+      readConfig({
+        EGSB_IN_MEMORY: '1',
+        EGSB_ADMIN_TOKEN: ADMIN,
+        EGSB_SEED_FILE: SEED_FILE,
+        EGSB_LOG_LEVEL: 'silent',
+        NATS_URL,
+        EGSB_NATS_PREFIX: prefix,
+      }),
+    );
+    await publishDemoBundles(bus, provider.url, 2000, ASYNC);
+    await waitFor(() => bus.queue?.ready() !== undefined);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await provider?.close();
+  });
+
+  it('never delivers a message the bus did not queue, forged in the old or the new shape, and counts it', async () => {
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const subject = `${prefix}.calls.demo-persons.v1`;
+      // A whole call, as queue messages once carried them: agenda, items and legal basis of the forger's choosing.
+      const call = JSON.stringify({
+        ticket: '00000000-0000-8000-8000-000000000001',
+        aisId: 900002,
+        service: 'demo-persons',
+        operation: 'ctiOsobu',
+        headers: { 'x-egsb-agenda': 'A343', 'x-egsb-data-items': 'Jmeno Prijmeni DatumNarozeni AdresaPobytu' },
+        effective: ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu'],
+        legalBasis: ['forged'],
+      });
+      const framed = new Uint8Array(4 + call.length);
+      new DataView(framed.buffer).setUint32(0, call.length);
+      framed.set(new TextEncoder().encode(call), 4);
+      // The new shape, naming a real ticket of another reader, with a MAC made up.
+      const accepted = await bus.app.request(
+        '/rest/demo-persons/v1/ctiOsobu',
+        jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': 'forge-real' }),
+      );
+      const { ticket } = (await accepted.json()) as { ticket: string };
+      await waitForTicket(async (p, i) => bus.app.request(p, i), ticket);
+      const before = provider.received.length;
+      nc.publish(subject, framed);
+      nc.publish(subject, JSON.stringify({ v: 1, ticket, mac: Buffer.alloc(32, 7).toString('base64url') }));
+      nc.publish(subject, JSON.stringify({ v: 1, ticket: '00000000-0000-8000-8000-000000000002', mac: 'x' }));
+      await nc.flush();
+      await waitFor(async () => {
+        const metrics = await (await bus.app.request('/metrics')).text();
+        return /egsb_async_rejected_messages_total\{reason="bad-mac"\} 2/.test(metrics) && /reason="undecodable"\} 1/.test(metrics);
+      });
+      expect(provider.received.length).toBe(before);
+      const state = await (await bus.app.request(`/async/${ticket}`, { headers: jsonRequest().headers as Record<string, string> })).text();
+      expect(state).toContain('Jan'); // the real ticket's result, untouched
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('a reused X-Request-Id with another call is refused; the same call again gets its own ticket', async () => {
+    const first = await bus.app.request(
+      '/rest/demo-persons/v1/ctiOsobu',
+      jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': 'reuse-1' }),
+    );
+    expect(first.status).toBe(202);
+    const { ticket } = (await first.json()) as { ticket: string };
+    const again = await bus.app.request(
+      '/rest/demo-persons/v1/ctiOsobu',
+      jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': 'reuse-1' }),
+    );
+    expect(again.status).toBe(202);
+    expect(((await again.json()) as { ticket: string }).ticket).toBe(ticket);
+    for (const other of [
+      jsonRequest({ aifo: 'AQIDBAUGBwgJCgsMDQ4PEBE=' }, { prefer: 'respond-async', 'x-request-id': 'reuse-1' }),
+      jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': 'reuse-1', 'audit-user-id': 'bob' }),
+      jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': 'reuse-1', 'x-egsb-data-items': 'Jmeno' }),
+    ]) {
+      const reused = await bus.app.request('/rest/demo-persons/v1/ctiOsobu', other);
+      expect(reused.status).toBe(409);
+      const problem = (await reused.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('EGSB_REQUEST_ID_REUSED');
+      expect(problem.detail).not.toContain(ticket);
+    }
+    const records = (await (
+      await bus.app.request('/audit?requestId=reuse-1', { headers: { authorization: `Bearer ${ADMIN}` } })
+    ).json()) as {
+      records: { code?: string; status: number }[];
+    };
+    expect(records.records.filter((r) => r.code === 'EGSB_REQUEST_ID_REUSED')).toHaveLength(3);
+  });
+});
+
+describe('NATS users: a provider serves its own subjects and nothing else', () => {
+  let server: ChildProcess | undefined;
+  let dir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'egsb-nats-users-'));
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = s.address() as { port: number };
+        s.close(() => resolve(p));
+      });
+    });
+    url = `nats://127.0.0.1:${port}`;
+    // The configuration the README gives operators, with the test's own prefix and provider subject.
+    writeFileSync(
+      join(dir, 'nats.conf'),
+      `listen: 127.0.0.1:${port}
+jetstream { store_dir: "${join(dir, 'js')}" }
+authorization {
+  users = [
+    { user: bus, password: bus-secret, permissions: { publish: ">", subscribe: ">" } }
+    { user: persons, password: persons-secret, permissions: {
+        subscribe: { allow: ["egsb-test.persons.>"] }
+        publish: { deny: [">"] }
+        allow_responses: true
+    } }
+  ]
+}
+`,
+    );
+    server = spawn(NATS_SERVER, ['-c', join(dir, 'nats.conf')], { stdio: 'ignore' });
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const probe = createServer();
+          probe.once('error', () => resolve(true));
+          probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+        }),
+    );
+  });
+  afterAll(async () => {
+    server?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the bus delivers to the provider, which cannot publish calls nor read other traffic', async () => {
+    const prefix = natsPrefix('users');
+    const providerNc: NatsConnection = await connect({ servers: url, user: 'persons', pass: 'persons-secret' });
+    const errors: string[] = [];
+    void (async () => {
+      for await (const s of providerNc.status()) if (s.type === 'error') errors.push(String(s.error));
+    })();
+    serveOverNats(providerNc, 'egsb-test.persons', async () => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify(personJson()),
+    }));
+    const bus = await createBus(
+      readConfig({
+        EGSB_IN_MEMORY: '1',
+        EGSB_ADMIN_TOKEN: ADMIN,
+        EGSB_SEED_FILE: SEED_FILE,
+        EGSB_LOG_LEVEL: 'silent',
+        NATS_URL: url,
+        NATS_USER: 'bus',
+        NATS_PASSWORD: 'bus-secret',
+        EGSB_NATS_PREFIX: prefix,
+      }),
+    );
+    try {
+      await publishDemoBundles(bus, 'http://127.0.0.1:9', 2000, { ...ASYNC, endpoints: [{ url: 'nats:egsb-test.persons' }] });
+      await waitFor(() => bus.queue?.ready() !== undefined);
+      const accepted = await bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { prefer: 'respond-async' }));
+      const { ticket } = (await accepted.json()) as { ticket: string };
+      expect((await waitForTicket(async (p, i) => bus.app.request(p, i), ticket)).status).toBe('succeeded');
+
+      providerNc.publish(`${prefix}.calls.demo-persons.v1`, '{"v":1}');
+      const spy = providerNc.subscribe(`${prefix}.calls.>`);
+      const other = providerNc.subscribe('egsb-test.vozidla.>');
+      await providerNc.flush().catch(() => undefined);
+      await waitFor(() => errors.length >= 3);
+      expect(errors.join('\n')).toMatch(/Permissions Violation for Publish to "[^"]*\.calls\.demo-persons\.v1"/i);
+      expect(errors.join('\n')).toMatch(/Permissions Violation for Subscription to "[^"]*\.calls\.>"/i);
+      expect(errors.join('\n')).toMatch(/Permissions Violation for Subscription to "egsb-test\.vozidla\.>"/i);
+      spy.unsubscribe();
+      other.unsubscribe();
+    } finally {
+      await bus.close();
+      await providerNc.close().catch(() => undefined);
+    }
+  });
+});
