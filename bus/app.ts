@@ -11,7 +11,6 @@ import {
   EgsbError,
   EMPTY_CATALOGUE,
   ErrorCode,
-  isEgsbError,
   loadSchemaCatalogue,
   type Logger,
   type SoapVersion,

@@ -174,3 +174,32 @@ export function soapRequest(
       : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
   return { method: 'POST', headers: contextHeaders({ ...typeHeaders, ...overrides }), body: envelope };
 }
+
+export interface CallResult {
+  readonly status: number;
+  /** The catalogue code of a refusal, from problem+json or a SOAP fault's ctx:Error. */
+  readonly code?: string;
+  readonly text: string;
+  readonly res: Response;
+}
+
+/** One call through the bus's app, with the refusal's code read from either kind of answer. */
+export async function callBus(bus: Bus, path: string, init: RequestInit): Promise<CallResult> {
+  const res = await bus.app.request(path, init);
+  const text = await res.text();
+  const code = res.headers.get('content-type')?.includes('json')
+    ? (JSON.parse(text) as { code?: string }).code
+    : /<ctx:code>([A-Z_]+)<\/ctx:code>/.exec(text)?.[1];
+  return { status: res.status, text, res, ...(code ? { code } : {}) };
+}
+
+/** The one audit record of a call, as the operator sees it. */
+export async function auditRecordOf(bus: Bus, res: Response): Promise<Record<string, unknown>> {
+  const requestId = res.headers.get('x-request-id') ?? '';
+  const answer = await bus.app.request(`/audit?requestId=${encodeURIComponent(requestId)}`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
+  const page = (await answer.json()) as { records: Record<string, unknown>[] };
+  if (page.records.length !== 1) throw new Error(`expected one audit record of ${requestId}, found ${page.records.length}`);
+  return page.records[0] as Record<string, unknown>;
+}

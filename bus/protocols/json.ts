@@ -7,7 +7,7 @@
  */
 import { EgsbError, ErrorCode, parseStrictJson, type CompiledContract, type CompiledJsonOperation } from '../../contracts/index.ts';
 import type { ProviderAnswer } from '../../connectors/index.ts';
-import type { InboundMessage, OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
+import type { OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 const PROBLEM_TYPE = /^application\/problem\+json\s*(;|$)/i;

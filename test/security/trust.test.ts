@@ -19,6 +19,9 @@ import {
   soapRequest,
   startHarness,
   type Harness,
+  auditRecordOf,
+  callBus,
+  type CallResult,
 } from '../call-harness.ts';
 import { envelope, personJson, personXml } from '../provider.ts';
 
@@ -33,23 +36,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function call(path: string, init: RequestInit): Promise<{ status: number; code?: string; text: string; res: Response }> {
-  const res = await h.bus.app.request(path, init);
-  const text = await res.text();
-  const code = res.headers.get('content-type')?.includes('json')
-    ? (JSON.parse(text) as { code?: string }).code
-    : /<ctx:code>([A-Z_]+)<\/ctx:code>/.exec(text)?.[1];
-  return { status: res.status, text, res, ...(code ? { code } : {}) };
-}
-
-async function auditOf(res: Response): Promise<Record<string, unknown>> {
-  const requestId = res.headers.get('x-request-id') ?? '';
-  const page = (await (await h.bus.app.request(`/audit?requestId=${encodeURIComponent(requestId)}`, { headers: operator })).json()) as {
-    records: Record<string, unknown>[];
-  };
-  expect(page.records).toHaveLength(1);
-  return page.records[0] as Record<string, unknown>;
-}
+const call = (path: string, init: RequestInit): Promise<CallResult> => callBus(h.bus, path, init);
+const auditOf = (res: Response): Promise<Record<string, unknown>> => auditRecordOf(h.bus, res);
 
 async function publishAs(
   key: string,
