@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_CATALOGUE, createBundle } from './bundle.ts';
@@ -174,5 +175,75 @@ describe('validation messages', () => {
       expect(clean).toMatch(/Element '/);
     }
     expect(withoutValues(cases[1] as string)).toContain("type 'xs:int'");
+  });
+});
+
+describe('patterns in JSON Schemas', () => {
+  const jsonBundle = (pattern: string) =>
+    createBundle([
+      ['request.json', Buffer.from(JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern } } }))],
+      ['response.json', Buffer.from('{"type":"object"}')],
+    ]);
+  const manifest = {
+    code: 'patterns',
+    version: '1.0',
+    ais: 1,
+    source: 'XX',
+    endpoints: [{ url: 'http://127.0.0.1:9/x' }],
+    dataItems: [{ name: 'Jmeno', paths: ['/name'] }],
+    contract: { operations: { op: { request: 'request.json', response: 'response.json' } } },
+  };
+
+  it('run in linear time: a pattern that backtracks catastrophically answers a long input at once', () => {
+    const compiled = compileContract({ manifest, bundle: jsonBundle('^(a+)+$'), catalogue: EMPTY_CATALOGUE });
+    const validate = compiled.json?.operations.get('op');
+    const started = performance.now();
+    const errors = validate?.validateRequest({ name: `${'a'.repeat(10_000)}!` }) ?? [];
+    const ms = performance.now() - started;
+    expect(errors.map((e) => e.rule)).toEqual(['pattern']);
+    expect(validate?.validateRequest({ name: 'a'.repeat(10_000) })).toEqual([]);
+    // Far from a timing target: a backtracking engine takes longer than the universe has.
+    expect(ms).toBeLessThan(2000);
+    compiled.dispose();
+  });
+
+  it('refuse at publish a pattern that needs backtracking, naming it', () => {
+    let error: unknown;
+    try {
+      compileContract({ manifest, bundle: jsonBundle('^(a)\\1$'), catalogue: EMPTY_CATALOGUE });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EgsbError);
+    expect((error as EgsbError).code).toBe('EGSB_CONTRACT_INVALID');
+    expect((error as EgsbError).message).toContain('linear time');
+  });
+});
+
+describe('patterns in XSDs', () => {
+  it("run on libxml2's automata in linear time: a pattern that would backtrack answers a long value at once", () => {
+    const xsd = XmlDocument.fromString(
+      '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="n"><xs:simpleType>' +
+        '<xs:restriction base="xs:string"><xs:pattern value="(a+)+"/></xs:restriction></xs:simpleType></xs:element></xs:schema>',
+    );
+    const validator = XsdValidator.fromDoc(xsd);
+    for (const [value, valid] of [
+      [`${'a'.repeat(100_000)}!`, false],
+      ['a'.repeat(100_000), true],
+    ] as const) {
+      const doc = XmlDocument.fromString(`<n>${value}</n>`);
+      const started = performance.now();
+      let ok = true;
+      try {
+        validator.validate(doc);
+      } catch {
+        ok = false;
+      }
+      expect(ok).toBe(valid);
+      expect(performance.now() - started).toBeLessThan(2000);
+      doc.dispose();
+    }
+    validator.dispose();
+    xsd.dispose();
   });
 });

@@ -3,6 +3,7 @@
  * `$ref`s to other files resolve inside the bundle or through the operator's catalogue; Ajv is given
  * exactly those files and never loads anything else.
  */
+import { linearRegExp } from './linear-regexp.ts';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { contractError, displayPath, readFileRef, resolveReference, type Bundle, type FileRef, type SchemaCatalogue } from './bundle.ts';
@@ -31,7 +32,7 @@ export function compileJsonContract(
   bundle: Bundle,
   catalogue: SchemaCatalogue,
 ): CompiledJsonContract {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: true, loadSchema: undefined });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: true, loadSchema: undefined, code: { regExp: linearRegExp } });
   addFormats.default(ajv);
   const loaded = new Map<string, FileRef>();
   const compiled = new Map<string, CompiledJsonOperation>();

@@ -165,4 +165,4 @@ export const publishingBody = {
   },
 } as const;
 
-export const sourceCode = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' } as const;
+export const sourceCode = { type: 'string', pattern: '^[A-Z][A-Z0-9_]{1,31}$' } as const;

@@ -60,9 +60,6 @@ export function createSourceStore({ db }: { db: Db }): SourceStore {
         await db.transaction(async function putSourceTx(tx) {
           const [ais] = await tx.query<{ id: number }>('SELECT id FROM ais WHERE id = $1', [ownerAis]);
           if (ais === undefined) throw new EgsbError(ErrorCode.REQUEST_INVALID, `owner AIS ${ownerAis} is not registered`);
-          const [other] = await tx.query<{ code: string }>('SELECT code FROM source WHERE lower(code) = lower($1) AND code <> $1', [code]);
-          if (other !== undefined)
-            throw new EgsbError(ErrorCode.CONFLICT, `source ${other.code} is registered; codes are unique whatever their case`);
           await tx.query(
             `INSERT INTO source (code, name, owner_ais, data_items) VALUES ($1, $2, $3, $4)
              ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, owner_ais = EXCLUDED.owner_ais,

@@ -1,14 +1,13 @@
 -- Sources of data items (a basic register, an authoritative source), each owned by one publishing AIS:
 -- only the owner publishes services for it, and each service declares only items the source holds.
 CREATE TABLE source (
-  code        text PRIMARY KEY CHECK (code ~ '^[A-Za-z][A-Za-z0-9_-]{0,31}$'),
+  code        text PRIMARY KEY CHECK (code ~ '^[A-Z][A-Z0-9_]{1,31}$'),
   name        text NOT NULL,
   owner_ais   integer NOT NULL REFERENCES ais (id),
   data_items  text[] NOT NULL CHECK (cardinality(data_items) > 0),
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX source_code_any_case ON source (lower(code));
 
 -- The publisher capability the operator grants an AIS: how many services it may publish, and the
 -- origins its endpoints may use (`http(s)://host:port`, `nats:<subject prefix>`). No row, no publishing.
