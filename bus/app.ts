@@ -274,7 +274,13 @@ export async function createBus(
       return known.toResponse(requestId, soapVersionOf(c.req.method, c.req.path, c.req.header('content-type')));
     });
 
-    const seed = config.seedFile
+    const seeding = config.seedFile !== undefined && (config.seedMode === 'always' || (await registryIsEmpty(db)));
+    if (config.seedFile !== undefined && !seeding) {
+      logger.info('seed file not applied: the registry already holds what the operator made (EGSB_SEED_MODE=always applies it)', {
+        seedFile: config.seedFile,
+      });
+    }
+    const seed = seeding && config.seedFile
       ? await applySeedFile(config.seedFile, {
           registry,
           sources,
@@ -324,4 +330,10 @@ function isCall(method: string, path: string): boolean {
 /** SOAP calls (POSTs) are answered with faults; fetching a WSDL or schema gets problem+json. */
 function soapVersionOf(method: string, path: string, contentType: string | undefined): SoapVersion | undefined {
   return method === 'POST' && path.startsWith('/soap/') ? soapVersionOfContentType(contentType) : undefined;
+}
+
+/** A registry without OVMs and AIS has never been set up: the first start of an installation. */
+async function registryIsEmpty(db: Db): Promise<boolean> {
+  const [row] = await db.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM ais) AND NOT EXISTS (SELECT 1 FROM ovm) AS empty');
+  return row?.empty === true;
 }

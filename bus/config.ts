@@ -15,6 +15,8 @@ export interface BusConfig {
   /** Bearer token of the operator API; generated at start (and logged once) when not set. */
   readonly adminToken?: string;
   readonly seedFile?: string;
+  /** `first-start`: the seed fills an empty registry only, so a restart never undoes the operator; `always`: applied at every start. */
+  readonly seedMode: 'first-start' | 'always';
   readonly schemaCatalogue?: string;
   readonly maxBundleBytes: number;
   readonly logLevel: LogLevel;
@@ -84,10 +86,14 @@ export function readConfig(env: Env = process.env): BusConfig {
   if (concurrency < 1) problems.push('EGSB_ASYNC_CONCURRENCY must be at least 1');
   const nats = readNatsConfig(env, problems);
   const allowApiKeys = (env.EGSB_ALLOW_API_KEYS ?? 'true') !== 'false' && env.EGSB_ALLOW_API_KEYS !== '0';
+  if (env.EGSB_SEED_MODE !== undefined && env.EGSB_SEED_MODE !== '' && !['first-start', 'always'].includes(env.EGSB_SEED_MODE)) {
+    problems.push('EGSB_SEED_MODE must be first-start or always');
+  }
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze({
     port,
-    host: env.EGSB_HOST ?? '0.0.0.0',
+    // Loopback unless the operator says otherwise: a bus is not exposed by accident.
+    host: env.EGSB_HOST || '127.0.0.1',
     dataDir: env.EGSB_DATA_DIR ?? './data',
     inMemory: env.EGSB_IN_MEMORY === '1' || env.EGSB_IN_MEMORY === 'true',
     maxBundleBytes,
@@ -116,6 +122,7 @@ export function readConfig(env: Env = process.env): BusConfig {
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.EGSB_ADMIN_TOKEN ? { adminToken: env.EGSB_ADMIN_TOKEN } : {}),
     ...(env.EGSB_SEED_FILE ? { seedFile: env.EGSB_SEED_FILE } : {}),
+    seedMode: env.EGSB_SEED_MODE === 'always' ? 'always' : 'first-start',
     ...(env.EGSB_SCHEMA_CATALOGUE ? { schemaCatalogue: env.EGSB_SCHEMA_CATALOGUE } : {}),
   });
 }
