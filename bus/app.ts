@@ -46,7 +46,7 @@ import {
 import { createTicketStore } from './tickets/index.ts';
 import { type AuditWriter, createAuditStore, createAuditWriter } from './audit/index.ts';
 import { type AuthorisationEngine, createLegalEngine } from './authorisation/index.ts';
-import { createCallPipeline } from './call/index.ts';
+import { createCallPipeline, createRateLimits } from './call/index.ts';
 import {
   type AuthorisationStore,
   createAccessStore,
@@ -160,6 +160,11 @@ export async function createBus(
       engine,
       metrics,
       logger,
+      limits: createRateLimits({
+        ...config.rateLimits,
+        onLimited: (kind) =>
+          metrics.increment('egsb_rate_limited_total', 'Calls refused with EGSB_RATE_LIMITED, by kind of caller.', { kind }),
+      }),
       ...(queue ? { accepting: { queue, messages, tickets } } : {}),
     });
     let callbacks: CallbackPusher | undefined;
@@ -280,16 +285,17 @@ export async function createBus(
         seedFile: config.seedFile,
       });
     }
-    const seed = seeding && config.seedFile
-      ? await applySeedFile(config.seedFile, {
-          registry,
-          sources,
-          publisher,
-          authorisations,
-          logger,
-          ...(rewriteEndpoint ? { rewriteEndpoint } : {}),
-        })
-      : undefined;
+    const seed =
+      seeding && config.seedFile
+        ? await applySeedFile(config.seedFile, {
+            registry,
+            sources,
+            publisher,
+            authorisations,
+            logger,
+            ...(rewriteEndpoint ? { rewriteEndpoint } : {}),
+          })
+        : undefined;
     await registryView.refresh();
     return {
       app,

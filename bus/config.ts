@@ -17,6 +17,11 @@ export interface BusConfig {
   readonly seedFile?: string;
   /** `first-start`: the seed fills an empty registry only, so a restart never undoes the operator; `always`: applied at every start. */
   readonly seedMode: 'first-start' | 'always';
+  /** Calls a second and burst per AIS (unless the operator set its own), and per address without credentials; per instance. */
+  readonly rateLimits: {
+    readonly ais: { readonly perSecond: number; readonly burst: number };
+    readonly anonymous: { readonly perSecond: number; readonly burst: number };
+  };
   readonly schemaCatalogue?: string;
   readonly maxBundleBytes: number;
   readonly logLevel: LogLevel;
@@ -89,8 +94,22 @@ export function readConfig(env: Env = process.env): BusConfig {
   if (env.EGSB_SEED_MODE !== undefined && env.EGSB_SEED_MODE !== '' && !['first-start', 'always'].includes(env.EGSB_SEED_MODE)) {
     problems.push('EGSB_SEED_MODE must be first-start or always');
   }
+  const rateLimits = {
+    ais: {
+      perSecond: integer(env.EGSB_RATE_PER_SECOND, 500, 'EGSB_RATE_PER_SECOND', problems),
+      burst: integer(env.EGSB_RATE_BURST, 1000, 'EGSB_RATE_BURST', problems),
+    },
+    anonymous: {
+      perSecond: integer(env.EGSB_ANONYMOUS_RATE_PER_SECOND, 10, 'EGSB_ANONYMOUS_RATE_PER_SECOND', problems),
+      burst: integer(env.EGSB_ANONYMOUS_RATE_BURST, 20, 'EGSB_ANONYMOUS_RATE_BURST', problems),
+    },
+  };
+  for (const limit of [rateLimits.ais, rateLimits.anonymous]) {
+    if (limit.perSecond < 1 || limit.burst < 1) problems.push('rates and bursts must be at least 1');
+  }
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze({
+    rateLimits,
     port,
     // Loopback unless the operator says otherwise: a bus is not exposed by accident.
     host: env.EGSB_HOST || '127.0.0.1',

@@ -39,6 +39,7 @@ import {
   type ServiceVersion,
 } from '../registry/index.ts';
 import type { Metrics } from '../metrics.ts';
+import type { RateLimits } from './rate-limits.ts';
 
 export interface InboundCall {
   readonly protocol: Protocol;
@@ -49,6 +50,8 @@ export interface InboundCall {
   readonly certificate?: PresentedCertificate;
   /** `Prefer: respond-async`, or `?async` on a SOAP call. */
   readonly asyncRequested: boolean;
+  /** The client's network address, for limiting requests without usable credentials. */
+  readonly clientAddress?: string;
   header(name: string): string | undefined;
   /** Reads the whole body; refuses with EGSB_MESSAGE_TOO_LARGE past `limit` bytes. */
   readBody(limit: number): Promise<Uint8Array>;
@@ -67,6 +70,7 @@ export interface CallPipelineOptions {
   readonly engine: AuthorisationEngine;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly limits: RateLimits;
   /** What accepting asynchronous calls needs; absent when the bus runs without NATS. */
   readonly accepting?: AcceptOptions;
 }
@@ -177,11 +181,20 @@ async function runCall(
   call: InboundCall,
   draft: Draft,
 ): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: Acceptance; nudge?: () => Promise<void> }> {
-  const caller = o.identity.identify(call.header('authorization'), call.certificate);
+  let caller: ReturnType<Identity['identify']>;
+  try {
+    caller = o.identity.identify(call.header('authorization'), call.certificate);
+  } catch (error) {
+    // Unknown credentials cost a refusal and its record: bounded per address like no credentials.
+    await o.limits.forAddress(call.clientAddress ?? 'unknown');
+    throw error;
+  }
+  if (caller.kind === 'anonymous') await o.limits.forAddress(call.clientAddress ?? 'unknown');
   if (caller.kind === 'anonymous')
     throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'a call needs a TLS client certificate or an API key registered to the calling AIS');
   if (caller.kind !== 'ais') throw new EgsbError(ErrorCode.FORBIDDEN, 'the operator token administers the bus; calls are made by an AIS');
   draft.aisId = caller.aisId;
+  await o.limits.forAis(caller.aisId, o.view.current().ais.get(caller.aisId)?.rateLimit);
 
   const version = findService(o.view, call.service, call.major);
   draft.serviceMajor = version.major;

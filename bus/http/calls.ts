@@ -30,6 +30,7 @@ export function callApi({ pipeline }: CallApiOptions): Hono<BusEnv> {
       ...(certificate ? { certificate } : {}),
       asyncRequested: /\brespond-async\b/i.test(prefer) || (protocol === Protocol.SOAP && c.req.query('async') !== undefined),
       header: (name) => c.req.header(name),
+      ...(clientAddress(c) ? { clientAddress: clientAddress(c) } : {}),
       readBody: (limit) => {
         // On a real server, read the Node stream itself: cheaper than the web stream Hono builds over it.
         const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -41,4 +42,9 @@ export function callApi({ pipeline }: CallApiOptions): Hono<BusEnv> {
   api.post('/rest/:service/v:major/:operation', (c) => pipeline.handle(inbound(c, Protocol.JSON, c.req.param('operation'))));
   api.post('/soap/:service/v:major', (c) => pipeline.handle(inbound(c, Protocol.SOAP)));
   return api;
+}
+
+/** The peer's address on a real server (none in an in-memory request). */
+function clientAddress(c: Context<BusEnv>): string | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress;
 }

@@ -37,6 +37,13 @@ export interface Ais {
   readonly state: AisState;
   readonly contacts: readonly Contact[];
   readonly callbackUrl?: string;
+  readonly rateLimit?: RateLimitInput;
+}
+
+/** Calls per second and burst; absent: the bus's default. */
+export interface RateLimitInput {
+  readonly perSecond: number;
+  readonly burst: number;
 }
 
 export interface AisInput {
@@ -48,6 +55,8 @@ export interface AisInput {
   readonly contacts?: readonly Contact[];
   /** Where the bus pushes this AIS's finished asynchronous results; null or absent for none. */
   readonly callbackUrl?: string | null;
+  /** This AIS's rate; null or absent for the bus's default. */
+  readonly rateLimit?: RateLimitInput | null;
 }
 
 export interface CredentialInput {
@@ -181,9 +190,11 @@ export function createRegistry({ db }: { db: Db }): Registry {
         await bumpGeneration(tx);
         await requireAll(tx, 'ovm', 'code', [input.operatorOvm], 'operator OVM');
         await tx.query(
-          `INSERT INTO ais (id, name, operator_ovm, state, contacts, callback_url) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+          `INSERT INTO ais (id, name, operator_ovm, state, contacts, callback_url, rate_per_second, rate_burst)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, operator_ovm = EXCLUDED.operator_ovm,
-             state = EXCLUDED.state, contacts = EXCLUDED.contacts, callback_url = EXCLUDED.callback_url, updated_at = now()`,
+             state = EXCLUDED.state, contacts = EXCLUDED.contacts, callback_url = EXCLUDED.callback_url,
+             rate_per_second = EXCLUDED.rate_per_second, rate_burst = EXCLUDED.rate_burst, updated_at = now()`,
           [
             id,
             input.name,
@@ -191,6 +202,8 @@ export function createRegistry({ db }: { db: Db }): Registry {
             input.state ?? AisState.ACTIVE,
             JSON.stringify(input.contacts ?? []),
             input.callbackUrl ?? null,
+            input.rateLimit?.perSecond ?? null,
+            input.rateLimit?.burst ?? null,
           ],
         );
         if (input.actsFor !== undefined) {
@@ -286,7 +299,7 @@ export function createRegistry({ db }: { db: Db }): Registry {
   };
 }
 
-const AIS_SELECT = `SELECT a.id, a.name, a.operator_ovm, a.state, a.contacts, a.callback_url,
+const AIS_SELECT = `SELECT a.id, a.name, a.operator_ovm, a.state, a.contacts, a.callback_url, a.rate_per_second, a.rate_burst,
   COALESCE((SELECT array_agg(ovm_code ORDER BY ovm_code) FROM ais_ovm WHERE ais_id = a.id), '{}') AS acts_for,
   COALESCE((SELECT array_agg(agenda_code ORDER BY agenda_code) FROM ais_agenda WHERE ais_id = a.id), '{}') AS agendas
   FROM ais a`;
@@ -298,6 +311,8 @@ interface AisRow {
   state: AisState;
   contacts: Contact[];
   callback_url: string | null;
+  rate_per_second: number | null;
+  rate_burst: number | null;
   acts_for: string[];
   agendas: string[];
 }
@@ -312,6 +327,9 @@ function toAis(row: AisRow): Ais {
     state: row.state,
     contacts: row.contacts,
     ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
+    ...(row.rate_per_second !== null && row.rate_burst !== null
+      ? { rateLimit: { perSecond: row.rate_per_second, burst: row.rate_burst } }
+      : {}),
   };
 }
 

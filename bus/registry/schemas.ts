@@ -45,6 +45,21 @@ export const aisBody = {
     state: { enum: Object.values(AisState) },
     // Where finished asynchronous results are pushed; http(s) only, no credentials in the URL.
     callbackUrl: { type: ['string', 'null'], maxLength: 2048, pattern: '^https?://[^\\s@/]+(/[^\\s]*)?$' },
+    // Calls a second and burst for this AIS, per bus instance; null for the bus's default.
+    rateLimit: {
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['perSecond', 'burst'],
+          properties: {
+            perSecond: { type: 'integer', minimum: 1, maximum: 100000 },
+            burst: { type: 'integer', minimum: 1, maximum: 1000000 },
+          },
+        },
+      ],
+    },
     contacts: {
       type: 'array',
       maxItems: 50,

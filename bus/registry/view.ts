@@ -28,6 +28,8 @@ export interface AisEntry {
   readonly agendas: ReadonlySet<string>;
   /** Where finished asynchronous results are pushed. */
   readonly callbackUrl?: string;
+  /** The operator's rate for this AIS; absent: the bus's default. */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
 }
 
 export interface RegistrySnapshot {
@@ -113,7 +115,9 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
       valid_from: Date | string;
       valid_to: Date | string | null;
     }>('SELECT digest, ais_id, kind, valid_from, valid_to FROM ais_credential'),
-    db.query<{ id: number; state: AisState; callback_url: string | null }>('SELECT id, state, callback_url FROM ais'),
+    db.query<{ id: number; state: AisState; callback_url: string | null; rate_per_second: number | null; rate_burst: number | null }>(
+      'SELECT id, state, callback_url, rate_per_second, rate_burst FROM ais',
+    ),
     db.query<{ ais_id: number; ovm_code: string }>('SELECT ais_id, ovm_code FROM ais_ovm'),
     db.query<{ ais_id: number; agenda_code: string }>('SELECT ais_id, agenda_code FROM ais_agenda'),
     db.query<{ ovm_code: string; agenda_code: string }>('SELECT ovm_code, agenda_code FROM ovm_agenda'),
@@ -123,7 +127,7 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
     db.query<{ service_code: string; reader_ais: number }>("SELECT service_code, reader_ais FROM access_request WHERE state = 'approved'"),
     loadSources(db),
   ]);
-  const aisMap = new Map<number, { id: number; state: AisState; actsFor: Set<string>; agendas: Set<string>; callbackUrl?: string }>();
+  const aisMap = new Map<number, AisEntry & { actsFor: Set<string>; agendas: Set<string> }>();
   for (const row of ais)
     aisMap.set(row.id, {
       id: row.id,
@@ -131,6 +135,9 @@ async function loadSnapshot(db: Db, store: ServiceStore): Promise<RegistrySnapsh
       actsFor: new Set(),
       agendas: new Set(),
       ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
+      ...(row.rate_per_second !== null && row.rate_burst !== null
+        ? { rateLimit: { perSecond: row.rate_per_second, burst: row.rate_burst } }
+        : {}),
     });
   for (const row of links) aisMap.get(row.ais_id)?.actsFor.add(row.ovm_code.trim());
   for (const row of agendas) aisMap.get(row.ais_id)?.agendas.add(row.agenda_code);

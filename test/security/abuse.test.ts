@@ -1,0 +1,64 @@
+/**
+ * Bounded work per caller: an AIS over the rate the operator set for it, and a flood of requests
+ * without credentials, are refused with 429 EGSB_RATE_LIMITED and Retry-After, counted in metrics,
+ * while another caller's calls keep succeeding.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, jsonRequest, startHarness, type Harness } from '../call-harness.ts';
+
+const operator = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { EGSB_IN_MEMORY: '1', EGSB_ANONYMOUS_RATE_PER_SECOND: '1', EGSB_ANONYMOUS_RATE_BURST: '5' } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('rate limits', () => {
+  it('refuses an AIS over the rate the operator set for it, and tells it when to come back', async () => {
+    const ais = (await (await h.bus.app.request('/admin/ais/900002', { headers: operator })).json()) as Record<string, unknown>;
+    const { id: _id, createdAt: _c, updatedAt: _u, ...body } = ais;
+    const set = await h.bus.app.request('/admin/ais/900002', {
+      method: 'PUT',
+      headers: operator,
+      body: JSON.stringify({ ...body, rateLimit: { perSecond: 1, burst: 3 } }),
+    });
+    expect(set.status).toBe(200);
+    await h.bus.view.refresh();
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 6; i++) {
+      const res = await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest());
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses.slice(3)).toEqual([429, 429, 429]);
+    expect(limited?.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+    expect(((await limited?.json()) as { code: string }).code).toBe('EGSB_RATE_LIMITED');
+    expect(await (await h.bus.app.request('/metrics')).text()).toMatch(/egsb_rate_limited_total\{kind="ais"\} 3/);
+    // The operator lifts it again.
+    await h.bus.app.request('/admin/ais/900002', { method: 'PUT', headers: operator, body: JSON.stringify({ ...body, rateLimit: null }) });
+  });
+
+  it('limits requests without credentials per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    const badKey = await h.bus.app.request(
+      '/rest/demo-persons/v1/ctiOsobu',
+      jsonRequest(undefined, { authorization: 'Bearer egsb_not_a_key_at_all_000000' }),
+    );
+    expect(badKey.status).toBe(429);
+  });
+});
