@@ -171,45 +171,50 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
   };
 }
 
-/** PostgreSQL text holds neither NUL nor lone surrogates; one such string must not sink a whole batch. */
-function clean<T extends string | undefined>(value: T): T | null {
+/**
+ * Every recorded text is capped, whoever sent it: a record costs a bounded number of bytes even when
+ * the request was refused for being hostile. Control characters are stored escaped (`\u001b`), never
+ * raw; PostgreSQL text holds neither NUL nor lone surrogates.
+ */
+function clean(value: string | undefined, max: number): string | null {
   if (value === undefined) return null;
-  return value.toWellFormed().replace(/\u0000/g, '\uFFFD') as T;
+  const capped = value.length > max ? `${value.slice(0, max)}…` : value;
+  return capped.toWellFormed().replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function cleanAll(values: readonly string[]): string[] {
-  return values.map((v) => clean(v) ?? '');
+function cleanAll(values: readonly string[], count: number, max: number): string[] {
+  return values.slice(0, count).map((v) => clean(v, max) ?? '');
 }
 
 function toRow(r: AuditRecord): Record<string, unknown> {
   return {
     id: r.id,
     time: r.time.toISOString(),
-    request_id: clean(r.requestId),
+    request_id: clean(r.requestId, 128),
     ais_id: r.aisId ?? null,
-    ovm: clean(r.ovm),
-    agenda: clean(r.agenda),
-    role: clean(r.role),
-    audit_user_id: clean(r.auditUserId),
-    purpose: clean(r.purpose),
-    service: clean(r.service),
+    ovm: clean(r.ovm, 32),
+    agenda: clean(r.agenda, 32),
+    role: clean(r.role, 32),
+    audit_user_id: clean(r.auditUserId, 256),
+    purpose: clean(r.purpose, 1024),
+    service: clean(r.service, 64),
     service_major: r.serviceMajor ?? null,
-    operation: clean(r.operation),
-    protocol: clean(r.protocol),
+    operation: clean(r.operation, 128),
+    protocol: clean(r.protocol, 16),
     mode: r.mode,
     decision: r.decision,
-    legal_basis: cleanAll(r.legalBasis),
-    authorisations: cleanAll(r.authorisations),
-    data_items: cleanAll(r.dataItems),
-    refused_items: cleanAll(r.refusedItems),
-    subjects: cleanAll(r.subjects),
+    legal_basis: cleanAll(r.legalBasis, 100, 512),
+    authorisations: cleanAll(r.authorisations, 1000, 128),
+    data_items: cleanAll(r.dataItems, 1000, 64),
+    refused_items: cleanAll(r.refusedItems, 1000, 64),
+    subjects: cleanAll(r.subjects, 100, 256),
     provider_ais: r.providerAis ?? null,
-    endpoint: clean(r.endpoint),
+    endpoint: clean(r.endpoint, 2048),
     status: r.status,
-    code: clean(r.code),
+    code: clean(r.code, 64),
     request_bytes: r.requestBytes,
     response_bytes: r.responseBytes,
     latency_ms: r.latencyMs,
-    cause: clean(r.cause),
+    cause: clean(r.cause, 1024),
   };
 }

@@ -230,7 +230,8 @@ async function runCall(
   });
   try {
     draft.operation = parsed.operation;
-    draft.subjects = [...parsed.subjects];
+    // Subjects enter the record only from a validated request (with the checked call): a refused
+    // message's own claims about whom it concerns are not evidence, and could be of any size.
     const context = readCallContext(call, parsed, draft);
     const decision = authorise(o, caller.aisId, context, version, compiled, draft);
 

@@ -4,7 +4,7 @@
  * while another caller's calls keep succeeding.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, jsonRequest, startHarness, type Harness } from '../call-harness.ts';
+import { ADMIN, auditRecordOf, jsonRequest, startHarness, type Harness } from '../call-harness.ts';
 
 const operator = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
 let h: Harness;
@@ -60,5 +60,20 @@ describe('rate limits', () => {
       jsonRequest(undefined, { authorization: 'Bearer egsb_not_a_key_at_all_000000' }),
     );
     expect(badKey.status).toBe(429);
+  });
+});
+
+describe('a bounded audit', () => {
+  it('records a hostile refusal in bounded size: capped texts, escaped controls, no subjects from an unchecked body', async () => {
+    const huge = 'x'.repeat(15_000);
+    const unknown = await h.bus.app.request(`/rest/${huge}/v1/op`, jsonRequest(undefined, { 'audit-user-id': 'novak' }));
+    expect(unknown.status).toBe(404);
+    const record = await auditRecordOf(h.bus, unknown);
+    expect(String(record.service).length).toBeLessThanOrEqual(65);
+
+    const subjects = Array.from({ length: 5000 }, (_, i) => `AAECAwQFBgcICQoLDA0ODxA${i}`);
+    const invalid = await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest({ aifo: subjects.join('') }));
+    expect(invalid.status).toBe(400);
+    expect(await auditRecordOf(h.bus, invalid)).toMatchObject({ code: 'EGSB_REQUEST_INVALID', subjects: [] });
   });
 });
