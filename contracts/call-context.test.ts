@@ -23,6 +23,13 @@ describe('call context', () => {
     );
   });
 
+  it('refuses bidi overrides, zero-width and other format characters in audit-user-id, and accepts Czech letters', () => {
+    for (const userId of ['novak\u202Eexe.', 'no\u200Bvak', '\u2066admin\u2069', 'novak\uFEFF', 'x\uD800']) {
+      expect(() => resolveContext({ headers: { ...good, userId } }), JSON.stringify(userId)).toThrow(/format character/);
+    }
+    expect(resolveContext({ headers: { ...good, userId: 'Řehoř Žluťoučký' } }).userId).toBe('Řehoř Žluťoučký');
+  });
+
   it('accepts a field given in two places only when both say the same', () => {
     fc.assert(
       fc.property(fc.constantFrom('A121', 'A343', 'A1'), fc.constantFrom('A121', 'A343', 'A1'), (header, body) => {

@@ -39,7 +39,8 @@ const ROLE = /^CR[0-9]{1,6}$/;
 const ITEM = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 // Printable: no control characters (header values arrive decoded; see contracts/header-text.ts).
-const HEADER_TEXT = /^[^\p{Cc}]+$/u;
+// No control, format (bidi overrides, zero-width) or lone surrogate characters: a user id must read as it is.
+const HEADER_TEXT = /^[^\p{Cc}\p{Cf}\p{Cs}]+$/u;
 const MAX_ITEMS = 1000;
 
 /** Reads the context fields from HTTP headers. */
@@ -85,7 +86,7 @@ function checkContext(c: ContextSource): CallContext {
   if (!HEADER_TEXT.test(userId)) {
     throw new EgsbError(
       ErrorCode.AUDIT_USER_MISSING,
-      'audit-user-id holds a control character or a character an HTTP header cannot carry unchanged',
+      'audit-user-id holds a control or format character (such as a bidi override or a zero-width space), or one an HTTP header cannot carry unchanged',
     );
   }
   const problems: { location: string; rule: string; message: string }[] = [];
