@@ -42,3 +42,4 @@ export { CONTEXT_HEADERS, headerContext, resolveContext, type CallContext, type 
 export { itemHeaders, type CheckedCall } from './checked-call.ts';
 export { findDuplicateKey, JsonSyntaxError, parseStrictJson } from './strict-json.ts';
 export type { CompiledJsonOperation } from './json-contract.ts';
+export { checkJsonStructure, checkXmlStructure, JSON_LIMITS, XML_LIMITS } from './message-limits.ts';

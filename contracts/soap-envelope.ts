@@ -6,6 +6,7 @@
 import { XmlCData, XmlDocument, XmlElement, XmlLibError, XmlText, type XmlTreeNode } from 'libxml2-wasm';
 import { CONTEXT_NS, ENVELOPE_NS, EgsbError, ErrorCode, SOAP_CONTENT_TYPE, SoapVersion } from './errors.ts';
 import type { ContextField } from './types.ts';
+import { checkXmlStructure } from './message-limits.ts';
 import { PARSE_OPTIONS } from './xml-graph.ts';
 import { inspectXml, isHazard } from './xml-safety.ts';
 
@@ -58,6 +59,7 @@ export function parseEnvelope(bytes: Uint8Array, code: ErrorCode = ErrorCode.MES
   const shape = code === ErrorCode.MESSAGE_MALFORMED ? ErrorCode.REQUEST_INVALID : code;
   const inspected = inspectXml(bytes);
   if (isHazard(inspected)) throw new EgsbError(code, `the message ${inspected.reason} (line ${inspected.line})`);
+  checkXmlStructure(inspected.text, code === ErrorCode.MESSAGE_MALFORMED ? ErrorCode.MESSAGE_TOO_LARGE : code);
   let doc: XmlDocument;
   try {
     doc = XmlDocument.fromBuffer(bytes, { option: PARSE_OPTIONS });

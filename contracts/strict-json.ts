@@ -4,6 +4,8 @@
  * so a message with duplicates could mean one thing to the bus's checks and another to its reader.
  * Errors give the position, never the text around it (that text is message data).
  */
+import { ErrorCode } from './errors.ts';
+import { checkJsonStructure } from './message-limits.ts';
 
 export class JsonSyntaxError extends Error {
   override readonly name = 'JsonSyntaxError';
@@ -18,13 +20,15 @@ export class JsonSyntaxError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function parseStrictJson(input: Uint8Array | string): unknown {
+/** `limitCode`: the catalogue code when the structure exceeds JSON_LIMITS (checked before parsing). */
+export function parseStrictJson(input: Uint8Array | string, limitCode: ErrorCode = ErrorCode.MESSAGE_TOO_LARGE): unknown {
   let text: string;
   try {
     text = typeof input === 'string' ? input : utf8.decode(input);
   } catch {
     throw new JsonSyntaxError('not valid UTF-8');
   }
+  checkJsonStructure(text, limitCode);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -5,7 +5,7 @@
  * only as problem+json in the error shape the operation declares; a redirect never passes; a message
  * that names a key twice is malformed.
  */
-import { EgsbError, ErrorCode, parseStrictJson, type CompiledContract, type CompiledJsonOperation } from '../../contracts/index.ts';
+import { EgsbError, ErrorCode, isEgsbError, parseStrictJson, type CompiledContract, type CompiledJsonOperation } from '../../contracts/index.ts';
 import type { ProviderAnswer } from '../../connectors/index.ts';
 import type { OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
 
@@ -116,8 +116,9 @@ function providerError(code: string, operation: CompiledJsonOperation, answer: P
 
 function parseJson(bytes: Uint8Array, code: ErrorCode, what: string): unknown {
   try {
-    return parseStrictJson(bytes);
+    return parseStrictJson(bytes, code === ErrorCode.MESSAGE_MALFORMED ? ErrorCode.MESSAGE_TOO_LARGE : code);
   } catch (error) {
+    if (isEgsbError(error)) throw error;
     throw new EgsbError(code, `${what} is ${(error as Error).message}`, { cause: error });
   }
 }
