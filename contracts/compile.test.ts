@@ -247,3 +247,32 @@ describe('patterns in XSDs', () => {
     xsd.dispose();
   });
 });
+
+describe('schema files', () => {
+  it('nested deeper than a schema needs are refused at publish with the file named, not a crash', () => {
+    const depth = 5000;
+    const nested = `${'{"type":"object","properties":{"a":'.repeat(depth)}{"type":"string"}${'}}'.repeat(depth)}`;
+    const bundle = createBundle([
+      ['request.json', Buffer.from(nested)],
+      ['response.json', Buffer.from('{"type":"object"}')],
+    ]);
+    const manifest = {
+      code: 'nested',
+      version: '1.0',
+      ais: 1,
+      source: 'XX',
+      endpoints: [{ url: 'http://127.0.0.1:9/x' }],
+      dataItems: [{ name: 'Jmeno', paths: ['/a'] }],
+      contract: { operations: { op: { request: 'request.json', response: 'response.json' } } },
+    };
+    let error: unknown;
+    try {
+      compileContract({ manifest, bundle, catalogue: EMPTY_CATALOGUE });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as EgsbError).code).toBe('EGSB_CONTRACT_INVALID');
+    expect((error as EgsbError).message).toContain('request.json');
+    expect((error as EgsbError).message).toContain('nesting depth');
+  });
+});

@@ -7,7 +7,11 @@ import { linearRegExp } from './linear-regexp.ts';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { contractError, displayPath, readFileRef, resolveReference, type Bundle, type FileRef, type SchemaCatalogue } from './bundle.ts';
-import type { ErrorEntry } from './errors.ts';
+import { ErrorCode, type ErrorEntry } from './errors.ts';
+import { checkJsonStructure } from './message-limits.ts';
+
+/** How deep and how large one schema file may be. */
+const SCHEMA_LIMITS = { depth: 64, members: 1_000_000 } as const;
 import { Protocol, type ContractModel, type OperationModel } from './types.ts';
 
 const MAX_REPORTED = 10;
@@ -112,6 +116,12 @@ function parseJsonFile(ref: FileRef, bundle: Bundle, catalogue: SchemaCatalogue)
     text = utf8.decode(bytes);
   } catch {
     throw contractError(`${file}: is not valid UTF-8`, { file, rule: 'encoding' });
+  }
+  try {
+    // Bounded before anything recurses through it (reference rewriting, Ajv's compiler).
+    checkJsonStructure(text, ErrorCode.CONTRACT_INVALID, SCHEMA_LIMITS);
+  } catch (error) {
+    throw contractError(`${file}: ${(error as Error).message}`, { file, rule: 'structure' }, error);
   }
   try {
     const value: unknown = JSON.parse(text);

@@ -6,15 +6,28 @@
  */
 import { EgsbError, ErrorCode } from './errors.ts';
 
-export const XML_LIMITS = { depth: 128, elements: 500_000, attributes: 500_000, attributesPerElement: 128, nameLength: 512 } as const;
-export const JSON_LIMITS = { depth: 128, members: 500_000 } as const;
+export interface XmlLimits {
+  readonly depth: number;
+  readonly elements: number;
+  readonly attributes: number;
+  readonly attributesPerElement: number;
+  readonly nameLength: number;
+}
+
+export interface JsonLimits {
+  readonly depth: number;
+  readonly members: number;
+}
+
+export const XML_LIMITS: XmlLimits = { depth: 128, elements: 500_000, attributes: 500_000, attributesPerElement: 128, nameLength: 512 };
+export const JSON_LIMITS: JsonLimits = { depth: 128, members: 500_000 };
 
 function over(code: ErrorCode, what: string, limit: number): EgsbError {
   return new EgsbError(code, `the message exceeds the bus's structure limit: ${what} (at most ${limit})`);
 }
 
 /** Scans XML text (already known to be UTF-8 without DOCTYPE) for depth, counts and name lengths. */
-export function checkXmlStructure(text: string, code: ErrorCode = ErrorCode.MESSAGE_TOO_LARGE, limits = XML_LIMITS): void {
+export function checkXmlStructure(text: string, code: ErrorCode = ErrorCode.MESSAGE_TOO_LARGE, limits: XmlLimits = XML_LIMITS): void {
   let depth = 0;
   let elements = 0;
   let attributes = 0;
@@ -68,7 +81,7 @@ export function checkXmlStructure(text: string, code: ErrorCode = ErrorCode.MESS
 }
 
 /** Scans JSON text (already known to be well-formed) for nesting depth and the number of members. */
-export function checkJsonStructure(text: string, code: ErrorCode = ErrorCode.MESSAGE_TOO_LARGE, limits = JSON_LIMITS): void {
+export function checkJsonStructure(text: string, code: ErrorCode = ErrorCode.MESSAGE_TOO_LARGE, limits: JsonLimits = JSON_LIMITS): void {
   let depth = 0;
   let members = 0;
   for (let i = 0; i < text.length; i++) {
