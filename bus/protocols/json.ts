@@ -5,7 +5,14 @@
  * only as problem+json in the error shape the operation declares; a redirect never passes; a message
  * that names a key twice is malformed.
  */
-import { EgsbError, ErrorCode, isEgsbError, parseStrictJson, type CompiledContract, type CompiledJsonOperation } from '../../contracts/index.ts';
+import {
+  EgsbError,
+  ErrorCode,
+  isEgsbError,
+  parseStrictJson,
+  type CompiledContract,
+  type CompiledJsonOperation,
+} from '../../contracts/index.ts';
 import type { ProviderAnswer } from '../../connectors/index.ts';
 import type { OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
 

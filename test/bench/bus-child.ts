@@ -9,7 +9,14 @@ import { ADMIN, SEED_FILE, publishDemoBundles } from '../call-harness.ts';
 const providerUrl = process.env.BENCH_PROVIDER_URL ?? '';
 // The benchmark measures the bus, not its rate limit: one AIS makes every call.
 const bus = await createBus(
-  readConfig({ EGSB_RATE_PER_SECOND: '1000000', EGSB_RATE_BURST: '1000000', ...process.env, EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'error' }),
+  readConfig({
+    EGSB_RATE_PER_SECOND: '1000000',
+    EGSB_RATE_BURST: '1000000',
+    ...process.env,
+    EGSB_ADMIN_TOKEN: ADMIN,
+    EGSB_SEED_FILE: SEED_FILE,
+    EGSB_LOG_LEVEL: 'error',
+  }),
 );
 // Extra manifest settings (e.g. the asynchronous mode) come as JSON in BENCH_MANIFEST.
 await publishDemoBundles(bus, providerUrl, 10_000, JSON.parse(process.env.BENCH_MANIFEST ?? '{}') as object);
