@@ -139,6 +139,12 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       draft.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       // Only published services become metric labels: a caller must not be able to mint new series.
       const serviceLabel = draft.serviceMajor !== undefined ? call.service : '(unknown)';
+      // A flood without credentials is limited per address, and so is its trace: past the limit, the
+      // refusals are counted (egsb_rate_limited_total) but not each recorded.
+      if (draft.code === ErrorCode.RATE_LIMITED && draft.aisId === undefined) {
+        metrics.observeCall(serviceLabel, draft.code);
+        return response;
+      }
       try {
         await audit.write(draft, ticket);
       } catch (error) {

@@ -55,6 +55,16 @@ describe('rate limits', () => {
     }
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    // Refusals past the limit are counted, not recorded one by one.
+    const records = (await (await h.bus.app.request('/audit?status=429', { headers: operator })).json()) as {
+      records: { ais: number | null }[];
+    };
+    expect(records.records.filter((r) => r.ais === null)).toHaveLength(0);
+    const refusals = (await (await h.bus.app.request('/audit?status=401', { headers: operator })).json()) as {
+      records: { ais: number | null }[];
+    };
+    expect(refusals.records.filter((r) => r.ais === null)).toHaveLength(5);
+    expect(await (await h.bus.app.request('/metrics')).text()).toMatch(/egsb_rate_limited_total\{kind="anonymous"\} 3/);
     const badKey = await h.bus.app.request(
       '/rest/demo-persons/v1/ctiOsobu',
       jsonRequest(undefined, { authorization: 'Bearer egsb_not_a_key_at_all_000000' }),
