@@ -107,7 +107,11 @@ export async function createBus(
     const cache = createContractCache({ store, catalogue });
     const sources = createSourceStore({ db });
     // A provider endpoint never points into the bus's own NATS subjects, whatever the operator lists.
-    const endpoints = createEndpointPolicy(config.nats ? { busSubjects: config.nats.prefix } : {});
+    // Streams, consumers and subjects belong to one installation (the instances that share this
+    // database): two buses on one NATS, even with the same prefix, never take each other's calls.
+    const installation = Buffer.from(await installationSecret(db, 'installation-id', 6)).toString('hex');
+    const natsPrefix = config.nats ? `${config.nats.prefix}-${installation}` : undefined;
+    const endpoints = createEndpointPolicy(natsPrefix ? { busSubjects: natsPrefix } : {});
     const publisher = createPublisher({ registry, store, sources, endpoints, cache, catalogue, maxBundleBytes: config.maxBundleBytes });
     view = await createRegistryView({ db, store, logger });
     const registryView = view;
@@ -137,7 +141,7 @@ export async function createBus(
       unreachable.unref();
       queue = createAsyncQueue({
         link,
-        prefix: natsConfig.prefix,
+        prefix: natsPrefix ?? natsConfig.prefix,
         onError: (error) => logger.warn('JetStream streams could not be set up; retrying', { error: String(error) }),
       });
     }

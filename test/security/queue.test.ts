@@ -55,7 +55,8 @@ describe('the work queue is not a source of truth', () => {
   it('never delivers a message the bus did not queue, forged in the old or the new shape, and counts it', async () => {
     const nc = await connect({ servers: NATS_URL });
     try {
-      const subject = `${prefix}.calls.demo-persons.v1`;
+      const subject = bus.queue?.callSubject('demo-persons', 1) ?? '';
+      expect(subject).toMatch(new RegExp(`^${prefix}-[0-9a-f]{12}\\.calls\\.`));
       // A whole call, as queue messages once carried them: agenda, items and legal basis of the forger's choosing.
       const call = JSON.stringify({
         ticket: '00000000-0000-8000-8000-000000000001',
@@ -123,6 +124,43 @@ describe('the work queue is not a source of truth', () => {
       records: { code?: string; status: number }[];
     };
     expect(records.records.filter((r) => r.code === 'EGSB_REQUEST_ID_REUSED')).toHaveLength(3);
+  });
+});
+
+describe('two buses on one NATS with the same prefix', () => {
+  it("never take each other's calls: each installation has its own streams", async () => {
+    const prefix = natsPrefix('twins');
+    const provider = await startTestProvider();
+    const env = {
+      EGSB_IN_MEMORY: '1',
+      EGSB_ADMIN_TOKEN: ADMIN,
+      EGSB_SEED_FILE: SEED_FILE,
+      EGSB_LOG_LEVEL: 'silent',
+      NATS_URL,
+      EGSB_NATS_PREFIX: prefix,
+    };
+    const [one, two] = [await createBus(readConfig(env)), await createBus(readConfig(env))];
+    try {
+      for (const bus of [one, two]) {
+        await publishDemoBundles(bus, provider.url, 2000, ASYNC);
+        await waitFor(() => bus.queue?.ready() !== undefined);
+      }
+      expect(one.queue?.prefix).not.toBe(two.queue?.prefix);
+      const tickets: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await one.app.request(
+          '/rest/demo-persons/v1/ctiOsobu',
+          jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': `twin-${i}` }),
+        );
+        tickets.push(((await res.json()) as { ticket: string }).ticket);
+      }
+      for (const ticket of tickets) expect((await waitForTicket(async (p, i) => one.app.request(p, i), ticket)).status).toBe('succeeded');
+      expect(await (await two.app.request('/metrics')).text()).not.toMatch(/egsb_async_rejected_messages_total\{/);
+    } finally {
+      await one.close();
+      await two.close();
+      await provider.close();
+    }
   });
 });
 
@@ -203,8 +241,9 @@ authorization {
       const { ticket } = (await accepted.json()) as { ticket: string };
       expect((await waitForTicket(async (p, i) => bus.app.request(p, i), ticket)).status).toBe('succeeded');
 
-      providerNc.publish(`${prefix}.calls.demo-persons.v1`, '{"v":1}');
-      const spy = providerNc.subscribe(`${prefix}.calls.>`);
+      const own = bus.queue?.prefix ?? prefix;
+      providerNc.publish(`${own}.calls.demo-persons.v1`, '{"v":1}');
+      const spy = providerNc.subscribe(`${own}.calls.>`);
       const other = providerNc.subscribe('egsb-test.vozidla.>');
       await providerNc.flush().catch(() => undefined);
       await waitFor(() => errors.length >= 3);
