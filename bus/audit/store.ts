@@ -4,7 +4,8 @@
  * the operator everything.
  */
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
-import type { Db } from '../storage/index.ts';
+import pLimit from 'p-limit';
+import { DbKind, type Db } from '../storage/index.ts';
 
 export interface AuditQuery {
   /** The AIS asking; absent for the operator. */
@@ -90,7 +91,37 @@ export interface AuditStore {
   query(query: AuditQuery): Promise<AuditPage>;
 }
 
-export function createAuditStore({ db }: { db: Db }): AuditStore {
+export interface AuditStoreOptions {
+  readonly db: Db;
+  /** Searches at once per instance: the rest wait, so the audit writer always finds a connection. */
+  readonly concurrency?: number;
+  /** A search that runs longer is cancelled (PostgreSQL server only). */
+  readonly statementTimeoutMs?: number;
+}
+
+export function createAuditStore({ db, concurrency = 2, statementTimeoutMs = 10_000 }: AuditStoreOptions): AuditStore {
+  const searches = pLimit(concurrency);
+  const run = (sql: string, params: unknown[]): Promise<Row[]> =>
+    searches(async () => {
+      if (db.kind !== DbKind.POSTGRES) return db.query<Row>(sql, params);
+      try {
+        return await db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL statement_timeout = ${Math.floor(statementTimeoutMs)}`);
+          return tx.query<Row>(sql, params);
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === '57014') {
+          throw new EgsbError(
+            ErrorCode.REQUEST_INVALID,
+            `the search ran longer than ${statementTimeoutMs / 1000} s; narrow it (from, to, service, agenda)`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    });
   return {
     async query(q) {
       const where: string[] = [];
@@ -113,7 +144,7 @@ export function createAuditStore({ db }: { db: Db }): AuditStore {
         where.push(`(time, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
       }
       params.push(q.limit + 1);
-      const rows = await db.query<Row>(
+      const rows = await run(
         `SELECT * FROM audit_record ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT $${params.length}`,
         params,
       );

@@ -11,7 +11,7 @@ const MAX_LIMIT = 1000;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const CSV_LIMIT = 100_000;
 
-export function auditApi({ audit }: { audit: AuditStore }): Hono<BusEnv> {
+export function auditApi({ audit, csvLimit = CSV_LIMIT }: { audit: AuditStore; csvLimit?: number }): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
 
   api.get('/audit', async function listAudit(c) {
@@ -20,14 +20,36 @@ export function auditApi({ audit }: { audit: AuditStore }): Hono<BusEnv> {
     const csv = c.req.query('format') === 'csv' || (c.req.header('accept') ?? '').includes('text/csv');
     const query = readQuery((name) => c.req.query(name), caller.kind === 'ais' ? caller.aisId : undefined, csv);
     if (!csv) return c.json(await audit.query(query));
-    const rows: AuditView[] = [];
-    let cursor: string | undefined = query.cursor;
-    do {
-      const page = await audit.query({ ...query, ...(cursor ? { cursor } : {}), limit: Math.min(MAX_LIMIT, CSV_LIMIT - rows.length) });
-      rows.push(...page.records);
-      cursor = page.next;
-    } while (cursor !== undefined && rows.length < CSV_LIMIT);
-    return c.body(toCsv(rows), 200, {
+    // Streamed page by page; an export cut at csvLimit says so in its last line, with the cursor
+    // that continues it.
+    // Pages never run past the limit, so a cut always falls between pages and `next` continues it.
+    const first = await audit.query({ ...query, limit: Math.min(MAX_LIMIT, csvLimit) });
+    const encoder = new TextEncoder();
+    let page: typeof first | undefined = first;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`${CSV_HEADER}\r\n`));
+      },
+      async pull(controller) {
+        if (page === undefined) return controller.close();
+        const rows = page.records;
+        sent += rows.length;
+        if (rows.length > 0) controller.enqueue(encoder.encode(rows.map(csvLine).join('')));
+        const next = page.next;
+        if (next === undefined) {
+          page = undefined;
+          return controller.close();
+        }
+        if (sent >= csvLimit) {
+          controller.enqueue(encoder.encode(`# truncated after ${csvLimit} records; continue with cursor=${next}\r\n`));
+          page = undefined;
+          return controller.close();
+        }
+        page = await audit.query({ ...query, cursor: next, limit: Math.min(MAX_LIMIT, csvLimit - sent) });
+      },
+    });
+    return c.body(body, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="audit.csv"',
     });
@@ -109,10 +131,10 @@ const CSV_COLUMNS: readonly (keyof AuditView)[] = [
   'latencyMs',
 ];
 
-function toCsv(rows: readonly AuditView[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) lines.push(CSV_COLUMNS.map((k) => csvCell(row[k])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+const CSV_HEADER = CSV_COLUMNS.join(',');
+
+function csvLine(row: AuditView): string {
+  return `${CSV_COLUMNS.map((k) => csvCell(row[k])).join(',')}\r\n`;
 }
 
 function csvCell(value: unknown): string {

@@ -3,7 +3,10 @@
  * without credentials, are refused with 429 EGSB_RATE_LIMITED and Retry-After, counted in metrics,
  * while another caller's calls keep succeeding.
  */
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditStore } from '../../bus/audit/index.ts';
+import { auditApi, type BusEnv } from '../../bus/http/index.ts';
 import { ADMIN, auditRecordOf, jsonRequest, startHarness, type Harness } from '../call-harness.ts';
 
 const operator = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
@@ -85,5 +88,24 @@ describe('a bounded audit', () => {
     const invalid = await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest({ aifo: subjects.join('') }));
     expect(invalid.status).toBe(400);
     expect(await auditRecordOf(h.bus, invalid)).toMatchObject({ code: 'EGSB_REQUEST_INVALID', subjects: [] });
+  });
+});
+
+describe('audit reads', () => {
+  it('stream a CSV export and say where one cut at its limit stops, with the cursor that continues it', async () => {
+    for (let i = 0; i < 5; i++) await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest());
+    const app = new Hono<BusEnv>();
+    app.use(async (c, next) => {
+      c.set('caller', { kind: 'operator' });
+      await next();
+    });
+    app.route('/', auditApi({ audit: createAuditStore({ db: h.bus.db }), csvLimit: 3 }));
+    const csv = await (await app.request('/audit?format=csv')).text();
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(5); // header, three records, the marker
+    expect(lines[4]).toMatch(/^# truncated after 3 records; continue with cursor=\S+$/);
+    const cursor = /cursor=(\S+)$/.exec(lines[4] ?? '')?.[1] ?? '';
+    const next = (await (await app.request(`/audit?cursor=${cursor}&limit=1`)).json()) as { records: unknown[] };
+    expect(next.records).toHaveLength(1);
   });
 });
