@@ -29,6 +29,7 @@ import {
   healthApi,
   openApiDocument,
   operatorApi,
+  publishBodyLimit,
   publisherApi,
   requestIdOf,
 } from './http/index.ts';
@@ -58,6 +59,7 @@ import {
   createSourceStore,
   type Registry,
   type RegistryView,
+  serviceKey,
 } from './registry/index.ts';
 import type { BusConfig } from './config.ts';
 import { createContractCache, createEndpointPolicy, createPublisher, type Publisher } from './publishing/index.ts';
@@ -78,6 +80,8 @@ export interface Bus {
   readonly authorisations: AuthorisationStore;
   /** The asynchronous mode's queue; absent when the bus runs without NATS. */
   readonly queue?: AsyncQueue;
+  /** The largest body a request to this path may send, where the bus knows it before reading. */
+  bodyLimitFor(path: string): number | undefined;
   close(): Promise<void>;
 }
 
@@ -313,6 +317,14 @@ export async function createBus(
       publisher,
       authorisations,
       ...(queue ? { queue } : {}),
+      bodyLimitFor(path) {
+        const call = /^\/(?:rest|soap)\/([^/]+)\/v([1-9][0-9]{0,4})(?:\/|$)/.exec(path);
+        if (call) return registryView.current().services.get(serviceKey(call[1] ?? '', Number(call[2])))?.manifest.maxMessageBytes;
+        if (path === '/publish') return publishBodyLimit(config.maxBundleBytes);
+        if (path === '/admin/authorisations/import') return IMPORT_BODY_LIMIT;
+        if (path.startsWith('/admin/') || path.startsWith('/access-requests')) return ADMIN_BODY_LIMIT;
+        return undefined;
+      },
       async close() {
         for (const t of timers) clearInterval(t);
         registryView.close();

@@ -6,6 +6,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EgsbError, ErrorCode } from '../contracts/index.ts';
 import type { Bus } from './app.ts';
@@ -44,6 +45,23 @@ export async function startServers(bus: Bus, config: Pick<BusConfig, 'port' | 'h
   }
   for (const server of servers) {
     (server as import('node:http').Server).keepAliveTimeout = 65_000;
+    // A body announced with Expect: 100-continue is refused before it is sent when it is too large.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      const limit = bus.bodyLimitFor(new URL(req.url ?? '/', 'http://bus').pathname);
+      const declared = Number(req.headers['content-length']);
+      if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
+        const error = new EgsbError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `the message of ${declared} bytes exceeds this resource's limit of ${limit} bytes`,
+        );
+        res
+          .writeHead(error.status, { 'content-type': 'application/problem+json', connection: 'close' })
+          .end(JSON.stringify(error.toProblem()));
+        return;
+      }
+      res.writeContinue();
+      server.emit('request', req, res);
+    });
     // A request the HTTP parser cannot read (e.g. a header with a bare CR) gets a catalogue answer.
     server.on('clientError', (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
       if (!socket.writable) return socket.destroy();

@@ -10,6 +10,6 @@ export { catalogueApi } from './catalogue.ts';
 export { healthApi } from './health.ts';
 export { openApiDocument } from './openapi.ts';
 export { operatorApi } from './operator.ts';
-export { publisherApi } from './publisher.ts';
+export { publishBodyLimit, publisherApi } from './publisher.ts';
 export { bodyValidator, type BusEnv, requestIdOf } from './support.ts';
 export { certificateOf, requireTrustedIssuer } from './tls-certificate.ts';

@@ -44,7 +44,7 @@ export function publisherApi({
 }): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
   // JSON escaping and base64 make a body larger than its files; allow for that, then count the files exactly.
-  const limit = Math.ceil(maxBundleBytes * 1.4) + 1024 * 1024;
+  const limit = publishBodyLimit(maxBundleBytes);
 
   api.post(
     '/publish',
@@ -99,4 +99,9 @@ export function publisherApi({
     return c.json({ ...version, version: `${version.major}.${version.minor}` });
   });
   return api;
+}
+
+/** An upload is JSON with base64 files: a bundle's bytes, a third more, and room for the manifest. */
+export function publishBodyLimit(maxBundleBytes: number): number {
+  return Math.ceil(maxBundleBytes * 1.4) + 1024 * 1024;
 }

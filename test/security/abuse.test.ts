@@ -4,6 +4,8 @@
  * while another caller's calls keep succeeding.
  */
 import { Hono } from 'hono';
+import { connect } from 'node:net';
+import { startServers } from '../../bus/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditStore } from '../../bus/audit/index.ts';
 import { auditApi, type BusEnv } from '../../bus/http/index.ts';
@@ -107,5 +109,35 @@ describe('audit reads', () => {
     const cursor = /cursor=(\S+)$/.exec(lines[4] ?? '')?.[1] ?? '';
     const next = (await (await app.request(`/audit?cursor=${cursor}&limit=1`)).json()) as { records: unknown[] };
     expect(next.records).toHaveLength(1);
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  it('refuses a body announced larger than the service takes before it is sent, and lets a fitting one in', async () => {
+    const servers = await startServers(h.bus, { port: 0, host: '127.0.0.1' });
+    const exchange = (length: number): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(servers.httpPort, '127.0.0.1', () => {
+          socket.write(
+            `POST /rest/demo-persons/v1/ctiOsobu HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+              `Content-Length: ${length}\r\nExpect: 100-continue\r\nAuthorization: Bearer egsb_test_reader_key_0000000002\r\n\r\n`,
+          );
+        });
+        let seen = '';
+        socket.on('data', (chunk) => {
+          seen += chunk.toString('latin1');
+          if (/^HTTP\/1\.1 \d{3}/.test(seen)) {
+            socket.destroy();
+            resolve(seen.slice(0, 12));
+          }
+        });
+        socket.on('error', reject);
+      });
+    try {
+      expect(await exchange(200 * 1024 * 1024)).toBe('HTTP/1.1 413');
+      expect(await exchange(20)).toBe('HTTP/1.1 100');
+    } finally {
+      await servers.close();
+    }
   });
 });
