@@ -178,24 +178,31 @@ describe('validation messages', () => {
   });
 });
 
-describe('patterns in JSON Schemas', () => {
-  const jsonBundle = (pattern: string) =>
-    createBundle([
-      ['request.json', Buffer.from(JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern } } }))],
+/** A one-operation JSON contract whose request schema is `request`. */
+function oneOperation(request: string): { manifest: object; bundle: ReturnType<typeof createBundle> } {
+  return {
+    manifest: {
+      code: 'one-operation',
+      version: '1.0',
+      ais: 1,
+      source: 'XX',
+      endpoints: [{ url: 'http://127.0.0.1:9/x' }],
+      dataItems: [{ name: 'Jmeno', paths: ['/name'] }],
+      contract: { operations: { op: { request: 'request.json', response: 'response.json' } } },
+    },
+    bundle: createBundle([
+      ['request.json', Buffer.from(request)],
       ['response.json', Buffer.from('{"type":"object"}')],
-    ]);
-  const manifest = {
-    code: 'patterns',
-    version: '1.0',
-    ais: 1,
-    source: 'XX',
-    endpoints: [{ url: 'http://127.0.0.1:9/x' }],
-    dataItems: [{ name: 'Jmeno', paths: ['/name'] }],
-    contract: { operations: { op: { request: 'request.json', response: 'response.json' } } },
+    ]),
   };
+}
+
+describe('patterns in JSON Schemas', () => {
+  const withPattern = (pattern: string) =>
+    oneOperation(JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern } } }));
 
   it('run in linear time: a pattern that backtracks catastrophically answers a long input at once', () => {
-    const compiled = compileContract({ manifest, bundle: jsonBundle('^(a+)+$'), catalogue: EMPTY_CATALOGUE });
+    const compiled = compileContract({ ...withPattern('^(a+)+$'), catalogue: EMPTY_CATALOGUE });
     const validate = compiled.json?.operations.get('op');
     const started = performance.now();
     const errors = validate?.validateRequest({ name: `${'a'.repeat(10_000)}!` }) ?? [];
@@ -210,7 +217,7 @@ describe('patterns in JSON Schemas', () => {
   it('refuse at publish a pattern that needs backtracking, naming it', () => {
     let error: unknown;
     try {
-      compileContract({ manifest, bundle: jsonBundle('^(a)\\1$'), catalogue: EMPTY_CATALOGUE });
+      compileContract({ ...withPattern('^(a)\\1$'), catalogue: EMPTY_CATALOGUE });
     } catch (caught) {
       error = caught;
     }
@@ -252,22 +259,9 @@ describe('schema files', () => {
   it('nested deeper than a schema needs are refused at publish with the file named, not a crash', () => {
     const depth = 5000;
     const nested = `${'{"type":"object","properties":{"a":'.repeat(depth)}{"type":"string"}${'}}'.repeat(depth)}`;
-    const bundle = createBundle([
-      ['request.json', Buffer.from(nested)],
-      ['response.json', Buffer.from('{"type":"object"}')],
-    ]);
-    const manifest = {
-      code: 'nested',
-      version: '1.0',
-      ais: 1,
-      source: 'XX',
-      endpoints: [{ url: 'http://127.0.0.1:9/x' }],
-      dataItems: [{ name: 'Jmeno', paths: ['/a'] }],
-      contract: { operations: { op: { request: 'request.json', response: 'response.json' } } },
-    };
     let error: unknown;
     try {
-      compileContract({ manifest, bundle, catalogue: EMPTY_CATALOGUE });
+      compileContract({ ...oneOperation(nested), catalogue: EMPTY_CATALOGUE });
     } catch (caught) {
       error = caught;
     }
