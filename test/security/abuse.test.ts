@@ -141,3 +141,56 @@ describe('Expect: 100-continue', () => {
     }
   });
 });
+
+describe('a well-behaved reader while another floods', () => {
+  it('keeps being answered, and /healthz too, while the flooding AIS is limited', async () => {
+    const put = (path: string, body: unknown) => h.bus.app.request(path, { method: 'PUT', headers: operator, body: JSON.stringify(body) });
+    const flooder = {
+      name: 'Flooding reader (test)',
+      operatorOvm: '00064581',
+      actsFor: ['00064581'],
+      agendas: ['A121'],
+      rateLimit: { perSecond: 5, burst: 10 },
+    };
+    expect((await put('/admin/ais/900004', flooder)).status).toBe(200);
+    const made = await h.bus.app.request('/admin/ais/900004/credentials', {
+      method: 'POST',
+      headers: operator,
+      body: '{"kind":"api-key"}',
+    });
+    const { apiKey } = (await made.json()) as { apiKey: string };
+    await h.bus.view.refresh();
+
+    const timed = async (key?: string): Promise<{ status: number; ms: number }> => {
+      const started = performance.now();
+      const res = await h.bus.app.request(
+        '/rest/demo-persons/v1/ctiOsobu',
+        jsonRequest(undefined, key ? { authorization: `Bearer ${key}` } : {}),
+      );
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const quiet: number[] = [];
+    for (let i = 0; i < 30; i++) quiet.push((await timed()).ms);
+    let flooding = true;
+    const flood = (async () => {
+      const statuses: number[] = [];
+      while (flooding) statuses.push(...(await Promise.all(Array.from({ length: 20 }, () => timed(apiKey)))).map((r) => r.status));
+      return statuses;
+    })();
+    const good: { status: number; ms: number }[] = [];
+    for (let i = 0; i < 30; i++) good.push(await timed());
+    const health = await h.bus.app.request('/healthz');
+    flooding = false;
+    const statuses = await flood;
+    expect(good.every((r) => r.status === 200)).toBe(true);
+    expect(health.status).toBe(200);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(statuses.filter((s) => s === 200).length);
+    const p99 = good.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(good.length * 0.99)] ?? 0;
+    const quietP99 = quiet.sort((a, b) => a - b)[Math.floor(quiet.length * 0.99)] ?? 0;
+    console.info(
+      `well-behaved reader: p99 ${quietP99.toFixed(1)} ms alone, ${p99.toFixed(1)} ms during a flood; ` +
+        `flooder ${statuses.length} calls, ${statuses.filter((s) => s === 429).length} limited`,
+    );
+  });
+});
