@@ -43,6 +43,7 @@ import {
   readAsyncStatus,
   startCallbacks,
   startDispatcher,
+  startSweeper,
 } from './async/index.ts';
 import { createTicketStore } from './tickets/index.ts';
 import { type AuditWriter, createAuditStore, createAuditWriter } from './audit/index.ts';
@@ -177,11 +178,13 @@ export async function createBus(
     });
     let callbacks: CallbackPusher | undefined;
     let dispatcher: Dispatcher | undefined;
+    let sweeper: { close(): void } | undefined;
     const timers: NodeJS.Timeout[] = [];
     if (queue !== undefined) {
       const q = queue;
       if (config.async.dispatch) {
         callbacks = startCallbacks({ queue: q, view, tickets, metrics, logger, ackWaitMs: config.async.ackWaitMs });
+        sweeper = startSweeper({ queue: q, messages, tickets, metrics, logger, idleMs: 10 * config.async.ackWaitMs });
         dispatcher = startDispatcher({
           queue: q,
           messages,
@@ -328,6 +331,7 @@ export async function createBus(
       async close() {
         for (const t of timers) clearInterval(t);
         registryView.close();
+        sweeper?.close();
         await dispatcher?.close();
         await callbacks?.close();
         await audit.drain();

@@ -88,6 +88,11 @@ export interface PendingCount {
 export interface TicketStore {
   /** Takes a queued call for delivery, loading what to deliver from the ticket row. */
   claim(ticket: string): Promise<Claim>;
+  /**
+   * Tickets waiting in `queued` with nothing happening for `idleMs`: their message never reached
+   * JetStream (the publish failed after the row committed) or was lost with a stream.
+   */
+  idleQueued(idleMs: number, limit: number): Promise<{ ticket: string; service: string; major: number }[]>;
   /** The digest of the call a ticket was accepted for, if the ticket exists. */
   digestOf(ticket: string): Promise<string | undefined>;
   /** Puts a running ticket back in the queue after a delivery that may be retried. */
@@ -249,6 +254,15 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
 
   return {
     claim,
+    async idleQueued(idleMs, limit) {
+      const rows = await db.query<{ ticket: string; service: string; service_major: number }>(
+        `SELECT ticket::text, service, service_major FROM async_call
+         WHERE status = 'queued' AND COALESCE(started_at, created_at) < now() - $1 * interval '1 millisecond'
+         ORDER BY created_at LIMIT $2`,
+        [idleMs, limit],
+      );
+      return rows.map((r) => ({ ticket: r.ticket, service: r.service, major: r.service_major }));
+    },
     async digestOf(ticket) {
       if (!isTicket(ticket)) return undefined;
       const [row] = await db.query<{ call_digest: string | null }>('SELECT call_digest FROM async_call WHERE ticket = $1', [ticket]);

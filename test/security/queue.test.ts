@@ -14,6 +14,7 @@ import { serveOverNats } from '../../connectors/index.ts';
 import { createBus, readConfig, type Bus } from '../../bus/index.ts';
 import { NATS_URL, natsPrefix, waitForTicket } from '../async-support.ts';
 import { ADMIN, SEED_FILE, jsonRequest, publishDemoBundles } from '../call-harness.ts';
+import { createTestDatabase, postgresUrl } from '../postgres.ts';
 import { personJson, startTestProvider, type TestProvider } from '../provider.ts';
 
 const ASYNC = { modes: ['sync', 'async'] };
@@ -162,6 +163,50 @@ describe('two buses on one NATS with the same prefix', () => {
       await provider.close();
     }
   });
+});
+
+describe.skipIf(postgresUrl === undefined)('a queued ticket whose message is gone', () => {
+  it('is queued again and delivered, however its message was lost', async () => {
+    const db = await createTestDatabase();
+    const provider = await startTestProvider();
+    const env = {
+      DATABASE_URL: db.url,
+      EGSB_ADMIN_TOKEN: ADMIN,
+      EGSB_SEED_FILE: SEED_FILE,
+      EGSB_LOG_LEVEL: 'silent',
+      NATS_URL,
+      EGSB_NATS_PREFIX: natsPrefix('lost'),
+      EGSB_ASYNC_ACK_WAIT_MS: '1000',
+    };
+    // One instance accepts but does not deliver; the stream then loses what it held.
+    const accepting = await createBus(readConfig({ ...env, EGSB_ASYNC_DISPATCH: '0' }));
+    let delivering: Bus | undefined;
+    try {
+      await publishDemoBundles(accepting, provider.url, 2000, ASYNC);
+      await waitFor(() => accepting.queue?.ready() !== undefined);
+      const tickets: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await accepting.app.request(
+          '/rest/demo-persons/v1/ctiOsobu',
+          jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': `lost-${i}` }),
+        );
+        tickets.push(((await res.json()) as { ticket: string }).ticket);
+      }
+      const ready = accepting.queue?.ready();
+      await ready?.jsm.streams.purge(accepting.queue?.callStream ?? '');
+      delivering = await createBus(readConfig({ ...env, EGSB_SEED_FILE: '' }));
+      const bus = delivering;
+      for (const ticket of tickets) {
+        expect((await waitForTicket(async (p, i) => bus.app.request(p, i), ticket, { timeoutMs: 40_000 })).status).toBe('succeeded');
+      }
+      expect(await (await bus.app.request('/metrics')).text()).toMatch(/egsb_async_requeued_total\{service="demo-persons"\} 3/);
+    } finally {
+      await delivering?.close();
+      await accepting.close();
+      await provider.close();
+      await db.drop();
+    }
+  }, 60_000);
 });
 
 describe('NATS users: a provider serves its own subjects and nothing else', () => {
