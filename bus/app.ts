@@ -43,6 +43,7 @@ import {
   readAsyncStatus,
   startCallbacks,
   startDispatcher,
+  queueAgain,
   startSweeper,
 } from './async/index.ts';
 import { createTicketStore } from './tickets/index.ts';
@@ -276,7 +277,19 @@ export async function createBus(
     app.route('/admin', operatorApi({ registry, sources }));
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: createAuditStore({ db }) }));
-    app.route('/', asyncApi({ tickets, queue }));
+    app.route(
+      '/',
+      asyncApi({
+        tickets,
+        queue,
+        resultTtlMs: config.async.resultTtlMs,
+        ...(queue
+          ? {
+              nudge: (ticket: string, service: string, major: number) => queueAgain(queue, messages, ticket, service, major),
+            }
+          : {}),
+      }),
+    );
     app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
 
     app.notFound((c) =>

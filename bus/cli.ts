@@ -20,12 +20,15 @@ export interface Writer {
 const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
        egsb import-authorisations <file.yaml|file.json> [--replace] [--url URL] [--key OPERATOR-TOKEN]
        egsb async status [--json] [--url URL] [--key OPERATOR-TOKEN]
+       egsb async retry|fail <ticket> [--url URL] [--key OPERATOR-TOKEN]
 
   publish                 compile and publish a contract bundle (manifest.json + WSDL/XSD or JSON Schemas)
   import-authorisations   create or update every authorisation in the file in one transaction;
                           --replace also removes those the file does not name
   async status            the asynchronous mode's streams, consumers, and per service the calls
                           queued, running and failed, with the age of the oldest waiting
+  async retry             deliver a queued or failed ticket again
+  async fail              give up an open ticket (it fails with EGSB_PROVIDER_UNAVAILABLE)
 
 Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY.
 
@@ -48,8 +51,21 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command, file] = positionals;
+  const [command, file, ticket] = positionals;
   if (command === 'async' && file === 'status') return asyncStatus(values, out, err);
+  if (command === 'async' && (file === 'retry' || file === 'fail') && ticket !== undefined) {
+    const url = (values.url ?? process.env.EGSB_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+    const body = await askBus(
+      url,
+      values.key ?? process.env.EGSB_API_KEY,
+      `/admin/async/tickets/${encodeURIComponent(ticket)}/${file}`,
+      { method: 'POST' },
+      err,
+    );
+    if (typeof body === 'number') return body;
+    out.write(`${String(body.ticket)}: ${String(body.status)}\n`);
+    return ExitCode.OK;
+  }
   if (values.help || (command !== 'publish' && command !== 'import-authorisations') || file === undefined) {
     (values.help ? out : err).write(`${USAGE}\n`);
     return values.help ? ExitCode.OK : ExitCode.USAGE;

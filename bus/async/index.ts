@@ -8,4 +8,4 @@ export { createQueueMessages, type QueueMessages } from './message.ts';
 export { acceptCall, type AcceptOptions } from './acceptance.ts';
 export { type AsyncQueue, createAsyncQueue } from './queue.ts';
 export { type AsyncStatus, publishAsyncGauges, readAsyncStatus } from './status.ts';
-export { startSweeper, type SweeperOptions } from './sweeper.ts';
+export { queueAgain, startSweeper, type SweeperOptions } from './sweeper.ts';

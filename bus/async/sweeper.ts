@@ -23,6 +23,18 @@ export interface SweeperOptions {
 const REQUEUED = 'egsb_async_requeued_total';
 const REQUEUED_HELP = 'Queued tickets found without a message in JetStream and queued again.';
 
+/** Publishes a ticket's message again, under a message id of its own so that the duplicate window keeps nothing back. */
+export async function queueAgain(
+  queue: AsyncQueue,
+  messages: QueueMessages,
+  ticket: string,
+  service: string,
+  major: number,
+): Promise<void> {
+  const subject = queue.callSubject(service, major);
+  await queue.publish(subject, messages.encode(subject, ticket), `${ticket}:${Date.now()}`);
+}
+
 export function startSweeper({
   queue,
   messages,
@@ -50,9 +62,7 @@ export function startSweeper({
           backlog.set(consumer, busy);
         }
         if (busy) continue;
-        const subject = queue.callSubject(service, major);
-        // A message id of its own: JetStream's duplicate window must not drop the new message.
-        await queue.publish(subject, messages.encode(subject, ticket), `${ticket}:${Date.now()}`);
+        await queueAgain(queue, messages, ticket, service, major);
         metrics.increment(REQUEUED, REQUEUED_HELP, { service });
         logger.warn('an idle queued ticket was queued again', { ticket, service });
       }

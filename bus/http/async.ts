@@ -15,7 +15,15 @@ import { requireOperator, type Caller } from '../registry/index.ts';
 const MAX_LIMIT = 1000;
 const STATUSES = new Set<string>(Object.values(TicketStatus));
 
-export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: AsyncQueue | undefined }): Hono<BusEnv> {
+export interface AsyncApiOptions {
+  readonly tickets: TicketStore;
+  readonly queue: AsyncQueue | undefined;
+  /** Queues a ticket's message again; absent without NATS. */
+  readonly nudge?: (ticket: string, service: string, major: number) => Promise<void>;
+  readonly resultTtlMs: number;
+}
+
+export function asyncApi({ tickets, queue, nudge, resultTtlMs }: AsyncApiOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
 
   api.get('/async/:ticket', async function readTicket(c) {
@@ -72,6 +80,31 @@ export function asyncApi({ tickets, queue }: { tickets: TicketStore; queue: Asyn
     return c.json(await readAsyncStatus(queue, tickets));
   });
 
+  // The operator's word on one ticket: deliver it again (queued or failed), or give it up (open).
+  api.post('/admin/async/tickets/:ticket/retry', async function retryTicket(c) {
+    requireOperator(c.get('caller'));
+    if (nudge === undefined) throw new EgsbError(ErrorCode.ASYNC_UNAVAILABLE, 'this bus runs without NATS');
+    const id = c.req.param('ticket');
+    const requeued = await tickets.requeue(id);
+    if ('status' in requeued) throw ticketConflict(id, requeued.status, 'only a queued or failed ticket is delivered again');
+    await nudge(id, requeued.service, requeued.major);
+    return c.json(ticketState((await tickets.get(id)) as NonNullable<Awaited<ReturnType<TicketStore['get']>>>));
+  });
+  api.post('/admin/async/tickets/:ticket/fail', async function failTicket(c) {
+    requireOperator(c.get('caller'));
+    const id = c.req.param('ticket');
+    const failed = isTicket(id)
+      ? await tickets.finish(
+          id,
+          { status: 'failed', code: ErrorCode.PROVIDER_UNAVAILABLE, detail: 'given up by the operator' },
+          resultTtlMs,
+        )
+      : false;
+    const ticket = await tickets.get(id);
+    if (!failed || ticket === undefined) throw ticketConflict(id, ticket?.status ?? 'unknown', 'only an open ticket is given up');
+    return c.json(ticketState(ticket));
+  });
+
   return api;
 }
 
@@ -81,6 +114,11 @@ function readerOf(caller: Caller): number {
   if (caller.kind !== 'ais')
     throw new EgsbError(ErrorCode.FORBIDDEN, 'tickets belong to reader AIS; the operator sees queues at /admin/async');
   return caller.aisId;
+}
+
+function ticketConflict(id: string, status: string, rule: string): EgsbError {
+  if (status === 'unknown') return new EgsbError(ErrorCode.TICKET_NOT_FOUND, `no ticket ${JSON.stringify(id.slice(0, 64))} is known`);
+  return new EgsbError(ErrorCode.CONFLICT, `the ticket is ${status}; ${rule}`);
 }
 
 function invalid(detail: string): EgsbError {

@@ -93,6 +93,11 @@ export interface TicketStore {
    * JetStream (the publish failed after the row committed) or was lost with a stream.
    */
   idleQueued(idleMs: number, limit: number): Promise<{ ticket: string; service: string; major: number }[]>;
+  /**
+   * Puts a queued or failed ticket back in the queue for another round of deliveries (the operator's
+   * retry); the ticket's service when it did, else the status that kept it from it.
+   */
+  requeue(ticket: string): Promise<{ service: string; major: number } | { status: TicketStatus | 'unknown' }>;
   /** The digest of the call a ticket was accepted for, if the ticket exists. */
   digestOf(ticket: string): Promise<string | undefined>;
   /** Puts a running ticket back in the queue after a delivery that may be retried. */
@@ -262,6 +267,18 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
         [idleMs, limit],
       );
       return rows.map((r) => ({ ticket: r.ticket, service: r.service, major: r.service_major }));
+    },
+    async requeue(ticket) {
+      if (!isTicket(ticket)) return { status: 'unknown' };
+      const [row] = await db.query<{ service: string; service_major: number }>(
+        `UPDATE async_call SET status = 'queued', attempts = 0, completed_at = NULL, expires_at = NULL, error_code = NULL,
+           error_detail = NULL, started_at = NULL
+         WHERE ticket = $1 AND status IN ('queued', 'failed') AND call IS NOT NULL RETURNING service, service_major`,
+        [ticket],
+      );
+      if (row !== undefined) return { service: row.service, major: row.service_major };
+      const current = await this.get(ticket);
+      return { status: current?.status ?? 'unknown' };
     },
     async digestOf(ticket) {
       if (!isTicket(ticket)) return undefined;

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveOverNats } from '../../connectors/index.ts';
-import { createBus, readConfig, type Bus } from '../../bus/index.ts';
+import { runCli } from '../../bus/cli.ts';
+import { createBus, readConfig, startServers, type Bus } from '../../bus/index.ts';
 import { NATS_URL, natsPrefix, waitForTicket } from '../async-support.ts';
 import { ADMIN, SEED_FILE, jsonRequest, publishDemoBundles } from '../call-harness.ts';
 import { createTestDatabase, postgresUrl } from '../postgres.ts';
@@ -207,6 +208,47 @@ describe.skipIf(postgresUrl === undefined)('a queued ticket whose message is gon
       await db.drop();
     }
   }, 60_000);
+});
+
+describe("the operator's word on a ticket", () => {
+  it('gives up an open ticket and delivers a failed or queued one again, from the CLI', async () => {
+    const provider = await startTestProvider();
+    const env = { EGSB_IN_MEMORY: '1', EGSB_ADMIN_TOKEN: ADMIN, EGSB_SEED_FILE: SEED_FILE, EGSB_LOG_LEVEL: 'silent', NATS_URL };
+    // An instance that accepts but does not deliver: its tickets stay queued until the operator acts.
+    const bus = await createBus(readConfig({ ...env, EGSB_NATS_PREFIX: natsPrefix('operator'), EGSB_ASYNC_DISPATCH: '0' }));
+    const servers = await startServers(bus, { port: 0, host: '127.0.0.1' });
+    const cli = async (...args: string[]): Promise<{ code: number; out: string }> => {
+      let out = '';
+      const code = await runCli(
+        [...args, '--url', `http://127.0.0.1:${servers.httpPort}`, '--key', ADMIN],
+        { write: (t: string) => (out += t) },
+        { write: () => true },
+      );
+      return { code, out };
+    };
+    try {
+      await publishDemoBundles(bus, provider.url, 2000, ASYNC);
+      await waitFor(() => bus.queue?.ready() !== undefined);
+      const res = await bus.app.request(
+        '/rest/demo-persons/v1/ctiOsobu',
+        jsonRequest(undefined, { prefer: 'respond-async', 'x-request-id': 'operator-1' }),
+      );
+      const { ticket } = (await res.json()) as { ticket: string };
+      const messages = async (): Promise<number> =>
+        (await bus.queue?.ready()?.jsm.streams.info(bus.queue.callStream))?.state.messages ?? -1;
+      const before = await messages();
+
+      expect(await cli('async', 'fail', ticket)).toEqual({ code: 0, out: `${ticket}: failed\n` });
+      expect((await cli('async', 'fail', ticket)).code).toBe(4); // already finished: a conflict
+      expect(await cli('async', 'retry', ticket)).toEqual({ code: 0, out: `${ticket}: queued\n` });
+      expect(await messages()).toBe(before + 1);
+      expect((await cli('async', 'retry', '00000000-0000-8000-8000-000000000000')).code).toBe(5);
+    } finally {
+      await servers.close();
+      await bus.close();
+      await provider.close();
+    }
+  });
 });
 
 describe('NATS users: a provider serves its own subjects and nothing else', () => {
