@@ -65,6 +65,7 @@ import {
 } from './registry/index.ts';
 import type { BusConfig } from './config.ts';
 import { createContractCache, createEndpointPolicy, createPublisher, type Publisher } from './publishing/index.ts';
+import { createMessageChecks, type MessageChecks } from './protocols/index.ts';
 import { createMetrics } from './metrics.ts';
 import { applySeedFile, type SeedResult } from './seed.ts';
 import { installationSecret, openStorage, type Db } from './storage/index.ts';
@@ -80,6 +81,8 @@ export interface Bus {
   readonly registry: Registry;
   readonly publisher: Publisher;
   readonly authorisations: AuthorisationStore;
+  /** Where large messages are checked (worker threads). */
+  readonly checks: MessageChecks;
   /** The asynchronous mode's queue; absent when the bus runs without NATS. */
   readonly queue?: AsyncQueue;
   /** The largest body a request to this path may send, where the bus knows it before reading. */
@@ -111,6 +114,10 @@ export async function createBus(
     const registry = createRegistry({ db });
     const store = createServiceStore({ db });
     const cache = createContractCache({ store, catalogue });
+    const checks = createMessageChecks({
+      ...config.checks,
+      ...(config.schemaCatalogue ? { catalogue: config.schemaCatalogue } : {}),
+    });
     const sources = createSourceStore({ db });
     // A provider endpoint never points into the bus's own NATS subjects, whatever the operator lists.
     // Streams, consumers and subjects belong to one installation (the instances that share this
@@ -165,6 +172,7 @@ export async function createBus(
       view,
       identity,
       cache,
+      checks,
       router,
       audit,
       engine,
@@ -191,6 +199,7 @@ export async function createBus(
           messages,
           view,
           cache,
+          checks,
           router,
           tickets,
           audit,
@@ -332,6 +341,7 @@ export async function createBus(
       registry,
       publisher,
       authorisations,
+      checks,
       ...(queue ? { queue } : {}),
       bodyLimitFor(path) {
         const call = /^\/(?:rest|soap)\/([^/]+)\/v([1-9][0-9]{0,4})(?:\/|$)/.exec(path);
@@ -351,6 +361,7 @@ export async function createBus(
         await router.close();
         await natsLink?.close();
         cache.close();
+        await checks.close();
         await db.close();
       },
     };

@@ -1,4 +1,5 @@
 /** The bus's configuration: read once from the environment at start, checked, then frozen. */
+import { availableParallelism } from 'node:os';
 import { DEFAULT_BUNDLE_LIMITS, LogLevel } from '../contracts/index.ts';
 
 export interface BusConfig {
@@ -23,6 +24,13 @@ export interface BusConfig {
     readonly anonymous: { readonly perSecond: number; readonly burst: number };
   };
   readonly schemaCatalogue?: string;
+  /** Large messages are checked by worker threads, away from the event loop. */
+  readonly checks: {
+    /** Requests and answers of more bytes than this go to the threads. */
+    readonly offloadBytes: number;
+    /** Worker threads; 0 checks every message on the event loop. */
+    readonly threads: number;
+  };
   readonly maxBundleBytes: number;
   readonly logLevel: LogLevel;
   /** Whether an AIS may call with `Authorization: Bearer <API key>`; certificates always work. */
@@ -107,9 +115,14 @@ export function readConfig(env: Env = process.env): BusConfig {
   for (const limit of [rateLimits.ais, rateLimits.anonymous]) {
     if (limit.perSecond < 1 || limit.burst < 1) problems.push('rates and bursts must be at least 1');
   }
+  const checks = {
+    offloadBytes: integer(env.EGSB_OFFLOAD_BYTES, 128 * 1024, 'EGSB_OFFLOAD_BYTES', problems),
+    threads: integer(env.EGSB_CHECK_THREADS, Math.max(1, availableParallelism() - 1), 'EGSB_CHECK_THREADS', problems),
+  };
   if (problems.length > 0) throw new Error(`configuration: ${problems.join('; ')}`);
   return Object.freeze({
     rateLimits,
+    checks,
     port,
     // Loopback unless the operator says otherwise: a bus is not exposed by accident.
     host: env.EGSB_HOST || '127.0.0.1',

@@ -129,6 +129,43 @@ async function publish(bus: Bus, upload: object): Promise<void> {
   if (res.status >= 300) throw new Error(`publishing failed: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * `bulk-persons`: the demo JSON contract with room for a long list of notes both ways (`poznamky`,
+ * each `{k: "v<n>", text}`), to send maximal but valid messages; the test provider serves it.
+ */
+export async function bulkUpload(providerUrl: string, maxMessageBytes = 10 * 1024 * 1024): Promise<object> {
+  const json = await readBundleDir(`${bundles}persons-json`);
+  const files = { ...json.files };
+  const notes = {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['k'],
+      properties: { k: { type: 'string', pattern: '^v[0-9]+$' }, text: { type: 'string' } },
+    },
+  };
+  for (const name of ['schemas/cti-osobu-request.json', 'schemas/cti-osobu-response.json']) {
+    const schema = JSON.parse(String(files[name])) as { properties: Record<string, unknown> };
+    schema.properties.poznamky = notes;
+    files[name] = JSON.stringify(schema);
+  }
+  const { ais: _ais, ...manifest } = json.manifest as Record<string, unknown>;
+  return { files, manifest: { ...manifest, code: 'bulk-persons', endpoints: [{ url: `${providerUrl}/persons` }], maxMessageBytes } };
+}
+
+/** A `bulk-persons` request of just under `bytes`, notes named by `note` (a wrong name breaks the contract). */
+export function bulkRequest(bytes: number, note = (i: number) => `v${i}`): string {
+  const parts: string[] = [];
+  let length = 100;
+  for (let i = 0; length < bytes - 200; i++) {
+    const item = JSON.stringify({ k: note(i), text: `poznamka ${i} ${'x'.repeat(30)}` });
+    parts.push(item);
+    length += item.length + 1;
+  }
+  return `{"aifo":"${AIFO}","seznamUdaju":["Jmeno"],"poznamky":[${parts.join(',')}]}`;
+}
+
 /** The context headers of a well-formed call by the test reader. */
 export function contextHeaders(overrides: Record<string, string | undefined> = {}): Record<string, string> {
   const headers: Record<string, string | undefined> = {

@@ -18,7 +18,7 @@ import type { QueueMessages } from './message.ts';
 import type { AsyncQueue } from './queue.ts';
 import { createWorkLoop, type WorkLoop } from './work-loop.ts';
 import { checkedFields, type AuditRecord, type AuditWriter } from '../audit/index.ts';
-import { jsonProtocol, soapProtocol } from '../protocols/index.ts';
+import type { MessageChecks } from '../protocols/index.ts';
 import type { AsyncConfig } from '../config.ts';
 import type { ContractCache } from '../publishing/index.ts';
 import type { Metrics } from '../metrics.ts';
@@ -30,6 +30,7 @@ export interface DispatcherOptions {
   readonly messages: QueueMessages;
   readonly view: RegistryView;
   readonly cache: ContractCache;
+  readonly checks: MessageChecks;
   readonly router: Router;
   readonly tickets: TicketStore;
   readonly audit: AuditWriter;
@@ -157,8 +158,7 @@ export function startDispatcher(o: DispatcherOptions): Dispatcher {
     try {
       const compiled = await o.cache.get(version);
       const raw = await o.router.route(target, call.providerHeaders, body, trace);
-      const protocol = call.protocol === 'json' ? jsonProtocol : soapProtocol;
-      const answer = protocol.readAnswer(compiled, call, raw, { effective: new Set(call.effective), refused: call.refused });
+      const answer = await o.checks.readAnswer(compiled, call, raw, { effective: new Set(call.effective), refused: call.refused });
       return done({
         status: 'succeeded',
         result: { status: answer.status, contentType: answer.contentType, headers: itemHeaders(call), body: answer.body },

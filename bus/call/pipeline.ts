@@ -28,7 +28,7 @@ import { acceptCall, type AcceptOptions } from '../async/index.ts';
 import type { Acceptance } from '../tickets/index.ts';
 import { checkedFields, Decision, type AuditRecord, type AuditWriter } from '../audit/index.ts';
 import { authoriseCall, requireSomeItem, type AuthorisationEngine, type CallDecision } from '../authorisation/index.ts';
-import { jsonProtocol, type OutboundAnswer, type ParsedRequest, soapProtocol } from '../protocols/index.ts';
+import type { CallMessage, MessageChecks, OutboundAnswer } from '../protocols/index.ts';
 import type { ContractCache } from '../publishing/index.ts';
 import {
   type Identity,
@@ -65,6 +65,8 @@ export interface CallPipelineOptions {
   readonly view: RegistryView;
   readonly identity: Identity;
   readonly cache: ContractCache;
+  /** Parses and checks messages: small ones here, large ones in worker threads. */
+  readonly checks: MessageChecks;
   readonly router: Router;
   readonly audit: AuditWriter;
   readonly engine: AuthorisationEngine;
@@ -108,7 +110,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       let soapVersion: SoapVersion | undefined =
         call.protocol === 'soap' ? soapVersionOfContentType(call.header('content-type')) : undefined;
       let response: Response;
-      let parsed: ParsedRequest | undefined;
+      let parsed: CallMessage | undefined;
       let ticket: Acceptance | undefined;
       let nudge: (() => Promise<void>) | undefined;
       try {
@@ -186,7 +188,7 @@ async function runCall(
   o: RunOptions,
   call: InboundCall,
   draft: Draft,
-): Promise<{ parsed: ParsedRequest; answer: OutboundAnswer; ticket?: Acceptance; nudge?: () => Promise<void> }> {
+): Promise<{ parsed: CallMessage; answer: OutboundAnswer; ticket?: Acceptance; nudge?: () => Promise<void> }> {
   let caller: ReturnType<Identity['identify']>;
   try {
     caller = o.identity.identify(call.header('authorization'), call.certificate);
@@ -227,8 +229,7 @@ async function runCall(
 
   const body = await call.readBody(version.manifest.maxMessageBytes);
   draft.requestBytes = body.byteLength;
-  const protocol = compiled.json ? jsonProtocol : soapProtocol;
-  const parsed = protocol.parse(compiled, {
+  const parsed = await o.checks.parse(compiled, {
     body,
     contentType: call.header('content-type'),
     soapAction: call.header('soapaction'),
@@ -241,7 +242,7 @@ async function runCall(
     const context = readCallContext(call, parsed, draft);
     const decision = authorise(o, caller.aisId, context, version, compiled, draft);
 
-    const errors = parsed.validate();
+    const errors = await parsed.validate();
     if (errors.length > 0)
       throw new EgsbError(ErrorCode.REQUEST_INVALID, `the request breaks the contract: ${errors[0]?.location} ${errors[0]?.message}`, {
         errors,
@@ -275,7 +276,7 @@ async function runCall(
       },
     };
     Object.assign(draft, checkedFields(checked));
-    const forward = parsed.forwardBody(decision.effective, { ...context, requestId: draft.requestId });
+    const forward = await parsed.forwardBody(decision.effective, { ...context, requestId: draft.requestId });
     if (o.accepting !== undefined && call.asyncRequested) {
       const { answer, acceptance, nudge } = await acceptCall(o.accepting, {
         call: checked,
@@ -288,7 +289,7 @@ async function runCall(
     const trace: RouteTrace = { attempts: 0 };
     try {
       const answer = await o.router.route(routeTargetOf(version, parsed.operation), checked.providerHeaders, forward, trace);
-      return { parsed, answer: parsed.readAnswer(answer, { effective: new Set(checked.effective), refused: checked.refused }) };
+      return { parsed, answer: await parsed.readAnswer(answer, { effective: new Set(checked.effective), refused: checked.refused }) };
     } finally {
       if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
       if (trace.failure !== undefined) {
@@ -310,7 +311,7 @@ function findService(view: RegistryView, code: string, majorRaw: string): Servic
   return version;
 }
 
-function readCallContext(call: InboundCall, parsed: ParsedRequest, draft: Draft): CallContext {
+function readCallContext(call: InboundCall, parsed: CallMessage, draft: Draft): CallContext {
   // Record what the caller claimed even when it does not hold up, so a refusal's record says who tried.
   const headers = headerContext((name) => call.header(name));
   draft.ovm = headers.ovm ?? parsed.envelopeContext?.ovm ?? parsed.bodyContext.ovm;
