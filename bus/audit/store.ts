@@ -5,7 +5,7 @@
  */
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import pLimit from 'p-limit';
-import { DbKind, type Db } from '../storage/index.ts';
+import type { Db } from '../storage/index.ts';
 
 export interface AuditQuery {
   /** The AIS asking; absent for the operator. */
@@ -95,25 +95,23 @@ export interface AuditStoreOptions {
   readonly db: Db;
   /** Searches at once per instance: the rest wait, so the audit writer always finds a connection. */
   readonly concurrency?: number;
-  /** A search that runs longer is cancelled (PostgreSQL server only). */
-  readonly statementTimeoutMs?: number;
 }
 
-export function createAuditStore({ db, concurrency = 2, statementTimeoutMs = 10_000 }: AuditStoreOptions): AuditStore {
+/**
+ * Searches run on the storage's pool for long reads (on a PostgreSQL server: its own connections,
+ * read-only, with a statement timeout), at most `concurrency` at once per instance.
+ */
+export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): AuditStore {
   const searches = pLimit(concurrency);
   const run = (sql: string, params: unknown[]): Promise<Row[]> =>
     searches(async () => {
-      if (db.kind !== DbKind.POSTGRES) return db.query<Row>(sql, params);
       try {
-        return await db.transaction(async (tx) => {
-          await tx.query(`SET LOCAL statement_timeout = ${Math.floor(statementTimeoutMs)}`);
-          return tx.query<Row>(sql, params);
-        });
+        return await db.reads.query<Row>(sql, params);
       } catch (error) {
         if ((error as { code?: string }).code === '57014') {
           throw new EgsbError(
             ErrorCode.REQUEST_INVALID,
-            `the search ran longer than ${statementTimeoutMs / 1000} s; narrow it (from, to, service, agenda)`,
+            'the search ran longer than the bus allows; narrow it (from, to, service, agenda)',
             {
               cause: error,
             },

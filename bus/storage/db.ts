@@ -14,5 +14,11 @@ export interface Db extends Queryable {
   readonly kind: DbKind;
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * For long reads (audit search and export): on a PostgreSQL server, a pool of its own, read-only,
+   * with a statement timeout, so that readers never hold the connections the audit writer needs;
+   * on PGlite (one connection in the process) the same as `query`.
+   */
+  readonly reads: Queryable;
   close(): Promise<void>;
 }

@@ -13,12 +13,14 @@ export async function openPglite({ dataDir }: PgliteOptions = {}): Promise<Db> {
   const pg = new PGlite(dataDir ?? 'memory://');
   await pg.waitReady;
 
+  const query: Queryable['query'] = async (sql, params = []) => {
+    const result = await pg.query(sql, params as unknown[]);
+    return result.rows as never[];
+  };
   return {
     kind: DbKind.PGLITE,
-    async query(sql, params = []) {
-      const result = await pg.query(sql, params as unknown[]);
-      return result.rows as never[];
-    },
+    query,
+    reads: { query },
     async transaction(work) {
       return pg.transaction(async function inTransaction(tx) {
         const scoped: Queryable = {

@@ -5,20 +5,47 @@ import { DbKind, type Db, type Queryable } from './db.ts';
 export interface PostgresOptions {
   readonly connectionString: string;
   readonly maxConnections?: number;
+  /** Connections of the pool for long reads, apart from the others. */
+  readonly readConnections?: number;
+  /** A long read running longer is cancelled by the server (SQLSTATE 57014). */
+  readonly readTimeoutMs?: number;
 }
 
-export async function openPostgres({ connectionString, maxConnections = 10 }: PostgresOptions): Promise<Db> {
+export async function openPostgres({
+  connectionString,
+  maxConnections = 10,
+  readConnections = 2,
+  readTimeoutMs = 10_000,
+}: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
+  const readPool = new pg.Pool({
+    connectionString,
+    max: readConnections,
+    statement_timeout: readTimeoutMs,
+    options: '-c default_transaction_read_only=on',
+  });
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {});
-  const probe = await pool.connect();
-  probe.release();
+  readPool.on('error', () => {});
+  try {
+    const probe = await pool.connect();
+    probe.release();
+  } catch (error) {
+    await Promise.all([pool.end(), readPool.end()]);
+    throw error;
+  }
 
   return {
     kind: DbKind.POSTGRES,
     async query(sql, params = []) {
       const result = await pool.query(sql, params as unknown[]);
       return result.rows;
+    },
+    reads: {
+      async query(sql, params = []) {
+        const result = await readPool.query(sql, params as unknown[]);
+        return result.rows;
+      },
     },
     async transaction(work) {
       const client = await pool.connect();
@@ -41,7 +68,7 @@ export async function openPostgres({ connectionString, maxConnections = 10 }: Po
       }
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), readPool.end()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresRequired, postgresUrl } from '../../test/postgres.ts';
 import { createRegistry, digestSecret } from '../registry/index.ts';
 import { migrate, openStorage, type Db } from './index.ts';
+import { openPostgres } from './postgres.ts';
 
 /** One suite, run against every storage the bus supports. */
 function runStoreSuite(name: string, open: () => Promise<{ db: Db; done(): Promise<void> }>): void {
@@ -61,6 +62,24 @@ if (postgresUrl !== undefined) {
         await database.drop();
       },
     };
+  });
+  describe('storage: PostgreSQL long reads', () => {
+    it('run on their own read-only connections, cancelled past their timeout, leaving the writers theirs', async () => {
+      const database = await createTestDatabase();
+      const db = await openPostgres({ connectionString: database.url, maxConnections: 2, readConnections: 2, readTimeoutMs: 300 });
+      try {
+        await expect(db.reads.query('CREATE TABLE nope (x int)')).rejects.toMatchObject({ code: '25006' }); // read-only transaction
+        await expect(db.reads.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ code: '57014' }); // statement timeout
+        // Both read connections busy: the writers' pool still answers at once.
+        const slow = Promise.allSettled([db.reads.query('SELECT pg_sleep(0.25)'), db.reads.query('SELECT pg_sleep(0.25)')]);
+        const written = await Promise.race([db.query('SELECT 1 AS one').then(() => 'written'), slow.then(() => 'waited for the reads')]);
+        expect(written).toBe('written');
+        await slow;
+      } finally {
+        await db.close();
+        await database.drop();
+      }
+    });
   });
 } else if (postgresRequired) {
   // CI sets both: a missing server URL there must fail the run, not pass a suite that never ran.
