@@ -67,7 +67,7 @@ import type { BusConfig } from './config.ts';
 import { createContractCache, createEndpointPolicy, createPublisher, type Publisher } from './publishing/index.ts';
 import { createMessageChecks, type MessageChecks } from './protocols/index.ts';
 import { createMetrics } from './metrics.ts';
-import { applySeedFile, type SeedResult } from './seed.ts';
+import { applySeed, applySeedFile, type SeedResult } from './seed.ts';
 import { installationSecret, openStorage, type Db } from './storage/index.ts';
 
 export interface Bus {
@@ -263,10 +263,10 @@ export async function createBus(
     const importLimit = bodyLimit({
       maxSize: IMPORT_BODY_LIMIT,
       onError: () => {
-        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an authorisation import is at most ${IMPORT_BODY_LIMIT} bytes`);
+        throw new EgsbError(ErrorCode.MESSAGE_TOO_LARGE, `an authorisation import or a seed is at most ${IMPORT_BODY_LIMIT} bytes`);
       },
     });
-    app.use('/admin/*', (c, next) => (c.req.path === '/admin/authorisations/import' ? importLimit(c, next) : adminLimit(c, next)));
+    app.use('/admin/*', (c, next) => (isImport(c.req.path) ? importLimit(c, next) : adminLimit(c, next)));
     app.use('/access-requests', adminLimit);
     app.use('/access-requests/*', adminLimit);
 
@@ -283,7 +283,19 @@ export async function createBus(
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
-    app.route('/admin', operatorApi({ registry, sources }));
+    const seedDeps = { registry, sources, publisher, store, authorisations, logger, ...(rewriteEndpoint ? { rewriteEndpoint } : {}) };
+    app.route(
+      '/admin',
+      operatorApi({
+        registry,
+        sources,
+        async seed(document) {
+          const result = await applySeed(document, seedDeps);
+          await registryView.refresh();
+          return result;
+        },
+      }),
+    );
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: createAuditStore({ db }) }));
     app.route(
@@ -318,17 +330,7 @@ export async function createBus(
         seedFile: config.seedFile,
       });
     }
-    const seed =
-      seeding && config.seedFile
-        ? await applySeedFile(config.seedFile, {
-            registry,
-            sources,
-            publisher,
-            authorisations,
-            logger,
-            ...(rewriteEndpoint ? { rewriteEndpoint } : {}),
-          })
-        : undefined;
+    const seed = seeding && config.seedFile ? await applySeedFile(config.seedFile, seedDeps) : undefined;
     await registryView.refresh();
     return {
       app,
@@ -347,7 +349,7 @@ export async function createBus(
         const call = /^\/(?:rest|soap)\/([^/]+)\/v([1-9][0-9]{0,4})(?:\/|$)/.exec(path);
         if (call) return registryView.current().services.get(serviceKey(call[1] ?? '', Number(call[2])))?.manifest.maxMessageBytes;
         if (path === '/publish') return publishBodyLimit(config.maxBundleBytes);
-        if (path === '/admin/authorisations/import') return IMPORT_BODY_LIMIT;
+        if (isImport(path)) return IMPORT_BODY_LIMIT;
         if (path.startsWith('/admin/') || path.startsWith('/access-requests')) return ADMIN_BODY_LIMIT;
         return undefined;
       },
@@ -371,6 +373,11 @@ export async function createBus(
     await db.close();
     throw error;
   }
+}
+
+/** Bodies that may be large: an authorisation import, and a seed with its bundles. */
+function isImport(path: string): boolean {
+  return path === '/admin/authorisations/import' || path === '/admin/seed';
 }
 
 function isCall(method: string, path: string): boolean {

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { CALL_USAGE, EXIT_CODES, ExitCode, exitCodeOfStatus, runCallCli, runCatalogueCli } from '../connectors/index.ts';
 import type { AsyncStatus } from './async/index.ts';
 import { readBundleDir } from '../contracts/index.ts';
+import { readSeedFile } from './seed.ts';
 
 /** Where the command writes; process.stdout and process.stderr by default. */
 export interface Writer {
@@ -21,6 +22,7 @@ const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
        egsb import-authorisations <file.yaml|file.json> [--replace] [--url URL] [--key OPERATOR-TOKEN]
        egsb async status [--json] [--url URL] [--key OPERATOR-TOKEN]
        egsb async retry|fail <ticket> [--url URL] [--key OPERATOR-TOKEN]
+       egsb seed <file.yaml|file.json> [--url URL] [--key OPERATOR-TOKEN]
 
   publish                 compile and publish a contract bundle (manifest.json + WSDL/XSD or JSON Schemas)
   import-authorisations   create or update every authorisation in the file in one transaction;
@@ -29,6 +31,8 @@ const USAGE = `usage: egsb publish <bundle-dir> [--url URL] [--key KEY]
                           queued, running and failed, with the age of the oldest waiting
   async retry             deliver a queued or failed ticket again
   async fail              give up an open ticket (it fails with EGSB_PROVIDER_UNAVAILABLE)
+  seed                    add what a seed file declares and the registry lacks (agendas, OVMs, AIS
+                          with keys, sources, services, authorisations); nothing that exists changes
 
 Environment: EGSB_URL (default http://127.0.0.1:8080), EGSB_API_KEY.
 
@@ -66,7 +70,7 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     out.write(`${String(body.ticket)}: ${String(body.status)}\n`);
     return ExitCode.OK;
   }
-  if (values.help || (command !== 'publish' && command !== 'import-authorisations') || file === undefined) {
+  if (values.help || !['publish', 'import-authorisations', 'seed'].includes(command ?? '') || file === undefined) {
     (values.help ? out : err).write(`${USAGE}\n`);
     return values.help ? ExitCode.OK : ExitCode.USAGE;
   }
@@ -78,6 +82,9 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     if (command === 'publish') {
       path = '/publish';
       payload = await readBundleDir(file);
+    } else if (command === 'seed') {
+      path = '/admin/seed';
+      payload = await readSeedFile(file);
     } else {
       path = '/admin/authorisations/import';
       const text = await readFile(file, 'utf8');
@@ -98,7 +105,13 @@ export async function runCli(argv: readonly string[], out: Writer = process.stdo
     err,
   );
   if (typeof body === 'number') return body;
-  if (command === 'publish') {
+  if (command === 'seed') {
+    const list = (name: string) => (body[name] as string[] | undefined) ?? [];
+    out.write(`seed: ${list('created').length} created, ${list('kept').length} already there and kept\n`);
+    for (const what of list('created')) out.write(`  created ${what}\n`);
+    for (const key of (body.newKeys as { ais: number; label: string; apiKey: string }[] | undefined) ?? [])
+      out.write(`  API key for AIS ${key.ais} (${key.label}), shown once: ${key.apiKey}\n`);
+  } else if (command === 'publish') {
     out.write(
       `${String(body.code)} ${String(body.version)}: ${String(body.outcome)} (operations: ${(body.operations as string[]).join(', ')})\n`,
     );

@@ -2,14 +2,16 @@
  * The operator's word survives restarts: the seed fills an empty registry at the first start and
  * leaves alone, at every later start, what the operator changed since.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBus, readConfig, type Bus } from '../bus/index.ts';
+import { createBus, readConfig, startServers, type Bus } from '../bus/index.ts';
+import { runCli } from '../bus/cli.ts';
 import { ADMIN, READER_KEY, SEED_FILE } from './call-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'egsb-seed-'));
+const bundles = new URL('./fixtures/bundles/', import.meta.url).pathname;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const start = (mode?: string): Promise<Bus> =>
@@ -61,13 +63,84 @@ describe('the seed file', () => {
       await bus.close();
     }
 
+    // Applied again on purpose, the seed adds what is missing and changes nothing that exists.
     bus = await start('always');
     try {
-      expect(bus.seed).toBeDefined();
+      expect(bus.seed?.created).toEqual([]);
+      expect(bus.seed?.kept).toContain('ais 900002');
       expect(((await (await bus.app.request('/admin/ais/900002', { headers: operator })).json()) as { state: string }).state).toBe(
-        'active',
+        'blocked',
       );
+      const keys = (await (await bus.app.request('/admin/ais/900002/credentials', { headers: operator })).json()) as {
+        credentials: unknown[];
+      };
+      expect(keys.credentials).toEqual([]);
     } finally {
+      await bus.close();
+    }
+  });
+
+  it('egsb seed FILE adds what the file declares to a running bus, sending its bundles; paths are not taken over HTTP', async () => {
+    const bus = await start();
+    const servers = await startServers(bus, { port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${servers.httpPort}`;
+    const file = join(dir, 'more.yaml');
+    writeFileSync(
+      file,
+      [
+        'agendas:',
+        '  - { code: A999, name: Nová agenda (test), roles: [{ code: CR9999, name: Referent }] }',
+        'ovms:',
+        '  - { code: "00007064", name: Přejmenováno seedem (nesmí se stát), agendas: [A121] }',
+        'ais:',
+        '  - id: 900009',
+        '    name: Added by egsb seed',
+        '    operatorOvm: "00007064"',
+        '    apiKeys: [{ label: cli, key: egsb_test_seeded_by_cli_key_0009 }]',
+        '    publishing: { quota: 1, origins: ["http://127.0.0.1:9"] }',
+        'sources:',
+        '  - { code: SEEDED, name: Seeded source, ownerAis: 900009, dataItems: [Polozka] }',
+        'services:',
+        `  - bundle: ${join(bundles, 'persons-json')}`,
+      ].join('\n'),
+    );
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const approved = await fetch(`${url}/admin/ais/900001/publishing`, {
+        method: 'PUT',
+        headers: operator,
+        body: JSON.stringify({ quota: 20, origins: ['http://127.0.0.1:8091'] }),
+      });
+      expect(approved.status).toBe(200);
+      const code = await runCli(['seed', file, '--url', url, '--key', ADMIN], { write: (t) => out.push(t) }, { write: (t) => err.push(t) });
+      expect(err.join('')).toBe('');
+      expect(code).toBe(0);
+      const text = out.join('');
+      expect(text).toMatch(/^seed: 4 created, 1 already there and kept$/m);
+      expect(text).toContain('created ais 900009');
+      expect(text).toContain('created service demo-persons v1');
+      // The OVM existed: its name is the operator's, not the file's.
+      expect(((await (await fetch(`${url}/admin/ovm/00007064`, { headers: operator })).json()) as { name: string }).name).not.toMatch(
+        /seedem/,
+      );
+      expect((await fetch(`${url}/admin/sources/SEEDED`, { headers: operator })).status).toBe(200);
+      // Over HTTP a seed names no paths on the bus's machine.
+      const byPath = await fetch(`${url}/admin/seed`, {
+        method: 'POST',
+        headers: operator,
+        body: JSON.stringify({ services: [{ bundle: '/etc' }] }),
+      });
+      expect(byPath.status).toBe(400);
+      expect(((await byPath.json()) as { code: string }).code).toBe('EGSB_REQUEST_INVALID');
+      const asReader = await fetch(`${url}/admin/seed`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer egsb_test_seeded_by_cli_key_0009' },
+        body: '{}',
+      });
+      expect(asReader.status).toBe(403);
+    } finally {
+      await servers.close();
       await bus.close();
     }
   });

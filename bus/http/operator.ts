@@ -31,12 +31,32 @@ const checkCredential = bodyValidator<CredentialInput>(credentialBody);
 const checkSource = bodyValidator<SourceInput>(sourceBody);
 const checkPublishing = bodyValidator<PublishingInput>(publishingBody);
 
-export function operatorApi({ registry, sources }: { registry: Registry; sources: SourceStore }): Hono<BusEnv> {
+export interface OperatorApiOptions {
+  readonly registry: Registry;
+  readonly sources: SourceStore;
+  /** Applies a seed document (POST /admin/seed): fills in what is missing, changes nothing that exists. */
+  readonly seed?: (document: unknown) => Promise<{
+    created: readonly string[];
+    kept: readonly string[];
+    published: readonly string[];
+    newKeys: readonly { ais: number; label: string; apiKey: string }[];
+  }>;
+}
+
+export function operatorApi({ registry, sources, seed }: OperatorApiOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
   api.use(async function operatorOnly(c, next) {
     requireOperator(c.get('caller'));
     await next();
   });
+
+  if (seed !== undefined) {
+    api.post('/seed', async (c) => {
+      const { created, kept, published, newKeys } = await seed(await readJson(c));
+      // Keys the bus made now are shown this once; keys the seed spelled out the operator has.
+      return c.json({ created, kept, published, newKeys });
+    });
+  }
 
   api.get('/ovm', async (c) => c.json({ ovms: await registry.listOvms() }));
   api.get('/ovm/:code', async (c) => c.json(await registry.getOvm(code(c.req.param('code'), patterns.ovmCode.pattern, 'OVM code'))));
