@@ -133,7 +133,10 @@ async function publish(bus: Bus, upload: object): Promise<void> {
  * `bulk-persons`: the demo JSON contract with room for a long list of notes both ways (`poznamky`,
  * each `{k: "v<n>", text}`), to send maximal but valid messages; the test provider serves it.
  */
-export async function bulkUpload(providerUrl: string, maxMessageBytes = 10 * 1024 * 1024): Promise<object> {
+export async function bulkUpload(
+  providerUrl: string,
+  { maxMessageBytes = 10 * 1024 * 1024, code = 'bulk-persons', pattern = '^v[0-9]+$' } = {},
+): Promise<object> {
   const json = await readBundleDir(`${bundles}persons-json`);
   const files = { ...json.files };
   const notes = {
@@ -142,7 +145,7 @@ export async function bulkUpload(providerUrl: string, maxMessageBytes = 10 * 102
       type: 'object',
       additionalProperties: false,
       required: ['k'],
-      properties: { k: { type: 'string', pattern: '^v[0-9]+$' }, text: { type: 'string' } },
+      properties: { k: { type: 'string', pattern }, text: { type: 'string' } },
     },
   };
   for (const name of ['schemas/cti-osobu-request.json', 'schemas/cti-osobu-response.json']) {
@@ -151,7 +154,7 @@ export async function bulkUpload(providerUrl: string, maxMessageBytes = 10 * 102
     files[name] = JSON.stringify(schema);
   }
   const { ais: _ais, ...manifest } = json.manifest as Record<string, unknown>;
-  return { files, manifest: { ...manifest, code: 'bulk-persons', endpoints: [{ url: `${providerUrl}/persons` }], maxMessageBytes } };
+  return { files, manifest: { ...manifest, code, endpoints: [{ url: `${providerUrl}/persons` }], maxMessageBytes } };
 }
 
 /** A `bulk-persons` request of just under `bytes`, notes named by `note` (a wrong name breaks the contract). */

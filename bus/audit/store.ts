@@ -5,6 +5,7 @@
  */
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import pLimit from 'p-limit';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Db } from '../storage/index.ts';
 
 export interface AuditQuery {
@@ -105,6 +106,9 @@ export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): Au
   const searches = pLimit(concurrency);
   const run = (sql: string, params: unknown[]): Promise<Row[]> =>
     searches(async () => {
+      // Each search waits its turn behind I/O: on PGlite a query resolves at once, and an export's
+      // pages would otherwise follow one another without ever letting a socket be served.
+      await yieldToLoop();
       try {
         return await db.reads.query<Row>(sql, params);
       } catch (error) {

@@ -4,7 +4,10 @@
  * - heavy: four maximal (10 MiB) valid messages at a time, checked by the worker threads, or
  *   on the event loop with EGSB_CHECK_THREADS=0;
  * - flood: an AIS sending 32 calls at a time, limited to 50/s (burst 100), or unlimited;
- * - anonymous: 32 requests at a time without credentials, limited per address, or unlimited.
+ * - anonymous: 32 requests at a time without credentials, limited per address, or unlimited;
+ * - redos: 32 calls at a time whose 10,000-character field meets a publisher's `^(a+)+$` pattern
+ *   (linear with RE2 either way: the backtracking engine is gone, so "off" runs RE2 too);
+ * - audit: 8 full CSV exports of the audit trail at a time by the operator (PGlite: one connection).
  * The bus and the provider each run in their own process; this one only generates load.
  */
 import { Pool } from 'undici';
@@ -57,6 +60,7 @@ async function run(defences: boolean, providerUrl: string): Promise<Row[]> {
   const origin = `http://127.0.0.1:${String(info.port)}`;
   try {
     await admin(origin, '/publish', 'POST', await bulkUpload(providerUrl), PUBLISHER_KEY);
+    await admin(origin, '/publish', 'POST', await bulkUpload(providerUrl, { code: 'redos-persons', pattern: '^(a+)+$' }), PUBLISHER_KEY);
     await admin(origin, '/admin/ais/900004', 'PUT', {
       name: 'Attacking reader (bench)',
       operatorOvm: '00064581',
@@ -67,7 +71,7 @@ async function run(defences: boolean, providerUrl: string): Promise<Row[]> {
     const { apiKey } = (await admin(origin, '/admin/ais/900004/credentials', 'POST', { kind: 'api-key' })) as { apiKey: string };
     await new Promise((r) => setTimeout(r, 1500)); // the registry view refreshes
     const heavyBody = bulkRequest(10 * 1024 * 1024 - 4096);
-    const attacks: Record<string, { concurrency: number; path: string; headers: Record<string, string>; body: string }> = {
+    const attacks: Record<string, { concurrency: number; method?: 'GET'; path: string; headers: Record<string, string>; body: string }> = {
       none: { concurrency: 0, path: '', headers: {}, body: '' },
       heavy: {
         concurrency: 4,
@@ -82,6 +86,13 @@ async function run(defences: boolean, providerUrl: string): Promise<Row[]> {
         body: small,
       },
       anonymous: { concurrency: 32, path: '/rest/demo-persons/v1/ctiOsobu', headers: { 'content-type': 'application/json' }, body: small },
+      redos: {
+        concurrency: 32,
+        path: '/rest/redos-persons/v1/ctiOsobu',
+        headers: { ...reader, authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ aifo: AIFO, poznamky: [{ k: `${'a'.repeat(10_000)}!` }] }),
+      },
+      audit: { concurrency: 8, method: 'GET', path: '/audit?format=csv', headers: { authorization: `Bearer ${ADMIN}` }, body: '' },
     };
     const rows: Row[] = [];
     for (const [attack, spec] of Object.entries(attacks)) {
@@ -91,7 +102,11 @@ async function run(defences: boolean, providerUrl: string): Promise<Row[]> {
       let attackerLimited = 0;
       const attacker = async (): Promise<void> => {
         while (performance.now() < end) {
-          const res = await pool.request({ path: spec.path, method: 'POST', headers: spec.headers, body: spec.body });
+          const res = await pool.request(
+            spec.method === 'GET'
+              ? { path: spec.path, method: 'GET', headers: spec.headers }
+              : { path: spec.path, method: 'POST', headers: spec.headers, body: spec.body },
+          );
           await res.body.arrayBuffer();
           attackerCalls++;
           if (res.statusCode === 429) attackerLimited++;

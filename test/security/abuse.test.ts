@@ -4,12 +4,14 @@
  * while another caller's calls keep succeeding.
  */
 import { Hono } from 'hono';
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { startServers } from '../../bus/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditStore } from '../../bus/audit/index.ts';
 import { auditApi, type BusEnv } from '../../bus/http/index.ts';
 import { ADMIN, auditRecordOf, jsonRequest, startHarness, type Harness } from '../call-harness.ts';
+import { startChild, stopChild } from '../bench/children.ts';
 
 const operator = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
 let h: Harness;
@@ -110,6 +112,35 @@ describe('audit reads', () => {
     const next = (await (await app.request(`/audit?cursor=${cursor}&limit=1`)).json()) as { records: unknown[] };
     expect(next.records).toHaveLength(1);
   });
+});
+
+describe('audit exports on the embedded PGlite', () => {
+  it('leave the bus answering: /healthz is served between their pages, not after them', async () => {
+    // The bus in a process of its own, read by curl: nothing shares its event loop or slows its sending.
+    const { child, info } = await startChild('../security/audit-export-child.ts', { AUDIT_ROWS: '200000' });
+    const url = `http://127.0.0.1:${String(info.port)}`;
+    const curl = (args: string[]): Promise<string> =>
+      new Promise((resolve, reject) =>
+        execFile('curl', ['-sf', ...args], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      );
+    try {
+      let exportsDone = 0;
+      const exports = Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const csv = await curl(['-H', `authorization: Bearer ${ADMIN}`, `${url}/audit?format=csv`]);
+          exportsDone++;
+          return csv.split('\r\n').length;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await curl(['-o', '/dev/null', '-w', '%{http_code}', `${url}/healthz`])).toBe('200');
+      const doneWhenHealthAnswered = exportsDone;
+      expect((await exports).every((lines) => lines > 100_000)).toBe(true);
+      expect(doneWhenHealthAnswered).toBeLessThan(4);
+    } finally {
+      await stopChild(child);
+    }
+  }, 60_000);
 });
 
 describe('Expect: 100-continue', () => {

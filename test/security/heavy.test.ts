@@ -18,7 +18,7 @@ beforeAll(async () => {
   const published = await h.bus.app.request('/publish', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
-    body: JSON.stringify(await bulkUpload(h.provider.url, MAX)),
+    body: JSON.stringify(await bulkUpload(h.provider.url, { maxMessageBytes: MAX })),
   });
   expect(published.status).toBe(201);
   await h.bus.view.refresh();
