@@ -50,6 +50,8 @@ function run(script: string): Promise<{ code: number; stdout: string; stderr: st
 }
 
 let child: ChildProcess | undefined;
+// The operator examples use $EGSB_ADMIN_TOKEN, as a reader who started the bus with it set would.
+process.env.EGSB_ADMIN_TOKEN ??= 'readme-operator-token-0123456789';
 
 beforeAll(async () => {
   for (const port of [8080, 8091]) {

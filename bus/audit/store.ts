@@ -17,6 +17,8 @@ export interface AuditQuery {
   readonly agenda?: string;
   readonly auditUserId?: string;
   readonly requestId?: string;
+  /** The calling AIS. */
+  readonly ais?: number;
   readonly status?: number;
   readonly cursor?: string;
   readonly limit: number;
@@ -139,6 +141,7 @@ export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): Au
       if (q.agenda) add((p) => `agenda = ${p}`, q.agenda);
       if (q.auditUserId) add((p) => `audit_user_id = ${p}`, q.auditUserId);
       if (q.requestId) add((p) => `request_id = ${p}`, q.requestId);
+      if (q.ais !== undefined) add((p) => `ais_id = ${p}`, q.ais);
       if (q.status !== undefined) add((p) => `status = ${p}`, q.status);
       if (q.cursor) {
         const { time, id } = decodeCursor(q.cursor);

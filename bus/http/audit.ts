@@ -1,6 +1,7 @@
 /**
  * `GET /audit`: the caller's own audit records as JSON pages, or as CSV (`?format=csv` or
- * `Accept: text/csv`). Filters: from, to, service, agenda, auditUserId, requestId, status, limit, cursor.
+ * `Accept: text/csv`). Filters: from, to, service, agenda, ais, auditUserId, requestId, status, limit, cursor; any other
+ * parameter is refused.
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
@@ -18,6 +19,12 @@ export function auditApi({ audit, csvLimit = CSV_LIMIT }: { audit: AuditStore; c
     const caller = c.get('caller');
     if (caller.kind === 'anonymous') throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'the audit trail needs credentials');
     const csv = c.req.query('format') === 'csv' || (c.req.header('accept') ?? '').includes('text/csv');
+    const unknown = Object.keys(c.req.queries()).filter((name) => !FILTERS.has(name));
+    if (unknown.length > 0)
+      throw new EgsbError(
+        ErrorCode.REQUEST_INVALID,
+        `GET /audit has no filter ${unknown.map((n) => JSON.stringify(n.slice(0, 40))).join(', ')}; it takes ${[...FILTERS].join(', ')}`,
+      );
     const query = readQuery((name) => c.req.query(name), caller.kind === 'ais' ? caller.aisId : undefined, csv);
     if (!csv) return c.json(await audit.query(query));
     // Streamed page by page; an export cut at csvLimit says so in its last line, with the cursor
@@ -58,6 +65,9 @@ export function auditApi({ audit, csvLimit = CSV_LIMIT }: { audit: AuditStore; c
   return api;
 }
 
+/** Every query parameter GET /audit takes; any other is refused rather than silently ignored. */
+const FILTERS = new Set(['from', 'to', 'service', 'agenda', 'ais', 'auditUserId', 'requestId', 'status', 'limit', 'cursor', 'format']);
+
 function readQuery(get: (name: string) => string | undefined, scopeAis: number | undefined, csv: boolean): AuditQuery {
   const time = (name: string): Date | undefined => {
     const raw = get(name);
@@ -83,6 +93,7 @@ function readQuery(get: (name: string) => string | undefined, scopeAis: number |
   const auditUserId = text('auditUserId', /^[^\p{Cc}]{1,256}$/u);
   const requestId = text('requestId', /^[\x21-\x7e]{1,128}$/);
   const cursor = text('cursor', /^[A-Za-z0-9_-]{1,200}$/);
+  const ais = text('ais', /^[1-9][0-9]{0,6}$/);
   return {
     limit: csv ? MAX_LIMIT : limit,
     ...(scopeAis !== undefined ? { scopeAis } : {}),
@@ -94,6 +105,7 @@ function readQuery(get: (name: string) => string | undefined, scopeAis: number |
     ...(requestId ? { requestId } : {}),
     ...(statusRaw ? { status: Number(statusRaw) } : {}),
     ...(cursor ? { cursor } : {}),
+    ...(ais ? { ais: Number(ais) } : {}),
   };
 }
 

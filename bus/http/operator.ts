@@ -9,6 +9,7 @@ import {
   agendaBody,
   aisBody,
   type AisInput,
+  AisState,
   credentialBody,
   type CredentialInput,
   ovmBody,
@@ -79,9 +80,43 @@ export function operatorApi({ registry, sources, seed }: OperatorApiOptions): Ho
 
   api.get('/ais', async (c) => c.json({ ais: await registry.listAis() }));
   api.get('/ais/:id', async (c) => c.json(await registry.getAis(aisId(c.req.param('id')))));
+  // PUT replaces the AIS: what the body leaves out is emptied, except its state, which changes only
+  // when the body says so (an AIS the operator suspended is never reactivated by a rename).
   api.put('/ais/:id', async (c) => {
     const id = aisId(c.req.param('id'));
-    return c.json(await registry.putAis(id, checkAis(await readJson(c))));
+    const body = checkAis(await readJson(c));
+    const current = await registry.getAis(id).catch((error: unknown) => {
+      if (error instanceof EgsbError && error.code === ErrorCode.NOT_FOUND) return undefined;
+      throw error;
+    });
+    const replacement: AisInput = {
+      actsFor: [],
+      agendas: [],
+      contacts: [],
+      ...body,
+      state: body.state ?? current?.state ?? AisState.ACTIVE,
+    };
+    return c.json(await registry.putAis(id, replacement));
+  });
+  // PATCH changes what the body names (JSON Merge Patch, RFC 7396: null removes callbackUrl or
+  // rateLimit); the result is checked as a whole, as PUT checks it.
+  api.patch('/ais/:id', async (c) => {
+    const id = aisId(c.req.param('id'));
+    const patch = await readJson(c);
+    if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+      throw new EgsbError(ErrorCode.REQUEST_INVALID, 'a PATCH body is a JSON object naming the fields to change');
+    const {
+      id: _id,
+      createdAt: _created,
+      updatedAt: _updated,
+      ...current
+    } = (await registry.getAis(id)) as unknown as Record<string, unknown>;
+    const merged: Record<string, unknown> = { ...current };
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === null && (field === 'callbackUrl' || field === 'rateLimit')) delete merged[field];
+      else merged[field] = value;
+    }
+    return c.json(await registry.putAis(id, checkAis(merged)));
   });
   api.get('/ais/:id/credentials', async (c) => c.json({ credentials: await registry.listCredentials(aisId(c.req.param('id'))) }));
   api.post('/ais/:id/credentials', async (c) => {

@@ -22,6 +22,7 @@ export {
 export { type AisInput, createRegistry, type CredentialInput, digestSecret, type Registry } from './registry.ts';
 export {
   agendaBody,
+  AisState,
   aisBody,
   authorisationBody,
   authorisationId,
