@@ -4,7 +4,9 @@
  * documents and refuses the rest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, jsonRequest, startHarness, type Harness } from './call-harness.ts';
+import { readBundleDir } from '../contracts/index.ts';
+import { ADMIN, approveOrigins, jsonRequest, PUBLISHER_KEY, READER_KEY, startHarness, type Harness } from './call-harness.ts';
+import { startTestProvider } from './provider.ts';
 
 const operator = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
 let h: Harness;
@@ -70,6 +72,53 @@ describe('PUT and PATCH /admin/ais/{id}', () => {
     expect((await ask('PATCH', '/admin/ais/900011', [])).status).toBe(400);
     expect((await ask('PATCH', '/admin/ais/999999', { name: 'x' })).status).toBe(404);
     expect((await ask('GET', '/admin/ais/900011')).body.name).toBe('Patched AIS 2');
+  });
+});
+
+describe('PUT /services/{code}/v{major}/endpoints', () => {
+  it('lets the owner move its provider within its approved origins, without a new contract version', async () => {
+    const second = await startTestProvider();
+    try {
+      await approveOrigins(h.bus, [second.url]);
+      const move = (key: string, endpoints: unknown) =>
+        h.bus.app.request('/services/demo-persons/v1/endpoints', {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ endpoints }),
+        });
+      const moved = await move(PUBLISHER_KEY, [{ url: `${second.url}/persons` }]);
+      expect(moved.status).toBe(200);
+      expect(await moved.json()).toMatchObject({ version: '1.1', endpoints: [{ url: `${second.url}/persons` }] });
+      await h.bus.view.refresh();
+      const before = second.received.length;
+      expect((await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest())).status).toBe(200);
+      expect(second.received.length).toBe(before + 1);
+
+      const outside = await move(PUBLISHER_KEY, [{ url: 'http://127.0.0.2:8080/persons' }]);
+      expect(outside.status).toBe(403);
+      expect(((await outside.json()) as { code: string }).code).toBe('EGSB_ENDPOINT_NOT_APPROVED');
+      const withCredentials = await move(PUBLISHER_KEY, [{ url: `http://user:secret@${new URL(second.url).host}/persons` }]);
+      expect(withCredentials.status).toBeGreaterThanOrEqual(400);
+      expect(withCredentials.status).toBeLessThan(500);
+      const byReader = await move(READER_KEY, [{ url: `${second.url}/persons` }]);
+      expect(byReader.status).toBe(404);
+
+      // Publishing the version again brings the manifest's endpoints back.
+      const json = await readBundleDir(new URL('./fixtures/bundles/persons-json', import.meta.url).pathname);
+      const { ais: _ais, ...manifest } = json.manifest as Record<string, unknown>;
+      const republished = await h.bus.app.request('/publish', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
+        body: JSON.stringify({ ...json, manifest: { ...manifest, version: '1.2', endpoints: [{ url: `${h.provider.url}/persons` }] } }),
+      });
+      expect(republished.status).toBe(200);
+      const service = (await (await h.bus.app.request('/services/demo-persons/v1', { headers: operator })).json()) as {
+        manifest: { endpoints: { url: string }[] };
+      };
+      expect(service.manifest.endpoints).toEqual([{ url: `${h.provider.url}/persons` }]);
+    } finally {
+      await second.close();
+    }
   });
 });
 

@@ -98,6 +98,16 @@ export function publisherApi({
     }
     return c.json({ ...version, version: `${version.major}.${version.minor}` });
   });
+
+  // The owner moves its provider: `{"endpoints":[{"url","weight"}]}`, within its approved origins.
+  api.put('/services/:code/:version{v[1-9][0-9]*}/endpoints', async (c) => {
+    const major = positiveInt(c.req.param('version').slice(1), 'version');
+    const body = (await readJson(c)) as { endpoints?: unknown } | null;
+    if (body === null || typeof body !== 'object' || !('endpoints' in body))
+      throw new EgsbError(ErrorCode.REQUEST_INVALID, 'the body is {"endpoints":[{"url":…}]}');
+    const version = await publisher.changeEndpoints(c.req.param('code'), major, body.endpoints, c.get('caller'));
+    return c.json({ code: version.code, version: `${version.major}.${version.minor}`, endpoints: version.manifest.endpoints });
+  });
   return api;
 }
 

@@ -7,6 +7,7 @@ import {
   ErrorCode,
   bundleOf,
   compileContract,
+  parseManifest,
   type BundleUpload,
   type Manifest,
   type SchemaCatalogue,
@@ -17,6 +18,11 @@ import type { EndpointPolicy } from './endpoint-policy.ts';
 
 export interface Publisher {
   publish(upload: BundleUpload, caller: Caller): Promise<{ outcome: PublishOutcome; version: ServiceVersion }>;
+  /**
+   * Moves a published version to other endpoints without a new contract version: by its owner (or
+   * the operator), within the origins approved for the owner, checked as a manifest's endpoints are.
+   */
+  changeEndpoints(code: string, major: number, endpoints: unknown, caller: Caller): Promise<ServiceVersion>;
 }
 
 export interface PublisherDeps {
@@ -56,6 +62,20 @@ export function createPublisher({ registry, store, sources, endpoints, cache, ca
         compiled.dispose();
         throw error;
       }
+    },
+
+    async changeEndpoints(code, major, given, caller) {
+      if (caller.kind === 'anonymous')
+        throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'changing endpoints needs the API key of the publishing AIS');
+      const version = await store.get(code, major);
+      if (version === undefined || (caller.kind === 'ais' && caller.aisId !== version.ownerAis))
+        throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `you publish no service ${code.slice(0, 64)} v${major}`);
+      // The manifest's own rules (URL shapes, weights, no credentials) apply to the new list as they did at publish.
+      const manifest = parseManifest({ ...version.manifest, endpoints: given });
+      const rights = await sources.getPublishing(version.ownerAis);
+      if (rights === undefined) throw new EgsbError(ErrorCode.PUBLISHING_NOT_ALLOWED, `AIS ${version.ownerAis} is no longer a publisher`);
+      endpoints.check(version.ownerAis, manifest.endpoints, rights.origins);
+      return store.setEndpoints(code, major, manifest.endpoints, caller.kind === 'operator' ? 'operator' : `ais:${caller.aisId}`);
     },
   };
 }

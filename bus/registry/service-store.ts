@@ -52,6 +52,11 @@ export interface ServiceStore {
   get(code: string, major: number): Promise<ServiceVersion | undefined>;
   list(): Promise<ServiceVersion[]>;
   files(code: string, major: number): Promise<Map<string, Uint8Array>>;
+  /**
+   * Points a published version at other endpoints, leaving its contract as it is; the next
+   * publication of the version brings the manifest's own again.
+   */
+  setEndpoints(code: string, major: number, endpoints: Manifest['endpoints'], changedBy: string): Promise<ServiceVersion>;
 }
 
 interface VersionRow {
@@ -60,12 +65,13 @@ interface VersionRow {
   minor: number;
   owner_ais: number;
   manifest: Manifest;
+  endpoints: Manifest['endpoints'] | null;
   model: ContractModel;
   digest: string;
   published_at: Date | string;
 }
 
-const SELECT_VERSION = `SELECT v.service_code, v.major, v.minor, s.owner_ais, v.manifest, v.model, v.digest, v.published_at
+const SELECT_VERSION = `SELECT v.service_code, v.major, v.minor, s.owner_ais, v.manifest, v.endpoints, v.model, v.digest, v.published_at
   FROM service_version v JOIN service s ON s.code = v.service_code`;
 
 export function createServiceStore({ db }: { db: Db }): ServiceStore {
@@ -106,7 +112,8 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)
              ON CONFLICT (service_code, major) DO UPDATE SET minor = EXCLUDED.minor, source = EXCLUDED.source,
                protocol = EXCLUDED.protocol, visibility = EXCLUDED.visibility, manifest = EXCLUDED.manifest,
-               model = EXCLUDED.model, digest = EXCLUDED.digest, published_at = now(), published_by = EXCLUDED.published_by`,
+               model = EXCLUDED.model, digest = EXCLUDED.digest, published_at = now(), published_by = EXCLUDED.published_by,
+               endpoints = NULL, endpoints_changed_by = NULL, endpoints_changed_at = NULL`,
             [
               manifest.code,
               major,
@@ -161,6 +168,21 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
       return (await db.query<VersionRow>(`${SELECT_VERSION} ORDER BY v.service_code, v.major`)).map(toVersion);
     },
 
+    async setEndpoints(code, major, endpoints, changedBy) {
+      await db.transaction(async (tx) => {
+        const updated = await tx.query(
+          `UPDATE service_version SET endpoints = $3::jsonb, endpoints_changed_by = $4, endpoints_changed_at = now()
+           WHERE service_code = $1 AND major = $2 RETURNING major`,
+          [code, major, JSON.stringify(endpoints), changedBy],
+        );
+        if (updated.length === 0) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code} v${major} is published`);
+        await bumpGeneration(tx);
+      });
+      const version = await this.get(code, major);
+      if (version === undefined) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code} v${major} is published`);
+      return version;
+    },
+
     async files(code, major) {
       const rows = await db.query<{ path: string; content: Uint8Array }>(
         'SELECT path, content FROM service_file WHERE service_code = $1 AND major = $2',
@@ -177,7 +199,8 @@ function toVersion(row: VersionRow): ServiceVersion {
     major: row.major,
     minor: row.minor,
     ownerAis: row.owner_ais,
-    manifest: row.manifest,
+    // Endpoints the publisher set since publishing stand in for the manifest's.
+    manifest: row.endpoints ? { ...row.manifest, endpoints: row.endpoints } : row.manifest,
     model: row.model,
     digest: row.digest,
     publishedAt: new Date(row.published_at).toISOString(),
