@@ -130,7 +130,7 @@ export async function createBus(
     const registryView = view;
     const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
     const metrics = createMetrics();
-    const audit = createAuditWriter({ db });
+    const audit = createAuditWriter({ db, onBatch: (size, seconds, ok) => metrics.observeAuditBatch(size, seconds, ok) });
     const tickets = createTicketStore({ db, runningStaleMs: 2 * config.async.ackWaitMs });
     const natsConfig = config.nats;
     let queue: AsyncQueue | undefined;
@@ -163,6 +163,13 @@ export async function createBus(
       connectors: [createHttpConnector(), ...(natsLink ? [createNatsConnector(() => natsLink.current())] : [])],
       connectTimeoutMs: config.connectTimeoutMs,
     });
+    // Circuits are named `{service}/v{major} {endpoint}`.
+    metrics.collectCircuits(() =>
+      router.breaker.states().map(({ endpoint: key, state }) => {
+        const space = key.indexOf(' ');
+        return { circuit: key.slice(0, space), endpoint: key.slice(space + 1), state };
+      }),
+    );
     const authorisations = createAuthorisationStore({ db });
     const access = createAccessStore({ db });
     const engine = givenEngine ?? createLegalEngine(view);

@@ -16,6 +16,8 @@ export interface CircuitOptions {
 
 export interface CircuitBreaker {
   state(endpoint: string): CircuitState;
+  /** Every circuit seen so far with its state now, for metrics. */
+  states(): { endpoint: string; state: CircuitState }[];
   /** Whether a call may go to the endpoint now; claims the half-open trial when it is due. */
   tryAcquire(endpoint: string): boolean;
   success(endpoint: string): void;
@@ -49,6 +51,7 @@ export function createCircuitBreaker({
 
   return {
     state: (endpoint) => stateOf(healthOf(endpoint)),
+    states: () => [...byEndpoint].map(([endpoint, health]) => ({ endpoint, state: stateOf(health) })),
     tryAcquire(endpoint) {
       const health = healthOf(endpoint);
       const state = stateOf(health);

@@ -49,21 +49,25 @@ export function publishAsyncGauges(metrics: Metrics, status: AsyncStatus): void 
   metrics.setGaugeSeries(
     'egsb_async_queue_depth',
     'Asynchronous calls waiting or being delivered, per service version.',
+    ['service', 'version'],
     status.services.map((s) => ({ labels: { service: s.service, version: String(s.version) }, value: s.queued + s.running })),
   );
   metrics.setGaugeSeries(
     'egsb_async_oldest_pending_seconds',
     'Age of the oldest asynchronous call not yet finished, per service version.',
+    ['service', 'version'],
     status.services.map((s) => ({ labels: { service: s.service, version: String(s.version) }, value: s.oldestPendingSeconds ?? 0 })),
   );
   metrics.setGaugeSeries(
     'egsb_async_failed_tickets',
     'Failed tickets still kept, per service version.',
+    ['service', 'version'],
     status.services.map((s) => ({ labels: { service: s.service, version: String(s.version) }, value: s.failed })),
   );
   metrics.setGaugeSeries(
     'egsb_async_consumer_pending',
     'Messages in JetStream not yet delivered, per consumer.',
+    ['consumer'],
     status.consumers.map((c) => ({ labels: { consumer: c.name }, value: c.pending + c.ackPending })),
   );
 }

@@ -139,12 +139,20 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
         parsed?.dispose();
       }
       draft.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-      // Only published services become metric labels: a caller must not be able to mint new series.
-      const serviceLabel = draft.serviceMajor !== undefined ? call.service : '(unknown)';
+      // Only published services (and their operations) become metric labels: a caller must not be able to mint new series.
+      const known = draft.serviceMajor !== undefined;
+      const observe = (outcome: string): void =>
+        metrics.observeCall({
+          service: known ? call.service : '(unknown)',
+          version: known ? String(draft.serviceMajor) : '',
+          operation: known ? (draft.operation ?? '') : '',
+          outcome,
+          seconds: (performance.now() - started) / 1000,
+        });
       // A flood without credentials is limited per address, and so is its trace: past the limit, the
       // refusals are counted (egsb_rate_limited_total) but not each recorded.
       if (draft.code === ErrorCode.RATE_LIMITED && draft.aisId === undefined) {
-        metrics.observeCall(serviceLabel, draft.code);
+        observe(draft.code);
         return response;
       }
       try {
@@ -154,7 +162,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
           ? error
           : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
         logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
-        metrics.observeCall(serviceLabel, refused.code);
+        observe(refused.code);
         return refused.toResponse(draft.requestId, soapVersion);
       }
       if (nudge !== undefined) {
@@ -172,11 +180,11 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
             'the call is on record but could not be queued; send it again with the same X-Request-Id',
             { headers: { 'retry-after': '2' }, cause: error },
           );
-          metrics.observeCall(serviceLabel, unavailable.code);
+          observe(unavailable.code);
           return unavailable.toResponse(draft.requestId, soapVersion);
         }
       }
-      metrics.observeCall(serviceLabel, draft.code ?? 'ok');
+      observe(draft.code ?? 'ok');
       return response;
     },
   };
@@ -287,8 +295,18 @@ async function runCall(
       return { parsed, answer, nudge, ...(acceptance ? { ticket: acceptance } : {}) };
     }
     const trace: RouteTrace = { attempts: 0 };
+    const routed = performance.now();
     try {
-      const answer = await o.router.route(routeTargetOf(version, parsed.operation), checked.providerHeaders, forward, trace);
+      const answer = await o.router.route(routeTargetOf(version, parsed.operation), checked.providerHeaders, forward, trace).then(
+        (answer) => {
+          o.metrics.observeProvider(version.code, String(version.major), 'answered', (performance.now() - routed) / 1000);
+          return answer;
+        },
+        (error: unknown) => {
+          o.metrics.observeProvider(version.code, String(version.major), 'failed', (performance.now() - routed) / 1000);
+          throw error;
+        },
+      );
       return { parsed, answer: await parsed.readAnswer(answer, { effective: new Set(checked.effective), refused: checked.refused }) };
     } finally {
       if (trace.endpoint !== undefined) draft.endpoint = trace.endpoint;
