@@ -185,6 +185,7 @@ export async function createBus(
       engine,
       metrics,
       logger,
+      logCalls: config.logCalls,
       limits: createRateLimits({
         ...config.rateLimits,
         onLimited: (kind) =>

@@ -33,6 +33,8 @@ export interface BusConfig {
   };
   readonly maxBundleBytes: number;
   readonly logLevel: LogLevel;
+  /** The share of successful calls logged at info (one line each); refusals and failures always are. */
+  readonly logCalls: number;
   /** Whether an AIS may call with `Authorization: Bearer <API key>`; certificates always work. */
   readonly allowApiKeys: boolean;
   /** HTTPS with client certificates, served when a server certificate and key are configured. */
@@ -98,7 +100,11 @@ export function readConfig(env: Env = process.env): BusConfig {
   if (ackWaitMs < 1000) problems.push('EGSB_ASYNC_ACK_WAIT_MS must be at least 1000');
   if (concurrency < 1) problems.push('EGSB_ASYNC_CONCURRENCY must be at least 1');
   const nats = readNatsConfig(env, problems);
-  const allowApiKeys = (env.EGSB_ALLOW_API_KEYS ?? 'true') !== 'false' && env.EGSB_ALLOW_API_KEYS !== '0';
+  const allowApiKeys = flag(env.EGSB_ALLOW_API_KEYS, true, 'EGSB_ALLOW_API_KEYS', problems);
+  const inMemory = flag(env.EGSB_IN_MEMORY, false, 'EGSB_IN_MEMORY', problems);
+  const dispatch = flag(env.EGSB_ASYNC_DISPATCH, true, 'EGSB_ASYNC_DISPATCH', problems);
+  const logCalls = Number(env.EGSB_LOG_CALLS ?? '1');
+  if (!(logCalls >= 0 && logCalls <= 1)) problems.push('EGSB_LOG_CALLS must be a fraction from 0 to 1');
   if (env.EGSB_SEED_MODE !== undefined && env.EGSB_SEED_MODE !== '' && !['first-start', 'always'].includes(env.EGSB_SEED_MODE)) {
     problems.push('EGSB_SEED_MODE must be first-start or always');
   }
@@ -127,9 +133,10 @@ export function readConfig(env: Env = process.env): BusConfig {
     // Loopback unless the operator says otherwise: a bus is not exposed by accident.
     host: env.EGSB_HOST || '127.0.0.1',
     dataDir: env.EGSB_DATA_DIR ?? './data',
-    inMemory: env.EGSB_IN_MEMORY === '1' || env.EGSB_IN_MEMORY === 'true',
+    inMemory,
     maxBundleBytes,
     logLevel,
+    logCalls,
     allowApiKeys,
     connectTimeoutMs,
     async: {
@@ -137,7 +144,7 @@ export function readConfig(env: Env = process.env): BusConfig {
       maxAttempts,
       ackWaitMs,
       concurrency,
-      dispatch: env.EGSB_ASYNC_DISPATCH !== '0' && env.EGSB_ASYNC_DISPATCH !== 'false',
+      dispatch,
     },
     ...(nats ? { nats } : {}),
     ...(env.EGSB_TLS_CERT && env.EGSB_TLS_KEY
@@ -157,6 +164,16 @@ export function readConfig(env: Env = process.env): BusConfig {
     seedMode: env.EGSB_SEED_MODE === 'always' ? 'always' : 'first-start',
     ...(env.EGSB_SCHEMA_CATALOGUE ? { schemaCatalogue: env.EGSB_SCHEMA_CATALOGUE } : {}),
   });
+}
+
+/** A yes/no setting: true/false, 1/0, yes/no, on/off; anything else is a configuration error, not a guess. */
+function flag(raw: string | undefined, fallback: boolean, name: string, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  problems.push(`${name} must be true or false (also 1/0, yes/no, on/off), not ${JSON.stringify(raw.slice(0, 40))}`);
+  return fallback;
 }
 
 function integer(raw: string | undefined, fallback: number, name: string, problems: string[]): number {

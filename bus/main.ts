@@ -20,10 +20,16 @@ const { bus, mocks } = await startDemo(
   mocksConfig.enabled ? { ...mocksConfig, ...(config.nats ? { natsUrl: config.nats.url } : {}), logger } : undefined,
   { logger },
 );
-if (config.adminToken === undefined)
-  logger.info('operator token for this run (set EGSB_ADMIN_TOKEN to fix one)', { adminToken: bus.adminToken });
-for (const key of bus.seed?.newKeys ?? []) logger.info('API key made for AIS (shown once)', key);
-for (const key of bus.seed?.declaredKeys ?? []) logger.info('demo API key from the seed file (for local use only)', key);
+// Secrets go to the console once, never into the log lines a collector keeps.
+const shown: string[] = [];
+if (config.adminToken === undefined) shown.push(`operator token for this run (set EGSB_ADMIN_TOKEN to fix one): ${bus.adminToken}`);
+for (const key of bus.seed?.newKeys ?? []) shown.push(`API key made for AIS ${key.ais} (${key.label}), shown once: ${key.apiKey}`);
+for (const key of bus.seed?.declaredKeys ?? [])
+  shown.push(`demo API key of AIS ${key.ais} (${key.label}) from the seed file: ${key.apiKey}`);
+if (shown.length > 0) {
+  process.stderr.write(`${shown.map((line) => `egsb: ${line}`).join('\n')}\n`);
+  logger.info('secrets for this run were printed to the console, not to the log', { count: shown.length });
+}
 if (mocks)
   logger.info('register mocks running', {
     url: mocks.url,

@@ -73,6 +73,8 @@ export interface CallPipelineOptions {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly limits: RateLimits;
+  /** The share of calls logged at info, one line each (default all); failures of 5xx are always logged. */
+  readonly logCalls?: number;
   /** What accepting asynchronous calls needs; absent when the bus runs without NATS. */
   readonly accepting?: AcceptOptions;
 }
@@ -84,6 +86,7 @@ type Draft = { -readonly [K in keyof AuditRecord]: AuditRecord[K] };
 
 export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
   const { audit, metrics, logger } = options;
+  const logShare = options.logCalls ?? 1;
   const run = { ...options, randomHex: createHexSource() };
 
   return {
@@ -141,18 +144,33 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
       draft.latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       // Only published services (and their operations) become metric labels: a caller must not be able to mint new series.
       const known = draft.serviceMajor !== undefined;
-      const observe = (outcome: string): void =>
+      const observe = (outcome: string, status = draft.status): void => {
+        const seconds = (performance.now() - started) / 1000;
         metrics.observeCall({
           service: known ? call.service : '(unknown)',
           version: known ? String(draft.serviceMajor) : '',
           operation: known ? (draft.operation ?? '') : '',
           outcome,
-          seconds: (performance.now() - started) / 1000,
+          seconds,
         });
+        if (status >= 500 || logShare >= 1 || Math.random() < logShare) {
+          logger.info('call', {
+            requestId: draft.requestId.slice(0, 128),
+            ais: draft.aisId ?? null,
+            service: call.service.slice(0, 64),
+            version: known ? draft.serviceMajor : null,
+            operation: draft.operation ?? null,
+            mode: draft.mode,
+            status,
+            outcome,
+            latencyMs: Math.round(seconds * 1e4) / 10,
+          });
+        }
+      };
       // A flood without credentials is limited per address, and so is its trace: past the limit, the
       // refusals are counted (egsb_rate_limited_total) but not each recorded.
       if (draft.code === ErrorCode.RATE_LIMITED && draft.aisId === undefined) {
-        observe(draft.code);
+        metrics.observeCall({ service: '(unknown)', version: '', operation: '', outcome: draft.code, seconds: 0 });
         return response;
       }
       try {
@@ -162,7 +180,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
           ? error
           : new EgsbError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit record could not be written', { cause: error });
         logger.warn('audit write failed; call refused', { requestId: draft.requestId, error: String((error as Error).cause ?? error) });
-        observe(refused.code);
+        observe(refused.code, refused.status);
         return refused.toResponse(draft.requestId, soapVersion);
       }
       if (nudge !== undefined) {
@@ -180,7 +198,7 @@ export function createCallPipeline(options: CallPipelineOptions): CallPipeline {
             'the call is on record but could not be queued; send it again with the same X-Request-Id',
             { headers: { 'retry-after': '2' }, cause: error },
           );
-          observe(unavailable.code);
+          observe(unavailable.code, unavailable.status);
           return unavailable.toResponse(draft.requestId, soapVersion);
         }
       }
