@@ -319,7 +319,7 @@ export async function createBus(
           : {}),
       }),
     );
-    app.get('/openapi.json', async (c) => c.json(openApiDocument(await store.list())));
+    app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
     app.notFound((c) =>
       new EgsbError(ErrorCode.NOT_FOUND, `no such resource: ${c.req.method} ${c.req.path}`).toResponse(

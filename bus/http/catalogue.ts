@@ -2,6 +2,7 @@
  * Metaservices: the catalogue of services a caller can see, each SOAP service's WSDL and schemas
  * as served by the bus, and each JSON service's schemas.
  */
+import { serviceOpenApiDocument } from './openapi.ts';
 import { Hono, type Context } from 'hono';
 import { EgsbError, ErrorCode, createBundle, rewriteSchema, rewriteWsdl, type QName, type SchemaCatalogue } from '../../contracts/index.ts';
 import { positiveInt, type BusEnv } from './support.ts';
@@ -109,6 +110,11 @@ export function catalogueApi({
     if (content === undefined)
       throw new EgsbError(ErrorCode.NOT_FOUND, `${version.code} v${version.major} has no schema ${JSON.stringify(schema.slice(0, 200))}`);
     return c.body(Buffer.from(content).toString('utf8'), 200, { 'content-type': 'application/schema+json' });
+  });
+
+  api.get('/rest/:code/:version{v[1-9][0-9]*}/openapi.json', async (c) => {
+    const version = await visibleVersion(c, store, view, 'json');
+    return c.json(serviceOpenApiDocument(version, await store.files(version.code, version.major)));
   });
   return api;
 }
