@@ -5,7 +5,9 @@
  * EGSB_API_KEY (an AIS's key, or the operator token), or --url and --key. `egsb call` and
  * `egsb catalogue` read shared data through the shared-data connector.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -25,7 +27,18 @@ interface Common {
   readonly json?: boolean;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The package's version: package.json is one folder up from bus/, two from dist/bus/. */
+const VERSION = ((): string => {
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'egsb' && pkg.version) return pkg.version;
+    } catch {
+      // not here; one more folder up
+    }
+  }
+  return 'unknown';
+})();
 
 /** A failure already told to the user; carries the exit code. */
 class Exit extends Error {
@@ -133,6 +146,24 @@ function buildProgram(out: Writer, err: Writer): Command {
           ),
         ].join('\n'),
       );
+    });
+
+  command(program, 'dev-certs', 'make a local CA, a server certificate for 127.0.0.1 and a client certificate (openssl)')
+    .option('--dir <dir>', 'where to write them', 'certs')
+    .option('--json', 'print what was made as JSON')
+    .action((o: { dir: string; json?: boolean }) => {
+      const made = local(async () => makeDevCertificates(o.dir), err);
+      return made.then((result) => {
+        if (o.json) return void out.write(`${JSON.stringify(result, null, 2)}\n`);
+        out.write(
+          [
+            `${result.made ? 'made' : 'kept (already there)'}: ${result.dir}/ca.crt, server.crt/.key (127.0.0.1, localhost), reader.crt/.key`,
+            `client certificate fingerprint (SHA-256): ${result.fingerprint}`,
+            `start the bus with: EGSB_TLS_CERT=${result.dir}/server.crt EGSB_TLS_KEY=${result.dir}/server.key EGSB_TLS_CLIENT_CA=${result.dir}/ca.crt`,
+            '',
+          ].join('\n'),
+        );
+      });
     });
 
   // --- the registry (operator) ---
@@ -382,6 +413,49 @@ function buildProgram(out: Writer, err: Writer): Command {
   return program;
 }
 
+/**
+ * A development CA, a server certificate for 127.0.0.1 and localhost, and a client certificate for an
+ * AIS, made with openssl (P-256, 30 days). Certificates already in the folder are kept, so that a bus
+ * started with them goes on trusting what the folder holds.
+ */
+async function makeDevCertificates(dirArg: string): Promise<{ dir: string; made: boolean; fingerprint: string }> {
+  const dir = resolve(dirArg);
+  const openssl = (...args: string[]): string => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const made = !existsSync(join(dir, 'ca.crt'));
+  if (made) {
+    mkdirSync(dir, { recursive: true });
+    const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    openssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=egsb development CA');
+    for (const [name, subject, extensions] of [
+      ['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'],
+      ['reader', '/CN=AIS 900002 (development)', 'extendedKeyUsage=clientAuth\n'],
+    ] as const) {
+      writeFileSync(join(dir, `${name}.ext`), extensions);
+      openssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        String(Date.now()),
+        '-days',
+        '30',
+        '-out',
+        `${name}.crt`,
+        '-extfile',
+        `${name}.ext`,
+      );
+    }
+  }
+  const fingerprint = openssl('x509', '-noout', '-fingerprint', '-sha256', '-in', 'reader.crt').trim().replace(/^.*=/, '');
+  return { dir, made, fingerprint };
+}
+
 /** Requests to the bus; a refusal is told on standard error and ends the command with its exit code. */
 class BusClient {
   private readonly url: string;
@@ -478,8 +552,4 @@ function asyncStatusText(status: AsyncStatus): string {
     lines.push(`${sv.service} v${sv.version}: ${sv.queued} queued, ${sv.running} running, ${sv.failed} failed${oldest}`);
   }
   return lines.join('\n');
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runCli(process.argv.slice(2));
 }

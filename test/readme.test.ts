@@ -3,7 +3,7 @@
  * README names. A block marked `<!-- readme-test: expect "…" … -->` must exit 0 and print every
  * expected text; so the first call a new user pastes cannot rot.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { natsPrefix } from './nats-prefixes.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const readmePrefix = natsPrefix('readme');
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
+const CERTS = '/tmp/egsb-certs';
 
 interface Example {
   readonly script: string;
@@ -54,14 +55,21 @@ let child: ChildProcess | undefined;
 process.env.EGSB_ADMIN_TOKEN ??= 'readme-operator-token-0123456789';
 
 beforeAll(async () => {
-  for (const port of [8080, 8091]) {
+  for (const port of [8080, 8091, 8443]) {
     if (await portInUse(port)) throw new Error(`port ${port} is taken; the README examples need it free (stop a running npm start)`);
   }
-  child = spawn(process.execPath, [`${ROOT}node_modules/tsx/dist/cli.mjs`, 'bus/main.ts'], {
+  // The TLS example's certificates, made as the README says (egsb dev-certs keeps what is there).
+  execFileSync(process.execPath, [`${ROOT}dist/bus/cli-main.js`, 'dev-certs', '--dir', CERTS], { stdio: 'pipe' });
+  // What npm start runs: the compiled bus (npm test builds it before the tests run).
+  child = spawn(process.execPath, [`${ROOT}dist/bus/main.js`], {
     cwd: ROOT,
     env: {
       ...process.env,
       EGSB_IN_MEMORY: '1',
+      EGSB_TLS_CERT: `${CERTS}/server.crt`,
+      EGSB_TLS_KEY: `${CERTS}/server.key`,
+      EGSB_TLS_CLIENT_CA: `${CERTS}/ca.crt`,
+      EGSB_TLS_PORT: '',
       EGSB_LOG_LEVEL: 'info',
       DATABASE_URL: '',
       EGSB_PORT: '',
