@@ -29,7 +29,9 @@ export default defineConfig(async () => {
   const nats = await natsReachable();
   if (!nats && process.env.EGSB_REQUIRE_NATS === '1') throw new Error('EGSB_REQUIRE_NATS=1 but no nats-server answers at NATS_URL');
   if (!nats)
-    console.warn(`No nats-server at NATS_URL (default nats://127.0.0.1:4222): skipping ${NEEDS_NATS.join(', ')}. Start one with: nats-server -js`);
+    console.warn(
+      `No nats-server at NATS_URL (default nats://127.0.0.1:4222): skipping ${NEEDS_NATS.join(', ')}. Start one with: nats-server -js`,
+    );
   return {
     test: {
       include: ['{bus,contracts,routing,connectors,mocks,test}/**/*.test.ts'],
