@@ -5,6 +5,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import {
   asEgsbError,
   createLogger,
@@ -47,7 +49,7 @@ import {
   startSweeper,
 } from './async/index.ts';
 import { createTicketStore } from './tickets/index.ts';
-import { type AuditWriter, createAuditStore, createAuditWriter } from './audit/index.ts';
+import { type AuditWriter, createAuditStore, createAuditWriter, readEvidence, signingKey, type SigningKey } from './audit/index.ts';
 import { type AuthorisationEngine, createLegalEngine } from './authorisation/index.ts';
 import { createCallPipeline, createRateLimits } from './call/index.ts';
 import {
@@ -130,7 +132,13 @@ export async function createBus(
     const registryView = view;
     const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
     const metrics = createMetrics();
-    const audit = createAuditWriter({ db, onBatch: (size, seconds, ok) => metrics.observeAuditBatch(size, seconds, ok) });
+    const signer = await auditSigner(config);
+    const audit = createAuditWriter({
+      db,
+      signer,
+      onBatch: (size, seconds, ok) => metrics.observeAuditBatch(size, seconds, ok),
+      onCheckpointError: (error) => logger.warn('audit checkpoint not written; the next one covers its records', { error: String(error) }),
+    });
     const tickets = createTicketStore({ db, runningStaleMs: 2 * config.async.ackWaitMs });
     const natsConfig = config.nats;
     let queue: AsyncQueue | undefined;
@@ -228,6 +236,8 @@ export async function createBus(
         ),
       );
     }
+    // Records that came since the last checkpoint are signed at least once a minute.
+    timers.push(setInterval(() => void audit.checkpoint(), 60_000));
     timers.push(
       setInterval(
         () =>
@@ -305,7 +315,7 @@ export async function createBus(
       }),
     );
     app.route('/', callApi({ pipeline }));
-    app.route('/', auditApi({ audit: createAuditStore({ db }) }));
+    app.route('/', auditApi({ audit: createAuditStore({ db }), evidence: (range) => readEvidence(db, range) }));
     app.route(
       '/',
       asyncApi({
@@ -381,6 +391,24 @@ export async function createBus(
     await db.close();
     throw error;
   }
+}
+
+/**
+ * The key that signs audit checkpoints: read from its file, or made there (readable by the owner
+ * only) at the first start; in memory, made for this run. It never goes into the database.
+ */
+async function auditSigner(config: BusConfig): Promise<SigningKey> {
+  if (config.inMemory && config.auditKeyFile === undefined) return signingKey();
+  const file = config.auditKeyFile ?? join(config.dataDir, 'audit-signing-key.pem');
+  try {
+    return signingKey(await readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+  const made = signingKey();
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, made.privatePem, { mode: 0o600, flag: 'wx' });
+  return made;
 }
 
 /** Bodies that may be large: an authorisation import, and a seed with its bundles. */

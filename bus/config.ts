@@ -24,6 +24,11 @@ export interface BusConfig {
     readonly anonymous: { readonly perSecond: number; readonly burst: number };
   };
   readonly schemaCatalogue?: string;
+  /**
+   * The Ed25519 key (PKCS#8 PEM) that signs the audit's checkpoints; made there when missing. By
+   * default `<dataDir>/audit-signing-key.pem`; in memory, a key for this run only.
+   */
+  readonly auditKeyFile?: string;
   /** Large messages are checked by worker threads, away from the event loop. */
   readonly checks: {
     /** Requests and answers of more bytes than this go to the threads. */
@@ -163,6 +168,7 @@ export function readConfig(env: Env = process.env): BusConfig {
     ...(env.EGSB_SEED_FILE ? { seedFile: env.EGSB_SEED_FILE } : {}),
     seedMode: env.EGSB_SEED_MODE === 'always' ? 'always' : 'first-start',
     ...(env.EGSB_SCHEMA_CATALOGUE ? { schemaCatalogue: env.EGSB_SCHEMA_CATALOGUE } : {}),
+    ...(env.EGSB_AUDIT_KEY_FILE ? { auditKeyFile: env.EGSB_AUDIT_KEY_FILE } : {}),
   });
 }
 

@@ -4,3 +4,15 @@
  */
 export { type AuditQuery, type AuditStore, type AuditView, createAuditStore } from './store.ts';
 export { type AuditRecord, type AuditWriter, checkedFields, createAuditWriter, Decision } from './writer.ts';
+export {
+  canonicalRecord,
+  createVerifier,
+  type EvidenceLine,
+  keyId,
+  linkHash,
+  type Problem,
+  signingKey,
+  type SigningKey,
+  type VerifyReport,
+} from './chain.ts';
+export { type EvidenceRange, readEvidence } from './evidence.ts';

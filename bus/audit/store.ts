@@ -90,8 +90,36 @@ interface Row {
   cause: string | null;
 }
 
+/** One read (or refused attempt) of a subject's data, as the subject report gives it. */
+export interface SubjectUse {
+  readonly time: string;
+  readonly ovm: string | null;
+  readonly agenda: string | null;
+  readonly role: string | null;
+  readonly ais: number | null;
+  readonly auditUserId: string | null;
+  readonly purpose: string | null;
+  readonly service: string | null;
+  readonly version: number | null;
+  readonly operation: string | null;
+  readonly dataItems: readonly string[];
+  readonly code?: string;
+}
+
+export interface SubjectReport {
+  readonly subject: string;
+  /** Calls that read the subject's data: who, in which agenda, for what, which items. */
+  readonly reads: readonly SubjectUse[];
+  /** Calls naming the subject that the bus refused (no data left). */
+  readonly refusals: readonly SubjectUse[];
+  /** True when more records name the subject than the report holds. */
+  readonly truncated: boolean;
+}
+
 export interface AuditStore {
   query(query: AuditQuery): Promise<AuditPage>;
+  /** Who read a subject's data (an AIFO, an IČO, an address code), newest first, refusals apart. */
+  bySubject(subject: string, limit?: number): Promise<SubjectReport>;
 }
 
 export interface AuditStoreOptions {
@@ -127,6 +155,36 @@ export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): Au
       }
     });
   return {
+    async bySubject(subject, limit = 1000) {
+      const rows = await run(
+        `SELECT time, ovm, agenda, role, ais_id, audit_user_id, purpose, service, service_major, operation, data_items, decision, status, code
+         FROM audit_record WHERE subjects @> ARRAY[$1]::text[] ORDER BY time DESC, id DESC LIMIT $2`,
+        [subject, limit + 1],
+      );
+      const uses = rows.slice(0, limit).map((r) => ({
+        permitted: r.decision === 'permitted' && r.status < 400,
+        use: {
+          time: new Date(r.time).toISOString(),
+          ovm: r.ovm,
+          agenda: r.agenda,
+          role: r.role,
+          ais: r.ais_id,
+          auditUserId: r.audit_user_id,
+          purpose: r.purpose,
+          service: r.service,
+          version: r.service_major,
+          operation: r.operation,
+          dataItems: r.data_items,
+          ...(r.code ? { code: r.code } : {}),
+        },
+      }));
+      return {
+        subject,
+        reads: uses.filter((u) => u.permitted).map((u) => u.use),
+        refusals: uses.filter((u) => !u.permitted).map((u) => u.use),
+        truncated: rows.length > limit,
+      };
+    },
     async query(q) {
       const where: string[] = [];
       const params: unknown[] = [];

@@ -5,7 +5,10 @@
  * When a write fails or takes too long, every call in it is refused with EGSB_AUDIT_UNAVAILABLE.
  */
 import { EgsbError, ErrorCode, type CheckedCall } from '../../contracts/index.ts';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from '../storage/index.ts';
+import { checkpointText, GENESIS, linkHash, type RecordRow, type SigningKey } from './chain.ts';
 import { acceptTicketsSql, acceptedRow, type Acceptance } from '../tickets/index.ts';
 
 export const Decision = { PERMITTED: 'permitted', REFUSED: 'refused' } as const;
@@ -79,7 +82,9 @@ export interface AuditWriter {
   drain(): Promise<void>;
   /** False while the latest write failed and none has committed since: a call then need not reach its provider. */
   healthy(): boolean;
-  readonly stats: { batches: number; records: number; failures: number };
+  /** Signs the current chain's head now, if records came since the last checkpoint. */
+  checkpoint(): Promise<void>;
+  readonly stats: { batches: number; records: number; failures: number; checkpoints: number };
 }
 
 export interface AuditWriterOptions {
@@ -88,6 +93,15 @@ export interface AuditWriterOptions {
   /** A write that has not committed by then counts as failed. */
   readonly timeoutMs?: number;
   readonly onBatch?: (size: number, seconds: number, ok: boolean) => void;
+  /** Signs the chain's head at checkpoints; without it records are chained but not signed. */
+  readonly signer?: SigningKey;
+  /** Names this writer in its chains (host and process). */
+  readonly writerName?: string;
+  /** A checkpoint after this many records (or `checkpointMs`, whichever comes first). */
+  readonly checkpointEvery?: number;
+  readonly checkpointMs?: number;
+  /** Told when a checkpoint could not be written (the records stay chained; the next one covers them). */
+  readonly onCheckpointError?: (error: unknown) => void;
 }
 
 interface Waiting {
@@ -101,19 +115,66 @@ const COLUMNS = `id uuid, time timestamptz, request_id text, ais_id integer, ovm
   audit_user_id text, purpose text, service text, service_major integer, operation text, protocol text, mode text,
   decision text, legal_basis text[], authorisations text[], data_items text[], refused_items text[], subjects text[],
   provider_ais integer, endpoint text, status integer, code text, request_bytes integer, response_bytes integer,
-  latency_ms double precision, cause text`;
+  latency_ms double precision, cause text, chain text, seq bigint, prev_hash text, hash text`;
 const NAMES = COLUMNS.split(',')
   .map((c) => c.trim().split(/\s+/)[0])
   .join(', ');
 // One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it.
 const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})`;
-const INSERT_WITH_TICKETS = `WITH accepted AS (${acceptTicketsSql('$2')}) ${INSERT}`;
 
-export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBatch }: AuditWriterOptions): AuditWriter {
+/**
+ * Where this writer's chain stands. A chain begins with its first batch (the chain row goes in the
+ * same statement) and ends when a batch fails: whether a timed-out write committed after all is not
+ * known, so the next batch starts a new chain rather than risk two records in one place.
+ */
+interface ChainHead {
+  readonly id: string;
+  seq: number;
+  hash: string;
+  started: boolean;
+}
+
+export function createAuditWriter({
+  db,
+  maxBatch = 1000,
+  timeoutMs = 5000,
+  onBatch,
+  signer,
+  writerName = `${hostname()}:${process.pid}`,
+  checkpointEvery = 1000,
+  checkpointMs = 60_000,
+  onCheckpointError,
+}: AuditWriterOptions): AuditWriter {
   const queue: Waiting[] = [];
   let running: Promise<void> | undefined;
-  const stats = { batches: 0, records: 0, failures: 0 };
+  const stats = { batches: 0, records: 0, failures: 0, checkpoints: 0 };
   let failing = false;
+  let chain: ChainHead | undefined;
+  let signed = { chain: '', seq: 0, at: performance.now() };
+  let keyRegistered = false;
+
+  /** Signs the head of the current chain, if it moved since the last checkpoint. */
+  async function checkpoint(): Promise<void> {
+    const head = chain;
+    if (signer === undefined || head === undefined || !head.started) return;
+    if (signed.chain === head.id && signed.seq >= head.seq) return;
+    const at = new Date().toISOString();
+    const mark = { chain: head.id, seq: head.seq, hash: head.hash, at };
+    try {
+      if (!keyRegistered) {
+        await db.query('INSERT INTO audit_key (id, public_key) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [signer.id, signer.publicKey]);
+        keyRegistered = true;
+      }
+      await db.query(
+        'INSERT INTO audit_checkpoint (chain, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [mark.chain, mark.seq, mark.hash, at, signer.id, signer.sign(checkpointText(mark))],
+      );
+      signed = { chain: head.id, seq: head.seq, at: performance.now() };
+      stats.checkpoints++;
+    } catch (error) {
+      onCheckpointError?.(error);
+    }
+  }
 
   async function writeBatch(batch: Waiting[]): Promise<void> {
     const started = performance.now();
@@ -122,10 +183,30 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`audit write did not commit within ${timeoutMs} ms`)), timeoutMs);
       });
-      const rows = JSON.stringify(batch.map((w) => toRow(w.record)));
+      const head: ChainHead = chain ?? { id: `c${randomBytes(8).toString('hex')}`, seq: 0, hash: GENESIS, started: false };
+      let { seq, hash } = head;
+      const rows = JSON.stringify(
+        batch.map((w) => {
+          const row = toRow(w.record);
+          const prev = hash;
+          hash = linkHash(prev, row);
+          return { ...row, chain: head.id, seq: ++seq, prev_hash: prev, hash };
+        }),
+      );
       const tickets = batch.flatMap((w) => (w.ticket ? [acceptedRow(w.ticket)] : []));
-      const write = tickets.length > 0 ? db.query(INSERT_WITH_TICKETS, [rows, JSON.stringify(tickets)]) : db.query(INSERT, [rows]);
+      const params: unknown[] = [rows];
+      const ctes: string[] = [];
+      if (tickets.length > 0) {
+        params.push(JSON.stringify(tickets));
+        ctes.push(`accepted AS (${acceptTicketsSql(`$${params.length}`)})`);
+      }
+      if (!head.started) {
+        params.push(head.id, writerName.slice(0, 200));
+        ctes.push(`new_chain AS (INSERT INTO audit_chain (id, writer) VALUES ($${params.length - 1}, $${params.length}))`);
+      }
+      const write = db.query(`${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${INSERT}`, params);
       await Promise.race([write, timeout]);
+      chain = Object.assign(head, { seq, hash, started: true });
       stats.batches++;
       stats.records += batch.length;
       failing = false;
@@ -134,6 +215,7 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
     } catch (cause) {
       stats.failures += batch.length;
       failing = true;
+      chain = undefined;
       onBatch?.(batch.length, (performance.now() - started) / 1000, false);
       const error = new EgsbError(
         ErrorCode.AUDIT_UNAVAILABLE,
@@ -152,6 +234,12 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
       // embedded database a commit blocks the event loop, so nothing could join it otherwise.
       await new Promise<void>((resolve) => setImmediate(resolve));
       await writeBatch(queue.splice(0, maxBatch));
+      const head = chain;
+      if (
+        head !== undefined &&
+        (head.id !== signed.chain || head.seq - signed.seq >= checkpointEvery || performance.now() - signed.at >= checkpointMs)
+      )
+        await checkpoint();
     }
     running = undefined;
   }
@@ -167,6 +255,11 @@ export function createAuditWriter({ db, maxBatch = 1000, timeoutMs = 5000, onBat
     healthy: () => !failing,
     async drain() {
       while (running) await running;
+      await checkpoint();
+    },
+    checkpoint: async () => {
+      while (running) await running;
+      await checkpoint();
     },
   };
 }
@@ -186,7 +279,7 @@ function cleanAll(values: readonly string[], count: number, max: number): string
   return values.slice(0, count).map((v) => clean(v, max) ?? '');
 }
 
-function toRow(r: AuditRecord): Record<string, unknown> {
+function toRow(r: AuditRecord): RecordRow {
   return {
     id: r.id,
     time: r.time.toISOString(),

@@ -5,15 +5,79 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
-import type { AuditQuery, AuditStore, AuditView } from '../audit/index.ts';
+import { createVerifier, type AuditQuery, type AuditStore, type AuditView, type EvidenceLine, type EvidenceRange } from '../audit/index.ts';
+import { requireOperator } from '../registry/index.ts';
 import type { BusEnv } from './support.ts';
 
 const MAX_LIMIT = 1000;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const CSV_LIMIT = 100_000;
 
-export function auditApi({ audit, csvLimit = CSV_LIMIT }: { audit: AuditStore; csvLimit?: number }): Hono<BusEnv> {
+export interface AuditApiOptions {
+  readonly audit: AuditStore;
+  readonly csvLimit?: number;
+  /** The evidence of the hash chain, for verification. */
+  readonly evidence?: (range: EvidenceRange) => AsyncGenerator<EvidenceLine>;
+}
+
+export function auditApi({ audit, csvLimit = CSV_LIMIT, evidence }: AuditApiOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
+
+  // Who read a subject's data: by its identifier (an AIFO, an IČO, an address code), refusals apart.
+  api.get('/admin/audit/subjects/:subject', async (c) => {
+    requireOperator(c.get('caller'));
+    const subject = c.req.param('subject');
+    if (subject.length < 1 || subject.length > 256 || /[\p{Cc}]/u.test(subject))
+      throw new EgsbError(ErrorCode.REQUEST_INVALID, 'a subject identifier is 1–256 printable characters');
+    return c.json(await audit.bySubject(subject));
+  });
+
+  if (evidence !== undefined) {
+    const rangeOf = (get: (name: string) => string | undefined): EvidenceRange => {
+      const time = (name: string): Date | undefined => {
+        const raw = get(name);
+        if (raw === undefined) return undefined;
+        const value = new Date(raw);
+        if (!ISO_TIME.test(raw) || Number.isNaN(value.getTime())) throw invalid(name, 'is not a date or date-time (ISO 8601)');
+        return value;
+      };
+      const from = time('from');
+      const to = time('to');
+      return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+    };
+    // The chain's evidence as NDJSON (keys, chains, checkpoints, records), for `egsb audit verify`.
+    api.get('/admin/audit/evidence', (c) => {
+      requireOperator(c.get('caller'));
+      const lines = evidence(rangeOf((n) => c.req.query(n)));
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const chunk: string[] = [];
+          for (let i = 0; i < 500; i++) {
+            const next = await lines.next();
+            if (next.done) {
+              if (chunk.length > 0) controller.enqueue(encoder.encode(chunk.join('')));
+              return controller.close();
+            }
+            chunk.push(`${JSON.stringify(next.value)}\n`);
+          }
+          controller.enqueue(encoder.encode(chunk.join('')));
+        },
+        async cancel() {
+          await lines.return(undefined);
+        },
+      });
+      return c.body(body, 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    });
+    // The same verification on the bus, for a quick look; `egsb audit verify` does it on your side.
+    api.get('/admin/audit/verify', async (c) => {
+      requireOperator(c.get('caller'));
+      const range = rangeOf((n) => c.req.query(n));
+      const verifier = createVerifier({ fromStart: range.from === undefined });
+      for await (const line of evidence(range)) verifier.add(line);
+      return c.json(verifier.finish());
+    });
+  }
 
   api.get('/audit', async function listAudit(c) {
     const caller = c.get('caller');
