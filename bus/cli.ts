@@ -6,13 +6,16 @@
  * `egsb catalogue` read shared data through the shared-data connector.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CALL_USAGE, EXIT_CODES, ExitCode, exitCodeOfStatus, runCallCli, runCatalogueCli } from '../connectors/index.ts';
 import type { AsyncStatus } from './async/index.ts';
+import { createVerifier, type EvidenceLine } from './audit/index.ts';
 import { readBundleDir } from '../contracts/index.ts';
 import { readSeedFile } from './seed.ts';
 
@@ -401,6 +404,81 @@ function buildProgram(out: Writer, err: Writer): Command {
           ...(body.next ? [`more: --cursor ${s(body.next)}`] : []),
         ].join('\n'),
       );
+    });
+  leaf(audit, 'subject', "who read a subject's data, refusals apart; the subject as recorded: AIFO:…, ICO:…")
+    .argument('<subject>')
+    .action(async (subject: string, o: Common) => {
+      const body = await bus(o).send('GET', `/admin/audit/subjects/${enc(subject)}`);
+      const line = (u: Record<string, unknown>) => [
+        s(u.time),
+        `OVM ${s(u.ovm ?? '-')}`,
+        s(u.agenda ?? '-'),
+        `AIS ${s(u.ais ?? '-')}`,
+        s(u.service ?? '-'),
+        ((u.dataItems as string[]) ?? []).join(' '),
+        s(u.purpose ?? u.code ?? ''),
+      ];
+      bus(o).print(body, () =>
+        [
+          `${subject}: read ${(body.reads as unknown[]).length} times, refused ${(body.refusals as unknown[]).length} times`,
+          table((body.reads as Record<string, unknown>[]).map(line)),
+          ...((body.refusals as unknown[]).length > 0 ? ['refused:', table((body.refusals as Record<string, unknown>[]).map(line))] : []),
+        ].join('\n'),
+      );
+    });
+  leaf(audit, 'evidence', "the hash chain's evidence as NDJSON on standard output, to verify elsewhere")
+    .option('--from <time>', 'ISO 8601')
+    .option('--to <time>', 'ISO 8601')
+    .action(async (o: Common & { from?: string; to?: string }) => {
+      const res = await bus(o).raw('GET', `/admin/audit/evidence${query({ from: o.from, to: o.to })}`);
+      const reader = res.body?.getReader();
+      const decoder = new TextDecoder();
+      for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read())
+        out.write(decoder.decode(chunk.value, { stream: true }));
+    });
+  leaf(audit, 'verify', 'recompute the hash chain and check the signed checkpoints; names the first broken link')
+    .option('--from <time>', 'ISO 8601')
+    .option('--to <time>', 'ISO 8601')
+    .option('--file <file>', 'verify saved evidence (egsb audit evidence) instead of asking the bus')
+    .option('--trusted-key <pem-file...>', 'accept checkpoints signed by these public keys only')
+    .action(async (o: Common & { from?: string; to?: string; file?: string; trustedKey?: string[] }) => {
+      const trustedKeys = o.trustedKey
+        ? await local(() => Promise.all((o.trustedKey ?? []).map((f) => readFile(f, 'utf8'))), err)
+        : undefined;
+      const verifier = createVerifier({ fromStart: o.from === undefined, ...(trustedKeys ? { trustedKeys } : {}) });
+      const lines = o.file
+        ? createReadStream(o.file, 'utf8')
+        : Readable.fromWeb((await bus(o).raw('GET', `/admin/audit/evidence${query({ from: o.from, to: o.to })}`)).body as never, {
+            encoding: 'utf8',
+          });
+      let number = 0;
+      try {
+        for await (const line of createInterface({ input: lines, crlfDelay: Infinity })) {
+          number++;
+          if (line.trim() === '') continue;
+          verifier.add(JSON.parse(line) as EvidenceLine);
+        }
+      } catch (error) {
+        err.write(`egsb: the evidence is unreadable at line ${number}: ${(error as Error).message}\n`);
+        throw new Exit(ExitCode.INVALID);
+      }
+      const report = verifier.finish();
+      if (o.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        out.write(
+          `${report.records} records (${report.unchained} from before the chain) in ${report.chains} chains; ` +
+            `${report.checkpoints.verified} signed checkpoints verified${report.checkpoints.outsideRange ? `, ${report.checkpoints.outsideRange} outside the range` : ''}\n`,
+        );
+        if (report.ok) out.write('no problem found\n');
+        else {
+          const first = report.problems[0];
+          out.write(
+            `first broken link: chain ${first?.chain} at ${first?.seq ?? '-'}${first?.record ? ` (record ${first.record})` : ''}: ${first?.kind}: ${first?.detail}\n`,
+          );
+          for (const p of report.problems.slice(1, 20)) out.write(`  also: chain ${p.chain} at ${p.seq ?? '-'}: ${p.kind}: ${p.detail}\n`);
+        }
+      }
+      if (!report.ok) throw new Exit(ExitCode.INVALID);
     });
   filters(leaf(audit, 'export', 'records as CSV on standard output, streamed')).action(async (o: Filters) => {
     const res = await bus(o).raw('GET', `/audit${auditQuery(o, { format: 'csv' })}`);
