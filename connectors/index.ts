@@ -18,6 +18,7 @@ export {
   type ServeOptions,
 } from './nats/provider-adapter.ts';
 export { operationSubject, headerReader, STATUS_HEADER } from './nats/nats-protocol.ts';
+export { type SessionClient, withCallerSession } from './nats/caller-session.ts';
 export { openNatsLink, NatsLinkState, type NatsLink, type NatsLinkOptions } from './nats/nats-link.ts';
 export { createNatsConnector } from './nats/nats-connector.ts';
 export { CALL_USAGE, EXIT_CODES, ExitCode, exitCodeOfStatus, runCallCli, runCatalogueCli } from './shared-data/cli.ts';
