@@ -192,6 +192,24 @@ describe('the audit hash chain', () => {
     }
   });
 
+  it('verifies across a key rotation, each checkpoint with the key that signed it', async () => {
+    const db = await openStorage({ inMemory: true });
+    try {
+      const old = signingKey();
+      const fresh = signingKey();
+      await writeBatches(db, [3, 3], old);
+      // The bus restarted with a new key file: a new writer, a new chain, checkpoints under the new key.
+      await writeBatches(db, [3], fresh);
+      const both = await verify(db, [old.publicKey, fresh.publicKey]);
+      expect(both).toMatchObject({ ok: true, chains: 2, records: 9 });
+      const onlyNew = await verify(db, [fresh.publicKey]);
+      expect(onlyNew.problems.length).toBeGreaterThan(0);
+      expect(new Set(onlyNew.problems.map((p) => p.kind))).toEqual(new Set(['untrusted-key']));
+    } finally {
+      await db.close();
+    }
+  });
+
   it('is append-only for whoever writes through the bus: no update, delete or truncate', async () => {
     const db = await openStorage({ inMemory: true });
     try {
