@@ -119,8 +119,30 @@ const COLUMNS = `id uuid, time timestamptz, request_id text, ais_id integer, ovm
 const NAMES = COLUMNS.split(',')
   .map((c) => c.trim().split(/\s+/)[0])
   .join(', ');
-// One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it.
-const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})`;
+/** Upper bounds (ms) of the latency buckets of the daily aggregate; the last one takes the rest. */
+export const DAILY_LATENCY_BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, Infinity];
+const bucketCounts = DAILY_LATENCY_BUCKETS_MS.map((upper, i) => {
+  const lower = i === 0 ? undefined : DAILY_LATENCY_BUCKETS_MS[i - 1];
+  const conditions = [
+    lower === undefined ? undefined : `latency_ms > ${lower}`,
+    upper === Infinity ? undefined : `latency_ms <= ${upper}`,
+  ].filter(Boolean);
+  return `count(*) FILTER (WHERE ${conditions.join(' AND ') || 'true'})`;
+}).join(', ');
+// One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it. The
+// daily per-service figures move in the same statement, so they never disagree with the records.
+const BATCH = `batch AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS}))`;
+const DAILY = `daily AS (
+  INSERT INTO audit_daily (day, service, version, calls, refused, failed, latency_sum, buckets)
+  SELECT (time AT TIME ZONE 'UTC')::date, service, service_major, count(*),
+    count(*) FILTER (WHERE status >= 400 AND status < 500), count(*) FILTER (WHERE status >= 500),
+    sum(latency_ms), ARRAY[${bucketCounts}]::bigint[]
+  FROM batch WHERE service IS NOT NULL AND service_major IS NOT NULL GROUP BY 1, 2, 3
+  ON CONFLICT (day, service, version) DO UPDATE SET calls = audit_daily.calls + EXCLUDED.calls,
+    refused = audit_daily.refused + EXCLUDED.refused, failed = audit_daily.failed + EXCLUDED.failed,
+    latency_sum = audit_daily.latency_sum + EXCLUDED.latency_sum,
+    buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(audit_daily.buckets, EXCLUDED.buckets) WITH ORDINALITY AS u(a, b, i)))`;
+const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM batch`;
 
 /**
  * Where this writer's chain stands. A chain begins with its first batch (the chain row goes in the
@@ -195,7 +217,7 @@ export function createAuditWriter({
       );
       const tickets = batch.flatMap((w) => (w.ticket ? [acceptedRow(w.ticket)] : []));
       const params: unknown[] = [rows];
-      const ctes: string[] = [];
+      const ctes: string[] = [BATCH, DAILY];
       if (tickets.length > 0) {
         params.push(JSON.stringify(tickets));
         ctes.push(`accepted AS (${acceptTicketsSql(`$${params.length}`)})`);
@@ -204,7 +226,7 @@ export function createAuditWriter({
         params.push(head.id, writerName.slice(0, 200));
         ctes.push(`new_chain AS (INSERT INTO audit_chain (id, writer) VALUES ($${params.length - 1}, $${params.length}))`);
       }
-      const write = db.query(`${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${INSERT}`, params);
+      const write = db.query(`WITH ${ctes.join(', ')} ${INSERT}`, params);
       await Promise.race([write, timeout]);
       chain = Object.assign(head, { seq, hash, started: true });
       stats.batches++;

@@ -232,6 +232,39 @@ const OPERATIONS: Readonly<Record<string, Readonly<Record<string, Operation>>>> 
       ok: { 200: ref('AuditPage') },
     },
   },
+  '/admin/audit/subjects/{subject}': {
+    get: {
+      id: 'auditBySubject',
+      summary: 'Who read a subject’s data (subject as recorded, e.g. AIFO:…), refusals apart',
+      tag: 'audit',
+      path: ['subject'],
+      ok: { 200: object },
+    },
+  },
+  '/admin/audit/evidence': {
+    get: {
+      id: 'auditEvidence',
+      summary: 'The hash chain’s evidence as NDJSON: keys, chains, checkpoints, retention cuts, records',
+      tag: 'audit',
+      query: [
+        { name: 'from', schema: { type: 'string', format: 'date-time' } },
+        { name: 'to', schema: { type: 'string', format: 'date-time' } },
+      ],
+      ok: { 200: 'application/x-ndjson' },
+    },
+  },
+  '/admin/audit/verify': {
+    get: {
+      id: 'auditVerify',
+      summary: 'Verify the hash chain and the signed checkpoints on the bus',
+      tag: 'audit',
+      query: [
+        { name: 'from', schema: { type: 'string', format: 'date-time' } },
+        { name: 'to', schema: { type: 'string', format: 'date-time' } },
+      ],
+      ok: { 200: object },
+    },
+  },
   '/authorisations/effective': {
     get: {
       id: 'getEffectiveItems',
