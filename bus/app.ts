@@ -49,7 +49,17 @@ import {
   startSweeper,
 } from './async/index.ts';
 import { createTicketStore } from './tickets/index.ts';
-import { type AuditWriter, createAuditStore, createAuditWriter, readEvidence, signingKey, type SigningKey } from './audit/index.ts';
+import {
+  applyRetention,
+  type AuditWriter,
+  createAuditStore,
+  createAuditWriter,
+  ensurePartitions,
+  listRetention,
+  readEvidence,
+  signingKey,
+  type SigningKey,
+} from './audit/index.ts';
 import { type AuthorisationEngine, createLegalEngine } from './authorisation/index.ts';
 import { createCallPipeline, createRateLimits } from './call/index.ts';
 import {
@@ -238,6 +248,18 @@ export async function createBus(
     }
     // Records that came since the last checkpoint are signed at least once a minute.
     timers.push(setInterval(() => void audit.checkpoint(), 60_000));
+    // The audit's months: made ahead, and past the retention age dropped (each drop on record).
+    const keepMonths = async (): Promise<void> => {
+      try {
+        await ensurePartitions(db);
+        for (const dropped of await applyRetention(db, { months: config.auditRetentionMonths, actor: 'retention' }))
+          logger.info('audit month dropped by retention', { month: dropped.month, records: dropped.records });
+      } catch (error) {
+        logger.warn('audit partitions could not be kept; retrying later', { error: String(error) });
+      }
+    };
+    await keepMonths();
+    timers.push(setInterval(() => void keepMonths(), 6 * 3_600_000));
     timers.push(
       setInterval(
         () =>
@@ -315,7 +337,10 @@ export async function createBus(
       }),
     );
     app.route('/', callApi({ pipeline }));
-    app.route('/', auditApi({ audit: createAuditStore({ db }), evidence: (range) => readEvidence(db, range) }));
+    app.route(
+      '/',
+      auditApi({ audit: createAuditStore({ db }), evidence: (range) => readEvidence(db, range), retention: () => listRetention(db) }),
+    );
     app.route(
       '/',
       asyncApi({

@@ -29,6 +29,8 @@ export interface BusConfig {
    * default `<dataDir>/audit-signing-key.pem`; in memory, a key for this run only.
    */
   readonly auditKeyFile?: string;
+  /** Months of audit records kept besides the current one; older months are dropped, on record. 0 keeps all. */
+  readonly auditRetentionMonths: number;
   /** Large messages are checked by worker threads, away from the event loop. */
   readonly checks: {
     /** Requests and answers of more bytes than this go to the threads. */
@@ -126,6 +128,8 @@ export function readConfig(env: Env = process.env): BusConfig {
   for (const limit of [rateLimits.ais, rateLimits.anonymous]) {
     if (limit.perSecond < 1 || limit.burst < 1) problems.push('rates and bursts must be at least 1');
   }
+  const auditRetentionMonths = integer(env.EGSB_AUDIT_RETENTION_MONTHS, 13, 'EGSB_AUDIT_RETENTION_MONTHS', problems);
+  if (auditRetentionMonths < 0) problems.push('EGSB_AUDIT_RETENTION_MONTHS must be 0 (keep all) or more');
   const checks = {
     offloadBytes: integer(env.EGSB_OFFLOAD_BYTES, 128 * 1024, 'EGSB_OFFLOAD_BYTES', problems),
     threads: integer(env.EGSB_CHECK_THREADS, Math.max(1, availableParallelism() - 1), 'EGSB_CHECK_THREADS', problems),
@@ -134,6 +138,7 @@ export function readConfig(env: Env = process.env): BusConfig {
   return Object.freeze({
     rateLimits,
     checks,
+    auditRetentionMonths,
     port,
     // Loopback unless the operator says otherwise: a bus is not exposed by accident.
     host: env.EGSB_HOST || '127.0.0.1',

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { openStorage, type Db } from '../storage/index.ts';
 import { canonicalRecord, createVerifier, signingKey, type VerifyReport } from './chain.ts';
 import { readEvidence } from './evidence.ts';
+import { applyRetention, listRetention } from './retention.ts';
+import { createAuditStore } from './store.ts';
 import { createAuditWriter, Decision, type AuditRecord } from './writer.ts';
 
 function record(i: number): AuditRecord {
@@ -205,6 +207,62 @@ describe('the audit hash chain', () => {
       const onlyNew = await verify(db, [fresh.publicKey]);
       expect(onlyNew.problems.length).toBeGreaterThan(0);
       expect(new Set(onlyNew.problems.map((p) => p.kind))).toEqual(new Set(['untrusted-key']));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('keeps months: retention drops old ones on record and verification goes on after the cut; an unrecorded drop is found', async () => {
+    const db = await openStorage({ inMemory: true });
+    try {
+      for (const month of ['2026-01-15', '2026-02-15', '2026-11-15'])
+        await db.query('SELECT audit_month_partition($1::timestamptz)', [month]);
+      const writer = createAuditWriter({ db, signer: signingKey(), checkpointEvery: 4 });
+      const at = (iso: string, i: number): AuditRecord => ({ ...record(i), time: new Date(Date.parse(iso) + i) });
+      let i = 0;
+      for (const month of ['2026-01-10T08:00:00Z', '2026-02-10T08:00:00Z', '2026-11-10T08:00:00Z'])
+        for (let k = 0; k < 5; k++) await writer.write(at(month, i++));
+      await writer.drain();
+      expect((await verify(db)).ok).toBe(true);
+
+      const dropped = await applyRetention(db, { months: 3, actor: 'test', now: new Date('2026-05-10T00:00:00Z') });
+      expect(dropped.map((d) => [d.month, d.records])).toEqual([['2026-01', 5]]);
+      expect(dropped[0]?.cuts).toEqual([expect.objectContaining({ seq: 5 })]);
+      expect((await listRetention(db)).map((o) => o.partition)).toEqual(['audit_record_y2026m01']);
+      const after = await verify(db);
+      expect(after).toMatchObject({ ok: true, records: 10 });
+      expect(after.checkpoints.outsideRange).toBeGreaterThan(0);
+
+      // A month dropped without the record of it: the gap is named.
+      await db.query('DROP TABLE audit_record_y2026m02');
+      const gap = await verify(db);
+      expect(gap.ok).toBe(false);
+      expect(gap.problems[0]).toMatchObject({ kind: 'missing', seq: 11 });
+      await expect(db.query('DELETE FROM audit_retention')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('keeps per-day, per-service figures in step with the records', async () => {
+    const db = await openStorage({ inMemory: true });
+    try {
+      await db.query("SELECT audit_month_partition('2026-11-01T00:00:00Z')");
+      await writeBatches(db, [10, 15]);
+      const [day] = await createAuditStore({ db }).daily({ from: '2026-11-01', to: '2026-11-30' });
+      const [counted] = await db.query<{ calls: number; refused: number }>(
+        "SELECT count(*)::int AS calls, (count(*) FILTER (WHERE status BETWEEN 400 AND 499))::int AS refused FROM audit_record WHERE service = 'rob'",
+      );
+      expect(day).toMatchObject({
+        day: '2026-11-01',
+        service: 'rob',
+        version: 1,
+        calls: counted?.calls,
+        refused: counted?.refused,
+        failed: 0,
+        availability: 1,
+      });
+      expect(day?.p95Ms).toBe(2.5);
     } finally {
       await db.close();
     }

@@ -103,6 +103,8 @@ export type EvidenceLine =
       readonly keyId: string;
       readonly signature: string;
     }
+  /** Retention dropped a chain's records up to here: the chain goes on from the next place. */
+  | { readonly kind: 'cut'; readonly chain: string; readonly seq: number; readonly hash: string }
   | {
       readonly kind: 'record';
       readonly chain: string | null;
@@ -157,6 +159,7 @@ export function createVerifier({ trustedKeys, fromStart = false }: VerifierOptio
   const last = new Map<string, { seq: number; hash: string }>();
   const chains = new Set<string>();
   const listed = new Set<string>();
+  const cuts = new Map<string, { seq: number; hash: string }>();
   const problems: Problem[] = [];
   let records = 0;
   let unchained = 0;
@@ -169,6 +172,11 @@ export function createVerifier({ trustedKeys, fromStart = false }: VerifierOptio
         case 'key':
           keys.set(line.id, createPublicKey(line.publicKey));
           return;
+        case 'cut': {
+          const known = cuts.get(line.chain);
+          if (known === undefined || known.seq < line.seq) cuts.set(line.chain, { seq: line.seq, hash: line.hash });
+          return;
+        }
         case 'chain':
           listed.add(line.id);
           chains.add(line.id);
@@ -220,13 +228,19 @@ export function createVerifier({ trustedKeys, fromStart = false }: VerifierOptio
             });
           const before = last.get(line.chain);
           if (before === undefined) {
-            if (fromStart && (line.seq !== 1 || line.prevHash !== GENESIS))
+            const cut = cuts.get(line.chain);
+            const startsClean = line.seq === 1 && line.prevHash === GENESIS;
+            const followsCut = cut !== undefined && line.seq === cut.seq + 1 && line.prevHash === cut.hash;
+            if (fromStart && !startsClean && !followsCut)
               problem({
                 kind: 'missing',
                 chain: line.chain,
                 seq: line.seq,
                 record: id,
-                detail: `the chain starts at ${line.seq}, not 1: records before it are gone`,
+                detail:
+                  cut === undefined
+                    ? `the chain starts at ${line.seq}, not 1: records before it are gone`
+                    : `the chain goes on at ${line.seq}, but retention cut it at ${cut.seq}: records between are gone`,
               });
           } else if (line.seq !== before.seq + 1) {
             problem({
@@ -271,7 +285,9 @@ export function createVerifier({ trustedKeys, fromStart = false }: VerifierOptio
       for (const [key, checkpoint] of checkpoints) {
         if (seen.has(key)) continue;
         const tail = last.get(checkpoint.chain);
-        if (fromStart && (tail === undefined || tail.seq < checkpoint.seq)) {
+        const cut = cuts.get(checkpoint.chain);
+        if (cut !== undefined && checkpoint.seq <= cut.seq) outsideRange++;
+        else if (fromStart && (tail === undefined || tail.seq < checkpoint.seq)) {
           problem({
             kind: 'missing',
             chain: checkpoint.chain,
@@ -283,7 +299,8 @@ export function createVerifier({ trustedKeys, fromStart = false }: VerifierOptio
       // A chain is made with its first record, so a chain on record without any is one whose records are gone.
       if (fromStart) {
         for (const chain of listed) {
-          if (!last.has(chain)) problem({ kind: 'missing', chain, detail: 'the chain is on record but none of its records is' });
+          if (!last.has(chain) && !cuts.has(chain))
+            problem({ kind: 'missing', chain, detail: 'the chain is on record but none of its records is' });
         }
       }
       problems.sort((a, b) => (a.chain === b.chain ? (a.seq ?? 0) - (b.seq ?? 0) : a.chain < b.chain ? -1 : 1));

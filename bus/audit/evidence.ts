@@ -50,6 +50,13 @@ export async function* readEvidence(db: Db, range: EvidenceRange = {}): AsyncGen
         signature: c.signature,
       };
   }
+  // Where retention cut each chain: its records up to there were dropped with their month, on record.
+  const cutAt = new Map<string, { seq: number; hash: string }>();
+  for (const { cuts } of await reads.query<{ cuts: { chain: string; seq: number; hash: string }[] }>(
+    'SELECT cuts FROM audit_retention ORDER BY id',
+  ))
+    for (const cut of cuts) if ((cutAt.get(cut.chain)?.seq ?? -1) < cut.seq) cutAt.set(cut.chain, { seq: cut.seq, hash: cut.hash });
+  for (const [chain, cut] of cutAt) yield { kind: 'cut', chain, seq: cut.seq, hash: cut.hash };
   // Records from before the chain began come first, then each chain in order; paged by key.
   const columns = `${CHAINED_COLUMNS.join(', ')}, chain, seq, prev_hash, hash`;
   let after: { chain: string; seq: number } | undefined;

@@ -7,6 +7,7 @@ import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import pLimit from 'p-limit';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Db } from '../storage/index.ts';
+import { DAILY_LATENCY_BUCKETS_MS } from './writer.ts';
 
 export interface AuditQuery {
   /** The AIS asking; absent for the operator. */
@@ -116,7 +117,24 @@ export interface SubjectReport {
   readonly truncated: boolean;
 }
 
+/** One service's day, from the daily aggregate. */
+export interface DailyFigures {
+  readonly day: string;
+  readonly service: string;
+  readonly version: number;
+  readonly calls: number;
+  readonly refused: number;
+  readonly failed: number;
+  /** Share of calls not failed by the bus or the provider (5xx). */
+  readonly availability: number;
+  readonly meanMs: number;
+  /** Upper bound of the latency bucket holding the 95th percentile; null past the last bound. */
+  readonly p95Ms: number | null;
+}
+
 export interface AuditStore {
+  /** Calls per day and service between two days (inclusive), from the aggregate kept as records commit. */
+  daily(q: { from: string; to: string; service?: string }): Promise<DailyFigures[]>;
   query(query: AuditQuery): Promise<AuditPage>;
   /** Who read a subject's data (an AIFO, an IČO, an address code), newest first, refusals apart. */
   bySubject(subject: string, limit?: number): Promise<SubjectReport>;
@@ -155,6 +173,39 @@ export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): Au
       }
     });
   return {
+    async daily({ from, to, service }) {
+      const rows = await run(
+        `SELECT day::text AS day, service, version, calls, refused, failed, latency_sum, buckets FROM audit_daily
+         WHERE day BETWEEN $1::date AND $2::date ${service ? 'AND service = $3' : ''} ORDER BY day, service, version`,
+        service ? [from, to, service] : [from, to],
+      );
+      return (rows as unknown as Record<string, unknown>[]).map((r) => {
+        const calls = Number(r.calls);
+        const buckets = (r.buckets as (string | number)[]).map(Number);
+        let seen = 0;
+        let p95: number | null = null;
+        for (let i = 0; i < buckets.length; i++) {
+          seen += buckets[i] ?? 0;
+          if (seen >= 0.95 * calls) {
+            const bound = DAILY_LATENCY_BUCKETS_MS[i] ?? Infinity;
+            p95 = Number.isFinite(bound) ? bound : null;
+            break;
+          }
+        }
+        const failed = Number(r.failed);
+        return {
+          day: String(r.day),
+          service: String(r.service),
+          version: Number(r.version),
+          calls,
+          refused: Number(r.refused),
+          failed,
+          availability: calls === 0 ? 1 : Math.round((1 - failed / calls) * 1e6) / 1e6,
+          meanMs: calls === 0 ? 0 : Math.round((Number(r.latency_sum) / calls) * 1000) / 1000,
+          p95Ms: p95,
+        };
+      });
+    },
     async bySubject(subject, limit = 1000) {
       const rows = await run(
         `SELECT time, ovm, agenda, role, ais_id, audit_user_id, purpose, service, service_major, operation, data_items, decision, status, code

@@ -5,7 +5,15 @@
  */
 import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
-import { createVerifier, type AuditQuery, type AuditStore, type AuditView, type EvidenceLine, type EvidenceRange } from '../audit/index.ts';
+import {
+  createVerifier,
+  type AuditQuery,
+  type AuditStore,
+  type AuditView,
+  type EvidenceLine,
+  type EvidenceRange,
+  type RetentionOperation,
+} from '../audit/index.ts';
 import { requireOperator } from '../registry/index.ts';
 import type { BusEnv } from './support.ts';
 
@@ -18,10 +26,39 @@ export interface AuditApiOptions {
   readonly csvLimit?: number;
   /** The evidence of the hash chain, for verification. */
   readonly evidence?: (range: EvidenceRange) => AsyncGenerator<EvidenceLine>;
+  /** The retention operations done so far. */
+  readonly retention?: () => Promise<readonly RetentionOperation[]>;
 }
 
-export function auditApi({ audit, csvLimit = CSV_LIMIT, evidence }: AuditApiOptions): Hono<BusEnv> {
+export function auditApi({ audit, csvLimit = CSV_LIMIT, evidence, retention }: AuditApiOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
+
+  // Calls per day and service (SLA: availability, mean and p95 latency), from the daily aggregate.
+  api.get('/admin/audit/daily', async (c) => {
+    requireOperator(c.get('caller'));
+    const day = (name: string, fallback: string): string => {
+      const raw = c.req.query(name) ?? fallback;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) throw invalid(name, 'is not a day (YYYY-MM-DD)');
+      return raw;
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    const service = c.req.query('service');
+    if (service !== undefined && !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(service)) throw invalid('service', 'is malformed');
+    return c.json({
+      days: await audit.daily({
+        from: day('from', new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)),
+        to: day('to', today),
+        ...(service ? { service } : {}),
+      }),
+    });
+  });
+
+  if (retention !== undefined) {
+    api.get('/admin/audit/retention', async (c) => {
+      requireOperator(c.get('caller'));
+      return c.json({ operations: await retention() });
+    });
+  }
 
   // Who read a subject's data: by its identifier (an AIFO, an IČO, an address code), refusals apart.
   api.get('/admin/audit/subjects/:subject', async (c) => {

@@ -241,6 +241,27 @@ const OPERATIONS: Readonly<Record<string, Readonly<Record<string, Operation>>>> 
       ok: { 200: object },
     },
   },
+  '/admin/audit/daily': {
+    get: {
+      id: 'auditDaily',
+      summary: 'Calls per day and service: refused, failed, availability, mean and p95 latency',
+      tag: 'audit',
+      query: [
+        { name: 'from', schema: { type: 'string', format: 'date' } },
+        { name: 'to', schema: { type: 'string', format: 'date' } },
+        'service',
+      ],
+      ok: { 200: object },
+    },
+  },
+  '/admin/audit/retention': {
+    get: {
+      id: 'auditRetention',
+      summary: 'Months of records dropped by retention, with where each chain was cut',
+      tag: 'audit',
+      ok: { 200: object },
+    },
+  },
   '/admin/audit/evidence': {
     get: {
       id: 'auditEvidence',
