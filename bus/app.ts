@@ -27,7 +27,12 @@ import {
   type BusEnv,
   callApi,
   catalogueApi,
+  accountsApi,
+  actorOf,
   certificateOf,
+  operatorMay,
+  requireCsrf,
+  SESSION_COOKIE,
   healthApi,
   openApiDocument,
   operatorApi,
@@ -78,6 +83,9 @@ import {
 import type { BusConfig } from './config.ts';
 import { createContractCache, createEndpointPolicy, createPublisher, type Publisher } from './publishing/index.ts';
 import { createMessageChecks, type MessageChecks } from './protocols/index.ts';
+import { createAccounts, createActionLog } from './accounts/index.ts';
+import { getCookie } from 'hono/cookie';
+import type { IncomingMessage } from 'node:http';
 import { createMetrics } from './metrics.ts';
 import { applySeed, applySeedFile, type SeedResult } from './seed.ts';
 import { installationSecret, openStorage, type Db } from './storage/index.ts';
@@ -140,7 +148,13 @@ export async function createBus(
     const publisher = createPublisher({ registry, store, sources, endpoints, cache, catalogue, maxBundleBytes: config.maxBundleBytes });
     view = await createRegistryView({ db, store, logger });
     const registryView = view;
-    const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys });
+    const accounts = createAccounts({ db });
+    const actions = createActionLog({ db });
+    // The bootstrap token works until an administrator switches it off; every instance reads the switch.
+    const readBootstrap = async (): Promise<boolean> =>
+      (await db.query<{ value: string }>("SELECT value FROM bus_setting WHERE name = 'bootstrap-token'"))[0]?.value === 'disabled';
+    let bootstrapOff = await readBootstrap();
+    const identity = createIdentity({ view, adminToken, allowApiKeys: config.allowApiKeys, bootstrapDisabled: () => bootstrapOff });
     const metrics = createMetrics();
     const signer = await auditSigner(config);
     const audit = createAuditWriter({
@@ -193,6 +207,11 @@ export async function createBus(
     const engine = givenEngine ?? createLegalEngine(view);
     // Queue messages carry a MAC under the installation's key: a message anyone else put there is not delivered.
     const messages = createQueueMessages(await installationSecret(db, 'queue-mac'));
+    const limits = createRateLimits({
+      ...config.rateLimits,
+      onLimited: (kind) =>
+        metrics.increment('egsb_rate_limited_total', 'Calls refused with EGSB_RATE_LIMITED, by kind of caller.', { kind }),
+    });
     const pipeline = createCallPipeline({
       view,
       identity,
@@ -204,11 +223,7 @@ export async function createBus(
       metrics,
       logger,
       logCalls: config.logCalls,
-      limits: createRateLimits({
-        ...config.rateLimits,
-        onLimited: (kind) =>
-          metrics.increment('egsb_rate_limited_total', 'Calls refused with EGSB_RATE_LIMITED, by kind of caller.', { kind }),
-      }),
+      limits,
       ...(queue ? { accepting: { queue, messages, tickets } } : {}),
     });
     let callbacks: CallbackPusher | undefined;
@@ -263,6 +278,16 @@ export async function createBus(
     timers.push(
       setInterval(
         () =>
+          void readBootstrap().then(
+            (off) => void (bootstrapOff = off),
+            () => undefined,
+          ),
+        5000,
+      ),
+    );
+    timers.push(
+      setInterval(
+        () =>
           void tickets
             .expire(config.async.resultTtlMs)
             .catch((error: unknown) => logger.warn('expiring async results failed', { error: String(error) })),
@@ -286,7 +311,76 @@ export async function createBus(
     });
     app.use(async function identify(c, next) {
       // Calls identify themselves inside the pipeline, so that a refused credential is audited too.
-      if (!isCall(c.req.method, c.req.path)) c.set('caller', identity.identify(c.req.header('authorization'), certificateOf(c)));
+      if (isCall(c.req.method, c.req.path)) return next();
+      const authorization = c.req.header('authorization');
+      const certificate = certificateOf(c);
+      const cookie = authorization === undefined && certificate === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
+      if (cookie === undefined) c.set('caller', identity.identify(authorization, certificate));
+      else {
+        // A logged-in person: an operator with a role, or an owner acting for an AIS.
+        const session = await accounts.session(cookie);
+        if (session !== undefined && !c.req.path.startsWith('/auth/login')) {
+          requireCsrf(c, session.csrf);
+          const { account } = session;
+          c.set(
+            'caller',
+            account.kind === 'operator' && account.role
+              ? { kind: 'operator', role: account.role, actor: account.login }
+              : { kind: 'ais', aisId: account.aisId ?? 0, via: 'session', actor: account.login },
+          );
+        }
+      }
+      await next();
+    });
+    app.use(async function recordActions(c, next) {
+      // What operators and owners change is on record: who, what, the resource before and after.
+      const method = c.req.method;
+      const login = c.req.path === '/auth/login';
+      // Logins are limited per address like other requests without credentials, and their attempts
+      // recorded; other requests without credentials change nothing and leave no record to fill.
+      if (login)
+        await limits.forAddress((c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown');
+      const recorded =
+        !['GET', 'HEAD', 'OPTIONS'].includes(method) && !isCall(method, c.req.path) && (login || c.get('caller').kind !== 'anonymous');
+      if (!recorded) return next();
+      const path = c.req.path;
+      const headers = {
+        ...(c.req.header('authorization') ? { authorization: c.req.header('authorization') ?? '' } : {}),
+        cookie: c.req.header('cookie') ?? '',
+      };
+      const before =
+        ['PUT', 'PATCH', 'DELETE'].includes(method) && c.get('caller').kind !== 'anonymous'
+          ? await Promise.resolve(app.request(path, { headers })).then(async (r) =>
+              r.ok ? ((await r.json().catch(() => undefined)) as unknown) : undefined,
+            )
+          : undefined;
+      const length = Number(c.req.header('content-length') ?? 0);
+      const request =
+        length > 0 && length <= 64 * 1024 ? await c.req.json().catch(() => undefined) : length > 0 ? { bytes: length } : undefined;
+      await next();
+      const after = (c.res.headers.get('content-type') ?? '').includes('json')
+        ? await c.res
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined;
+      await actions
+        .record({
+          actor: actorOf(c.get('caller')),
+          method,
+          path,
+          status: c.res.status,
+          ...(request !== undefined ? { request } : {}),
+          ...(before !== undefined ? { before } : {}),
+          ...(after !== undefined ? { after } : {}),
+        })
+        .catch((error: unknown) => logger.warn('an action could not be recorded', { path, error: String(error) }));
+    });
+    app.use(async function operatorRoles(c, next) {
+      // After the record: a request a role may not make is refused, and the refusal is on record too.
+      const caller = c.get('caller');
+      if (caller.kind === 'operator' && !c.req.path.startsWith('/auth/') && !operatorMay(caller.role, c.req.method, c.req.path))
+        throw new EgsbError(ErrorCode.FORBIDDEN, `the ${caller.role} role may not ${c.req.method} ${c.req.path.slice(0, 200)}`);
       await next();
     });
     app.use(async function seeRegistryWrites(c, next) {
@@ -323,6 +417,20 @@ export async function createBus(
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
+    app.route(
+      '/',
+      accountsApi({
+        accounts,
+        actions,
+        secureCookies: config.tls !== undefined,
+        async disableBootstrap() {
+          await db.query(
+            "INSERT INTO bus_setting (name, value) VALUES ('bootstrap-token', 'disabled') ON CONFLICT (name) DO UPDATE SET value = 'disabled'",
+          );
+          bootstrapOff = true;
+        },
+      }),
+    );
     const seedDeps = { registry, sources, publisher, store, authorisations, logger, ...(rewriteEndpoint ? { rewriteEndpoint } : {}) };
     app.route(
       '/admin',

@@ -29,6 +29,7 @@ import {
   type SourceInput,
   type ServiceStore,
   type SourceStore,
+  BOOTSTRAP_OPERATOR,
 } from './registry/index.ts';
 
 const seedSchema = {
@@ -207,7 +208,7 @@ export async function applySeed(document: unknown, deps: SeedDeps): Promise<Seed
     const upload = rewriteEndpoint
       ? { ...read, manifest: { ...manifest, endpoints: (manifest.endpoints ?? []).map((e) => ({ ...e, url: rewriteEndpoint(e.url) })) } }
       : read;
-    const { outcome, version } = await publisher.publish(upload, { kind: 'operator' });
+    const { outcome, version } = await publisher.publish(upload, BOOTSTRAP_OPERATOR);
     published.push(`${version.code} ${version.major}.${version.minor} (${outcome})`);
     created.push(`service ${version.code} v${version.major}`);
   }

@@ -13,3 +13,4 @@ export { operatorApi } from './operator.ts';
 export { publishBodyLimit, publisherApi } from './publisher.ts';
 export { bodyValidator, type BusEnv, requestIdOf } from './support.ts';
 export { certificateOf, requireTrustedIssuer } from './tls-certificate.ts';
+export { accountsApi, actorOf, operatorMay, requireCsrf, SESSION_COOKIE } from './accounts.ts';

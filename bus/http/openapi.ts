@@ -379,6 +379,68 @@ const OPERATIONS: Readonly<Record<string, Readonly<Record<string, Operation>>>> 
   '/admin/async/tickets/{ticket}/fail': {
     post: { id: 'failTicket', summary: 'Give up an open ticket', tag: 'async', path: ['ticket'], ok: { 200: object } },
   },
+  '/auth/login': {
+    post: {
+      id: 'login',
+      summary: 'Open a session: an HttpOnly cookie, and the CSRF token its changing requests send in X-CSRF-Token',
+      tag: 'accounts',
+      body: { type: 'object', required: ['login', 'password'], properties: { login: { type: 'string' }, password: { type: 'string' } } },
+      ok: { 200: object },
+      open: true,
+    },
+  },
+  '/auth/logout': { post: { id: 'logout', summary: 'End the session', tag: 'accounts', ok: { 204: 'Logged out' } } },
+  '/auth/me': {
+    get: { id: 'me', summary: 'Who is calling: the operator role or the AIS, and the account', tag: 'accounts', ok: { 200: object } },
+  },
+  '/admin/accounts': {
+    get: { id: 'listAccounts', summary: 'Operator and owner accounts', tag: 'accounts', ok: { 200: object } },
+    post: {
+      id: 'createAccount',
+      summary: 'Make an operator account (with a role) or an owner account (with an AIS)',
+      tag: 'accounts',
+      body: {
+        type: 'object',
+        required: ['login', 'name', 'password'],
+        properties: {
+          login: { type: 'string' },
+          name: { type: 'string' },
+          password: { type: 'string', minLength: 12 },
+          role: { enum: ['administrator', 'registration', 'security', 'observer'] },
+          aisId: { type: 'integer' },
+        },
+      },
+      ok: { 201: object },
+    },
+  },
+  '/admin/accounts/{id}': {
+    get: { id: 'getAccount', summary: 'One account', tag: 'accounts', path: ['id'], ok: { 200: object } },
+    patch: {
+      id: 'changeAccount',
+      summary: 'Rename, change role, disable, or set a new password',
+      tag: 'accounts',
+      path: ['id'],
+      body: object,
+      ok: { 200: object },
+    },
+  },
+  '/admin/bootstrap-token/disable': {
+    post: {
+      id: 'disableBootstrapToken',
+      summary: 'Switch the bootstrap token off (an administrator account must exist)',
+      tag: 'accounts',
+      ok: { 200: object },
+    },
+  },
+  '/admin/actions': {
+    get: {
+      id: 'listActions',
+      summary: 'What operators and owners did: who, when, what, before and after',
+      tag: 'accounts',
+      query: [{ name: 'limit', schema: { type: 'integer' } }, { name: 'before', schema: { type: 'integer' } }, 'actor'],
+      ok: { 200: object },
+    },
+  },
   '/admin/seed': {
     post: {
       id: 'applySeed',
@@ -482,6 +544,7 @@ const TAGS: Readonly<Record<string, string>> = {
   access: 'Access to restricted services.',
   async: 'Tickets of asynchronous calls.',
   registry: 'The operator’s registry: OVMs, agendas, AIS, credentials, sources, publishers.',
+  accounts: 'Named accounts, sessions and the record of their actions.',
 };
 
 const COMPONENTS = {

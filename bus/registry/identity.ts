@@ -13,10 +13,17 @@ import type { RegistryView } from './view.ts';
 export const CredentialKind = { API_KEY: 'api-key', CERTIFICATE: 'certificate' } as const;
 export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind];
 
+/** What an operator account may do (the bootstrap token acts as an administrator). */
+export type OperatorRoleName = 'administrator' | 'registration' | 'security' | 'observer';
+
 export type Caller =
-  | { readonly kind: 'operator' }
-  | { readonly kind: 'ais'; readonly aisId: number; readonly via: CredentialKind }
+  /** `actor` names who, for the record: an account's login, or `bootstrap-token`. */
+  | { readonly kind: 'operator'; readonly role: OperatorRoleName; readonly actor: string }
+  | { readonly kind: 'ais'; readonly aisId: number; readonly via: CredentialKind | 'session'; readonly actor?: string }
   | { readonly kind: 'anonymous' };
+
+/** The bootstrap token's caller. */
+export const BOOTSTRAP_OPERATOR: Caller = { kind: 'operator', role: 'administrator', actor: 'bootstrap-token' };
 
 /** What the TLS layer saw of the client: its certificate and whether it chains to the configured CA. */
 export interface PresentedCertificate {
@@ -39,9 +46,17 @@ export interface IdentityOptions {
   /** Whether an AIS may authenticate with an API key; certificates always work. */
   readonly allowApiKeys?: boolean;
   readonly now?: () => number;
+  /** True once the operator switched the bootstrap token off (an administrator account exists). */
+  readonly bootstrapDisabled?: () => boolean;
 }
 
-export function createIdentity({ view, adminToken, allowApiKeys = true, now = Date.now }: IdentityOptions): Identity {
+export function createIdentity({
+  view,
+  adminToken,
+  allowApiKeys = true,
+  now = Date.now,
+  bootstrapDisabled = () => false,
+}: IdentityOptions): Identity {
   const admin = Buffer.from(digestSecret(adminToken), 'hex');
 
   function byDigest(digest: string, kind: CredentialKind, what: string): Caller {
@@ -62,7 +77,11 @@ export function createIdentity({ view, adminToken, allowApiKeys = true, now = Da
         const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization);
         if (match === null) throw new EgsbError(ErrorCode.AUTH_INVALID, 'Authorization must be "Bearer <API key>"');
         const digest = digestSecret(match[1] ?? '');
-        if (timingSafeEqual(Buffer.from(digest, 'hex'), admin)) return { kind: 'operator' };
+        if (timingSafeEqual(Buffer.from(digest, 'hex'), admin)) {
+          if (bootstrapDisabled())
+            throw new EgsbError(ErrorCode.AUTH_INVALID, 'the bootstrap token is switched off; log in with an account');
+          return BOOTSTRAP_OPERATOR;
+        }
         if (!allowApiKeys) throw new EgsbError(ErrorCode.AUTH_INVALID, 'this bus accepts TLS client certificates only, not API keys');
         return byDigest(digest, CredentialKind.API_KEY, 'API key');
       }

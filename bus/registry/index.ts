@@ -12,7 +12,9 @@ export {
   createAuthorisationStore,
 } from './authorisation-store.ts';
 export {
+  BOOTSTRAP_OPERATOR,
   type Caller,
+  type OperatorRoleName,
   createIdentity,
   type Identity,
   presentedCertificate,

@@ -100,7 +100,7 @@ describe('audit reads', () => {
     for (let i = 0; i < 5; i++) await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest());
     const app = new Hono<BusEnv>();
     app.use(async (c, next) => {
-      c.set('caller', { kind: 'operator' });
+      c.set('caller', { kind: 'operator', role: 'administrator', actor: 'test' });
       await next();
     });
     app.route('/', auditApi({ audit: createAuditStore({ db: h.bus.db }), csvLimit: 3 }));
