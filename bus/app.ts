@@ -31,6 +31,7 @@ import {
   actorOf,
   certificateOf,
   operatorMay,
+  portalApi,
   requireCsrf,
   SESSION_COOKIE,
   healthApi,
@@ -149,6 +150,7 @@ export async function createBus(
     view = await createRegistryView({ db, store, logger });
     const registryView = view;
     const accounts = createAccounts({ db });
+    const auditStore = createAuditStore({ db });
     const actions = createActionLog({ db });
     // The bootstrap token works until an administrator switches it off; every instance reads the switch.
     const readBootstrap = async (): Promise<boolean> =>
@@ -319,8 +321,8 @@ export async function createBus(
       else {
         // A logged-in person: an operator with a role, or an owner acting for an AIS.
         const session = await accounts.session(cookie);
-        if (session !== undefined && !c.req.path.startsWith('/auth/login')) {
-          requireCsrf(c, session.csrf);
+        if (session !== undefined && c.req.path !== '/auth/login' && c.req.path !== '/portal/login') {
+          await requireCsrf(c, session.csrf);
           const { account } = session;
           c.set(
             'caller',
@@ -335,7 +337,7 @@ export async function createBus(
     app.use(async function recordActions(c, next) {
       // What operators and owners change is on record: who, what, the resource before and after.
       const method = c.req.method;
-      const login = c.req.path === '/auth/login';
+      const login = c.req.path === '/auth/login' || c.req.path === '/portal/login';
       // Logins are limited per address like other requests without credentials, and their attempts
       // recorded; other requests without credentials change nothing and leave no record to fill.
       if (login)
@@ -379,7 +381,8 @@ export async function createBus(
     app.use(async function operatorRoles(c, next) {
       // After the record: a request a role may not make is refused, and the refusal is on record too.
       const caller = c.get('caller');
-      if (caller.kind === 'operator' && !c.req.path.startsWith('/auth/') && !operatorMay(caller.role, c.req.method, c.req.path))
+      // The portal's pages check the role of each of their actions themselves.
+      if (caller.kind === 'operator' && !/^\/(auth|portal)(\/|$)/.test(c.req.path) && !operatorMay(caller.role, c.req.method, c.req.path))
         throw new EgsbError(ErrorCode.FORBIDDEN, `the ${caller.role} role may not ${c.req.method} ${c.req.path.slice(0, 200)}`);
       await next();
     });
@@ -417,6 +420,7 @@ export async function createBus(
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
+    app.route('/', portalApi({ accounts, audit: auditStore, store, access, registry, secureCookies: config.tls !== undefined }));
     app.route(
       '/',
       accountsApi({
@@ -445,10 +449,7 @@ export async function createBus(
       }),
     );
     app.route('/', callApi({ pipeline }));
-    app.route(
-      '/',
-      auditApi({ audit: createAuditStore({ db }), evidence: (range) => readEvidence(db, range), retention: () => listRetention(db) }),
-    );
+    app.route('/', auditApi({ audit: auditStore, evidence: (range) => readEvidence(db, range), retention: () => listRetention(db) }));
     app.route(
       '/',
       asyncApi({

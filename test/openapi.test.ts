@@ -71,7 +71,10 @@ async function generatedClientCompiles(document: object, name: string): Promise<
 
 describe('the OpenAPI document of the bus', () => {
   it('names every route the bus serves, and serves every route it names, each with an operationId', async () => {
-    const served = new Set(h.bus.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${openApiPath(r.path)}`));
+    // The portal's HTML pages (/portal) are not part of the API the document describes.
+    const served = new Set(
+      h.bus.app.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/portal')).map((r) => `${r.method} ${openApiPath(r.path)}`),
+    );
     const documented = new Set(documentedRoutes());
     expect([...served].filter((r) => !documented.has(r))).toEqual([]);
     expect([...documented].filter((r) => !served.has(r))).toEqual([]);

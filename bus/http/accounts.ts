@@ -6,6 +6,7 @@
  * administrator account exists, and reads the action log (`/admin/actions`, also the security
  * officer). Which operator role may do what is `operatorMay`.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -156,10 +157,14 @@ export function actorOf(caller: Caller): string {
   return 'anonymous';
 }
 
-/** Unsafe methods of a cookie session must carry its CSRF token. */
-export function requireCsrf(c: Context<BusEnv>, csrf: string): void {
+/** Unsafe methods of a cookie session must carry its CSRF token: the header, or a form's `_csrf`. */
+export async function requireCsrf(c: Context<BusEnv>, csrf: string): Promise<void> {
   if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return;
-  const sent = c.req.header('x-csrf-token');
-  if (sent === undefined || sent !== csrf)
+  let sent = c.req.header('x-csrf-token');
+  if (sent === undefined && /^application\/x-www-form-urlencoded\b/.test(c.req.header('content-type') ?? '')) {
+    const field = (await c.req.parseBody())._csrf;
+    sent = typeof field === 'string' ? field : undefined;
+  }
+  if (sent === undefined || sent.length !== csrf.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(csrf)))
     throw new EgsbError(ErrorCode.FORBIDDEN, 'a request of a logged-in session needs its X-CSRF-Token (answered by POST /auth/login)');
 }

@@ -14,3 +14,4 @@ export { publishBodyLimit, publisherApi } from './publisher.ts';
 export { bodyValidator, type BusEnv, requestIdOf } from './support.ts';
 export { certificateOf, requireTrustedIssuer } from './tls-certificate.ts';
 export { accountsApi, actorOf, operatorMay, requireCsrf, SESSION_COOKIE } from './accounts.ts';
+export { portalApi } from './portal.ts';
