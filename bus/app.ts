@@ -420,7 +420,7 @@ export async function createBus(
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
-    app.route('/', portalApi({ accounts, audit: auditStore, store, access, registry, secureCookies: config.tls !== undefined }));
+    app.route('/', portalApi({ accounts, actions, audit: auditStore, store, access, registry, secureCookies: config.tls !== undefined }));
     app.route(
       '/',
       accountsApi({

@@ -158,4 +158,50 @@ describe.skipIf(!available)('the portal in a browser', () => {
     };
     expect(actions.actions.filter((a) => a.actor === 'alena.admin' && a.path === '/portal/ais/900002/state')).toHaveLength(2);
   });
+
+  it('lets the administrator make accounts, issue and revoke a key, and read the action log', async () => {
+    const page = await logIn('alena.admin');
+    await page.click('a[href="/portal/accounts"]');
+    await page.fill('#new-login', 'olga.observer');
+    await page.fill('#new-name', 'Olga Pozorovatelka');
+    await page.fill('#new-password', PASSWORD);
+    await page.selectOption('#new-role', 'observer');
+    await Promise.all([page.waitForURL(`${base}/portal/accounts`), page.click('form[action="/portal/accounts"] button')]);
+    expect(await page.locator('tr', { hasText: 'olga.observer' }).textContent()).toContain('observer');
+    await accessible(page);
+    await shot(page, 'accounts');
+
+    await page.goto(`${base}/portal/credentials/900002`);
+    await page.fill('#label', 'portal');
+    await page.click('form[action="/portal/credentials/900002/issue"] button');
+    const key = (await page.locator('[role=status] code').textContent()) ?? '';
+    expect(key).toMatch(/^egsb_900002_/);
+    await h.bus.view.refresh();
+    expect(
+      (await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { authorization: `Bearer ${key}` }))).status,
+    ).toBe(200);
+    await page.goto(`${base}/portal/credentials/900002`);
+    await accessible(page);
+    await Promise.all([
+      page.waitForURL(`${base}/portal/credentials/900002`),
+      page.locator('tr', { hasText: 'portal' }).locator('button').click(),
+    ]);
+    await h.bus.view.refresh();
+    expect(
+      (await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { authorization: `Bearer ${key}` }))).status,
+    ).toBe(401);
+
+    await page.click('a[href="/portal/actions"]');
+    const log = (await page.locator('table tbody').textContent()) ?? '';
+    expect(log).toContain('/portal/accounts');
+    expect(log).toContain('/portal/credentials/900002/issue');
+    expect(log).not.toContain(key);
+    await accessible(page);
+    await shot(page, 'actions');
+
+    // The observer sees the log but may not issue keys.
+    const observer = await logIn('olga.observer');
+    await observer.goto(`${base}/portal/credentials/900002`);
+    expect(await observer.locator('form[action="/portal/credentials/900002/issue"]').count()).toBe(0);
+  });
 });

@@ -14,7 +14,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { EgsbError, ErrorCode, isEgsbError } from '../../contracts/index.ts';
-import type { Accounts } from '../accounts/index.ts';
+import type { Accounts, ActionLog, OperatorRole } from '../accounts/index.ts';
 import type { AuditQuery, AuditStore } from '../audit/index.ts';
 import { AisState, type AccessStore, type Caller, type Registry, type ServiceStore } from '../registry/index.ts';
 import { operatorMay, SESSION_COOKIE } from './accounts.ts';
@@ -69,6 +69,19 @@ const TEXT = {
     none: 'Nic k zobrazení.',
     chart: 'Volání, chybovost a p95 latence po dnech',
     signedInAs: 'Přihlášen',
+    accounts: 'Účty',
+    actions: 'Záznam akcí',
+    credentials: 'Přístupové údaje',
+    create: 'Vytvořit',
+    role: 'Role',
+    disable: 'Zablokovat',
+    enable: 'Povolit',
+    issueKey: 'Vydat API klíč',
+    keyShownOnce: 'Nový API klíč (zobrazen jen jednou):',
+    label: 'Označení',
+    kind: 'Druh',
+    actor: 'Kdo',
+    path: 'Cesta',
   },
   en: {
     title: 'egsb portal',
@@ -115,6 +128,19 @@ const TEXT = {
     none: 'Nothing to show.',
     chart: 'Calls, error rate and p95 latency per day',
     signedInAs: 'Logged in as',
+    accounts: 'Accounts',
+    actions: 'Action log',
+    credentials: 'Credentials',
+    create: 'Create',
+    role: 'Role',
+    disable: 'Disable',
+    enable: 'Enable',
+    issueKey: 'Issue an API key',
+    keyShownOnce: 'New API key (shown once):',
+    label: 'Label',
+    kind: 'Kind',
+    actor: 'Who',
+    path: 'Path',
   },
 } as const;
 
@@ -126,6 +152,7 @@ export interface PortalOptions {
   readonly store: ServiceStore;
   readonly access: AccessStore;
   readonly registry: Registry;
+  readonly actions: ActionLog;
   readonly secureCookies: boolean;
 }
 
@@ -173,6 +200,12 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
             ['/portal/sla', t.sla],
             ['/portal/access', t.access],
             ...(caller.kind === 'operator' ? ([['/portal/ais', t.ais]] as [string, string][]) : []),
+            ...(caller.kind === 'operator' && caller.role === 'administrator'
+              ? ([['/portal/accounts', t.accounts]] as [string, string][])
+              : []),
+            ...(caller.kind === 'operator' && operatorMay(caller.role, 'GET', '/admin/actions')
+              ? ([['/portal/actions', t.actions]] as [string, string][])
+              : []),
           ];
     return html`<!doctype html>
       <html lang="${lang}">
@@ -670,6 +703,242 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
     const current = await o.registry.getAis(id);
     await o.registry.putAis(id, { ...current, state });
     return c.redirect('/portal/ais', 303);
+  });
+
+  api.get('/portal/credentials/:ais{[0-9]+}', async (c) => {
+    const caller = c.get('caller');
+    const id = Number(c.req.param('ais'));
+    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'GET', `/admin/ais/${id}/credentials`))
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'credentials are the operator’s');
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    const csrf = await csrfOf(c);
+    const may = operatorMay(caller.role, 'POST', `/admin/ais/${id}/credentials`);
+    const rows = (await o.registry.listCredentials(id)).map(
+      (k) =>
+        html`<tr>
+          <td>${k.id}</td>
+          <td>${k.kind}</td>
+          <td>${k.label ?? ''}</td>
+          <td>
+            ${
+              may
+                ? html`<form class="inline" method="post" action="/portal/credentials/${id}/revoke/${k.id}">
+                    <input type="hidden" name="_csrf" value="${csrf}" /><button type="submit">${t.revoke}</button>
+                  </form>`
+                : ''
+            }
+          </td>
+        </tr>`,
+    );
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        `${t.credentials}: AIS ${id}`,
+        html`<table>
+            <caption>
+              ${t.credentials}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">ID</th>
+                <th scope="col">${t.kind}</th>
+                <th scope="col">${t.label}</th>
+                <th scope="col">—</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                rows.length
+                  ? rows
+                  : html`<tr>
+                      <td colspan="4">${t.none}</td>
+                    </tr>`
+              }
+            </tbody>
+          </table>
+          ${may ? html`<form method="post" action="/portal/credentials/${id}/issue"><input type="hidden" name="_csrf" value="${csrf}" /><label for="label">${t.label}</label><input id="label" name="label" maxlength="100" /><button type="submit">${t.issueKey}</button></form>` : ''}`,
+        csrf,
+      ),
+    );
+  });
+  api.post('/portal/credentials/:ais{[0-9]+}/issue', async (c) => {
+    const caller = c.get('caller');
+    const id = Number(c.req.param('ais'));
+    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'POST', `/admin/ais/${id}/credentials`))
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not issue credentials');
+    const label = String((await c.req.parseBody()).label ?? '').slice(0, 100);
+    const made = await o.registry.addCredential(id, { kind: 'api-key', ...(label ? { label } : {}) });
+    // Shown once, on this answer only (never in a URL); the bus keeps nothing of it but its digest.
+    return c.html(
+      layout(
+        c,
+        TEXT[langOf(c)],
+        langOf(c),
+        `${TEXT[langOf(c)].credentials}: AIS ${id}`,
+        html`<p role="status">${TEXT[langOf(c)].keyShownOnce} <code>${made.apiKey ?? ''}</code></p>
+          <p><a href="/portal/credentials/${id}">${TEXT[langOf(c)].credentials}</a></p>`,
+        await csrfOf(c),
+      ),
+    );
+  });
+  // Not …/:credential/revoke: with two parameters before a literal, Hono 4.13's router stopped
+  // matching POST /rest/:service/v:major/:operation (every JSON call answered 404).
+  api.post('/portal/credentials/:ais{[0-9]+}/revoke/:credential', async (c) => {
+    const caller = c.get('caller');
+    const id = Number(c.req.param('ais'));
+    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'DELETE', `/admin/ais/${id}/credentials/x`))
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not revoke credentials');
+    await o.registry.removeCredential(id, c.req.param('credential'));
+    return c.redirect(`/portal/credentials/${id}`, 303);
+  });
+
+  api.get('/portal/accounts', async (c) => {
+    const caller = c.get('caller');
+    if (caller.kind !== 'operator' || caller.role !== 'administrator')
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'accounts are the administrator’s');
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    const csrf = await csrfOf(c);
+    const rows = (await o.accounts.list()).map(
+      (a) =>
+        html`<tr>
+          <td>${a.login}</td>
+          <td>${a.name}</td>
+          <td>${a.role ?? `AIS ${a.aisId}`}</td>
+          <td>${a.state}</td>
+          <td>
+            <form class="inline" method="post" action="/portal/accounts/${a.id}/state">
+              <input type="hidden" name="_csrf" value="${csrf}" /><input
+                type="hidden"
+                name="state"
+                value="${a.state === 'active' ? 'disabled' : 'active'}"
+              /><button type="submit">${a.state === 'active' ? t.disable : t.enable}</button>
+            </form>
+          </td>
+        </tr>`,
+    );
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.accounts,
+        html`<table>
+            <caption>
+              ${t.accounts}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.loginName}</th>
+                <th scope="col">${t.name}</th>
+                <th scope="col">${t.role}</th>
+                <th scope="col">${t.state}</th>
+                <th scope="col">—</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows}
+            </tbody>
+          </table>
+          <h2>${t.create}</h2>
+          <form method="post" action="/portal/accounts">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <p><label for="new-login">${t.loginName}</label><input id="new-login" name="login" required /></p>
+            <p><label for="new-name">${t.name}</label><input id="new-name" name="name" required /></p>
+            <p>
+              <label for="new-password">${t.password}</label
+              ><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required />
+            </p>
+            <p>
+              <label for="new-role">${t.role}</label
+              ><select id="new-role" name="role">
+                <option value="observer">observer</option>
+                <option value="registration">registration</option>
+                <option value="security">security</option>
+                <option value="administrator">administrator</option>
+                <option value="owner">owner (AIS)</option>
+              </select>
+              <label for="new-ais">AIS</label><input id="new-ais" name="aisId" inputmode="numeric" />
+            </p>
+            <p><button type="submit">${t.create}</button></p>
+          </form>`,
+        csrf,
+      ),
+    );
+  });
+  api.post('/portal/accounts', async (c) => {
+    const caller = c.get('caller');
+    if (caller.kind !== 'operator' || caller.role !== 'administrator')
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'accounts are the administrator’s');
+    const form = await c.req.parseBody();
+    const role = String(form.role ?? '');
+    const aisId = Number(form.aisId);
+    await o.accounts.create(
+      {
+        login: String(form.login ?? '').slice(0, 100),
+        name: String(form.name ?? '').slice(0, 200),
+        password: String(form.password ?? ''),
+        ...(role === 'owner' ? { aisId } : { role: role as OperatorRole }),
+      },
+      caller.actor,
+    );
+    return c.redirect('/portal/accounts', 303);
+  });
+  api.post('/portal/accounts/:id/state', async (c) => {
+    const caller = c.get('caller');
+    if (caller.kind !== 'operator' || caller.role !== 'administrator')
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'accounts are the administrator’s');
+    const state = String((await c.req.parseBody()).state ?? '');
+    if (state !== 'active' && state !== 'disabled') throw new EgsbError(ErrorCode.REQUEST_INVALID, 'state is active or disabled');
+    await o.accounts.update(c.req.param('id'), { state });
+    return c.redirect('/portal/accounts', 303);
+  });
+
+  api.get('/portal/actions', async (c) => {
+    const caller = c.get('caller');
+    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'GET', '/admin/actions'))
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'the action log is the operator’s');
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    const rows = (await o.actions.list({ limit: 200 })).map(
+      (a) =>
+        html`<tr>
+          <td>${a.at}</td>
+          <td>${a.actor}</td>
+          <td>${a.method}</td>
+          <td>${a.path}</td>
+          <td>${a.status}</td>
+        </tr>`,
+    );
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.actions,
+        html`<table>
+          <caption>
+            ${t.actions}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${t.time}</th>
+              <th scope="col">${t.actor}</th>
+              <th scope="col">Method</th>
+              <th scope="col">${t.path}</th>
+              <th scope="col">${t.status}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
+        </table>`,
+        await csrfOf(c),
+      ),
+    );
   });
 
   return api;
