@@ -420,7 +420,24 @@ export async function createBus(
     app.route('/', catalogueApi({ store, view, catalogue, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }));
     app.route('/', publisherApi({ publisher, store, maxBundleBytes: config.maxBundleBytes }));
     app.route('/', authorisationApi({ authorisations, access, view }));
-    app.route('/', portalApi({ accounts, actions, audit: auditStore, store, access, registry, secureCookies: config.tls !== undefined }));
+    app.route(
+      '/',
+      portalApi({
+        accounts,
+        actions,
+        audit: auditStore,
+        store,
+        access,
+        registry,
+        secureCookies: config.tls !== undefined,
+        api: async (method, path, headers, body) =>
+          app.request(path, {
+            method,
+            headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          }),
+      }),
+    );
     app.route(
       '/',
       accountsApi({

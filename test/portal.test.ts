@@ -87,6 +87,7 @@ beforeAll(async () => {
   await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest({ aifo: 'short' }));
   await account({ login: 'alena.admin', name: 'Alena Správcová', role: 'administrator' });
   await account({ login: 'petr.owner', name: 'Petr Vlastník', aisId: 900001 });
+  await account({ login: 'rita.reader', name: 'Rita Čtenářová', aisId: 900002 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
 }, 60_000);
 afterAll(async () => {
@@ -130,6 +131,14 @@ describe.skipIf(!available)('the portal in a browser', () => {
   it('lets the owner approve an access request, in English', async () => {
     const page = await logIn('petr.owner', 'en');
     expect(await page.locator('h1').textContent()).toBe('My services');
+    // Each of my services with its versions' history: when and by whom each was published.
+    expect(
+      await page
+        .locator('table')
+        .first()
+        .locator('tr', { has: page.locator('td', { hasText: /^demo-restricted$/ }) })
+        .textContent(),
+    ).toMatch(/1\.1 \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(ais:900001\)/);
     await page.click('a[href="/portal/access"]');
     const row = page.locator('tr', { hasText: 'demo-restricted' });
     expect(await row.textContent()).toContain('requested');
@@ -137,6 +146,13 @@ describe.skipIf(!available)('the portal in a browser', () => {
     await shot(page, 'access');
     await Promise.all([page.waitForURL(`${base}/portal/access`), row.locator('button', { hasText: 'Approve' }).click()]);
     expect(await page.locator('tr', { hasText: 'demo-restricted' }).textContent()).toContain('approved');
+
+    // A reader's people see what their agendas and roles may read from each service they can see.
+    const reader = await logIn('rita.reader', 'en');
+    const persons = reader.locator('tr', { has: reader.locator('td', { hasText: /^demo-persons$/ }) });
+    expect(await persons.textContent()).toContain('Jmeno (A121/CR1001)');
+    await accessible(reader);
+    await shot(reader, 'catalogue-reader');
   });
 
   it('lets the operator suspend an AIS, whose calls are then refused, and activate it again', async () => {
@@ -182,14 +198,21 @@ describe.skipIf(!available)('the portal in a browser', () => {
     ).toBe(200);
     await page.goto(`${base}/portal/credentials/900002`);
     await accessible(page);
+    // Rotate: a new key with the same label, the old one refused from then on.
+    await page.locator('tr', { hasText: 'portal' }).locator('button', { hasText: 'Vyměnit' }).click();
+    const rotated = (await page.locator('[role=status] code').textContent()) ?? '';
+    await h.bus.view.refresh();
+    const status = async (k: string) =>
+      (await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { authorization: `Bearer ${k}` }))).status;
+    expect(await status(key)).toBe(401);
+    expect(await status(rotated)).toBe(200);
+    await page.goto(`${base}/portal/credentials/900002`);
     await Promise.all([
       page.waitForURL(`${base}/portal/credentials/900002`),
-      page.locator('tr', { hasText: 'portal' }).locator('button').click(),
+      page.locator('tr', { hasText: 'portal' }).locator('button', { hasText: 'Odvolat' }).click(),
     ]);
     await h.bus.view.refresh();
-    expect(
-      (await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest(undefined, { authorization: `Bearer ${key}` }))).status,
-    ).toBe(401);
+    expect(await status(rotated)).toBe(401);
 
     await page.click('a[href="/portal/actions"]');
     const log = (await page.locator('table tbody').textContent()) ?? '';
@@ -198,6 +221,30 @@ describe.skipIf(!available)('the portal in a browser', () => {
     expect(log).not.toContain(key);
     await accessible(page);
     await shot(page, 'actions');
+
+    // The registry and the authorisations through their forms, with the API's own checks.
+    await page.click('a[href="/portal/registry"]');
+    await page.fill('#ovm-code', '00099999');
+    await page.fill('#ovm-name', 'Obec Zkušební');
+    await page.fill('#ovm-agendas', 'A121');
+    await Promise.all([page.waitForURL(/\/portal\/registry\?/), page.click('form[action="/portal/registry/ovm"] button')]);
+    expect(await page.locator('[role=status]').textContent()).toBe('Hotovo.');
+    expect(await page.locator('tr', { hasText: '00099999' }).textContent()).toContain('Obec Zkušební');
+    await page.fill('#ovm-code', 'not-an-ico');
+    await page.fill('#ovm-name', 'Broken');
+    await Promise.all([page.waitForURL(/\/portal\/registry\?/), page.click('form[action="/portal/registry/ovm"] button')]);
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^EGSB_REQUEST_INVALID: /);
+    await accessible(page);
+    await shot(page, 'registry');
+    await page.click('a[href="/portal/authorisations"]');
+    await page.fill('#x-agenda', 'A121');
+    await page.fill('#x-role', 'CR1001');
+    await page.fill('#x-service', 'demo-persons');
+    await Promise.all([page.waitForURL(/\/portal\/authorisations\?/), page.click('form[action="/portal/authorisations"] button')]);
+    expect(await page.locator('#explained').textContent()).toContain('Jmeno');
+    await accessible(page);
+    await page.click('a[href="/portal/async"]');
+    await accessible(page);
 
     // The observer sees the log but may not issue keys.
     const observer = await logIn('olga.observer');

@@ -12,6 +12,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
+import { parse as parseYaml } from 'yaml';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { EgsbError, ErrorCode, isEgsbError } from '../../contracts/index.ts';
 import type { Accounts, ActionLog, OperatorRole } from '../accounts/index.ts';
@@ -77,11 +78,32 @@ const TEXT = {
     disable: 'Zablokovat',
     enable: 'Povolit',
     issueKey: 'Vydat API klíč',
+    rotate: 'Vyměnit',
     keyShownOnce: 'Nový API klíč (zobrazen jen jednou):',
     label: 'Označení',
     kind: 'Druh',
     actor: 'Kdo',
     path: 'Cesta',
+    registry: 'Registr',
+    readable: 'Údaje, které smějí číst mé agendy (agenda/role)',
+    authorisations: 'Oprávnění',
+    queue: 'Asynchronní fronta',
+    ovms: 'OVM',
+    agendas: 'Agendy',
+    sources: 'Zdroje údajů',
+    publishers: 'Publikující AIS',
+    save: 'Uložit',
+    code: 'Kód',
+    roles: 'Činnostní role (CR1=Název; CR2=Název)',
+    owner: 'Vlastník (AIS)',
+    quota: 'Kvóta',
+    origins: 'Schválené původy (mezerou)',
+    importYaml: 'Import (YAML nebo JSON)',
+    explain: 'Vysvětlit',
+    ticket: 'Tiket',
+    retry: 'Doručit znovu',
+    fail: 'Vzdát',
+    done: 'Hotovo.',
   },
   en: {
     title: 'egsb portal',
@@ -136,11 +158,32 @@ const TEXT = {
     disable: 'Disable',
     enable: 'Enable',
     issueKey: 'Issue an API key',
+    rotate: 'Rotate',
     keyShownOnce: 'New API key (shown once):',
     label: 'Label',
     kind: 'Kind',
     actor: 'Who',
     path: 'Path',
+    registry: 'Registry',
+    readable: 'Items my agendas may read (agenda/role)',
+    authorisations: 'Authorisations',
+    queue: 'Asynchronous queue',
+    ovms: 'OVMs',
+    agendas: 'Agendas',
+    sources: 'Sources of data items',
+    publishers: 'Publishing AIS',
+    save: 'Save',
+    code: 'Code',
+    roles: 'Activity roles (CR1=Name; CR2=Name)',
+    owner: 'Owner (AIS)',
+    quota: 'Quota',
+    origins: 'Approved origins (space-separated)',
+    importYaml: 'Import (YAML or JSON)',
+    explain: 'Explain',
+    ticket: 'Ticket',
+    retry: 'Deliver again',
+    fail: 'Give up',
+    done: 'Done.',
   },
 } as const;
 
@@ -154,6 +197,11 @@ export interface PortalOptions {
   readonly registry: Registry;
   readonly actions: ActionLog;
   readonly secureCookies: boolean;
+  /**
+   * The bus's own API, called with the session of the page's user: the portal's registry,
+   * authorisation and queue forms go through exactly the checks, roles and record the API has.
+   */
+  readonly api: (method: string, path: string, headers: Record<string, string>, body?: unknown) => Promise<Response>;
 }
 
 // Chart.js's browser build, beside its package entry (the package exports no path to it).
@@ -199,7 +247,14 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
             ['/portal/traffic', t.traffic],
             ['/portal/sla', t.sla],
             ['/portal/access', t.access],
-            ...(caller.kind === 'operator' ? ([['/portal/ais', t.ais]] as [string, string][]) : []),
+            ...(caller.kind === 'operator'
+              ? ([
+                  ['/portal/ais', t.ais],
+                  ['/portal/registry', t.registry],
+                  ['/portal/authorisations', t.authorisations],
+                  ['/portal/async', t.queue],
+                ] as [string, string][])
+              : []),
             ...(caller.kind === 'operator' && caller.role === 'administrator'
               ? ([['/portal/accounts', t.accounts]] as [string, string][])
               : []),
@@ -317,46 +372,112 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
     const t = TEXT[lang];
     const all = await o.store.list();
     const mine = caller.kind === 'ais' ? all.filter((v) => v.ownerAis === caller.aisId) : all;
+    const contract = (code: string, major: number, protocol: string) =>
+      html`<a href="${protocol === 'json' ? `/rest/${code}/v${major}/openapi.json` : `/soap/${code}/v${major}?wsdl`}"
+        >${protocol === 'json' ? 'OpenAPI' : 'WSDL'}</a
+      >`;
+    // An owner sees each version's history: when and by whom it was published.
+    const histories = caller.kind === 'ais' ? await Promise.all(mine.map((v) => o.store.history(v.code))) : [];
+    const history = (i: number, major: number) =>
+      caller.kind === 'ais'
+        ? html`<ul>
+            ${(histories[i] ?? [])
+              .filter((p) => p.version.startsWith(`${major}.`))
+              .map((p) => html`<li>${p.version} ${p.publishedAt.slice(0, 16).replace('T', ' ')} (${p.publishedBy})</li>`)}
+          </ul>`
+        : '';
     const rows = mine.map(
-      (v) =>
+      (v, i) =>
         html`<tr>
           <td>${v.code}</td>
-          <td>${v.major}.${v.minor}</td>
+          <td>${v.major}.${v.minor}${history(i, v.major)}</td>
           <td>${v.manifest.dataItems.map((d) => d.name).join(', ')}</td>
           <td>${v.manifest.endpoints.map((e) => e.url).join(' ')}</td>
-          <td>
-            <a href="${v.model.protocol === 'json' ? `/rest/${v.code}/v${v.major}/openapi.json` : `/soap/${v.code}/v${v.major}?wsdl`}"
-              >${v.model.protocol === 'json' ? 'OpenAPI' : 'WSDL'}</a
-            >
-          </td>
+          <td>${contract(v.code, v.major, v.model.protocol)}</td>
         </tr>`,
     );
     const title = caller.kind === 'ais' ? t.myServices : t.catalogue;
+    // For an AIS: the services it can see, and which of their items its agendas and roles may read.
+    let readable: Page = html``;
+    if (caller.kind === 'ais') {
+      const ais = await o.registry.getAis(caller.aisId);
+      const pairs = (
+        await Promise.all(
+          ais.agendas.map(async (agenda) => (await o.registry.getAgenda(agenda)).roles.map((r) => [agenda, r.code] as const)),
+        )
+      ).flat();
+      const catalogue = (await call(c, 'GET', '/catalog')).json.services as
+        { code: string; version: number; protocol: string; dataItems: string[] }[] | undefined;
+      const entries = await Promise.all(
+        (catalogue ?? []).slice(0, 100).map(async (service) => {
+          const items = new Set<string>();
+          for (const [agenda, role] of pairs.slice(0, 20)) {
+            const explained = await call(
+              c,
+              'GET',
+              `/authorisations/effective?${new URLSearchParams({ agenda, role, service: service.code, version: String(service.version) })}`,
+            );
+            for (const item of (explained.json.dataItems as string[] | undefined) ?? []) items.add(`${item} (${agenda}/${role})`);
+          }
+          return html`<tr>
+            <td>${service.code}</td>
+            <td>${service.version}</td>
+            <td>${[...items].join(', ') || '—'}</td>
+            <td>${contract(service.code, service.version, service.protocol)}</td>
+          </tr>`;
+        }),
+      );
+      readable = html`<h2>${t.catalogue}</h2>
+        <table>
+          <caption>
+            ${t.catalogue}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${t.service}</th>
+              <th scope="col">${t.version}</th>
+              <th scope="col">${t.readable}</th>
+              <th scope="col">Contract</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              entries.length
+                ? entries
+                : html`<tr>
+                    <td colspan="4">${t.none}</td>
+                  </tr>`
+            }
+          </tbody>
+        </table>`;
+    }
     return c.html(
       layout(
         c,
         t,
         lang,
         title,
-        rows.length === 0
-          ? html`<p>${t.none}</p>`
-          : html`<table>
-              <caption>
-                ${title}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t.service}</th>
-                  <th scope="col">${t.version}</th>
-                  <th scope="col">${t.items}</th>
-                  <th scope="col">${t.endpoints}</th>
-                  <th scope="col">Contract</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>`,
+        html`${
+          rows.length === 0
+            ? html`<p>${t.none}</p>`
+            : html`<table>
+                <caption>
+                  ${title}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">${t.service}</th>
+                    <th scope="col">${t.version}</th>
+                    <th scope="col">${t.items}</th>
+                    <th scope="col">${t.endpoints}</th>
+                    <th scope="col">Contract</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows}
+                </tbody>
+              </table>`
+        }${readable}`,
         await csrfOf(c),
       ),
     );
@@ -724,8 +845,15 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
             ${
               may
                 ? html`<form class="inline" method="post" action="/portal/credentials/${id}/revoke/${k.id}">
-                    <input type="hidden" name="_csrf" value="${csrf}" /><button type="submit">${t.revoke}</button>
-                  </form>`
+                      <input type="hidden" name="_csrf" value="${csrf}" /><button type="submit">${t.revoke}</button>
+                    </form>
+                    ${
+                      k.kind === 'api-key'
+                        ? html`<form class="inline" method="post" action="/portal/credentials/${id}/rotate/${k.id}">
+                            <input type="hidden" name="_csrf" value="${csrf}" /><button type="submit">${t.rotate}</button>
+                          </form>`
+                        : ''
+                    }`
                 : ''
             }
           </td>
@@ -786,6 +914,29 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
   });
   // Not …/:credential/revoke: with two parameters before a literal, Hono 4.13's router stopped
   // matching POST /rest/:service/v:major/:operation (every JSON call answered 404).
+  // A new key with the same label, then the old one revoked; the new key is shown once.
+  api.post('/portal/credentials/:ais{[0-9]+}/rotate/:credential', async (c) => {
+    const caller = c.get('caller');
+    const id = Number(c.req.param('ais'));
+    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'POST', `/admin/ais/${id}/credentials`))
+      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not rotate credentials');
+    const old = (await o.registry.listCredentials(id)).find((k) => k.id === c.req.param('credential'));
+    if (old === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `AIS ${id} has no such credential`);
+    const made = await o.registry.addCredential(id, { kind: 'api-key', ...(old.label ? { label: old.label } : {}) });
+    await o.registry.removeCredential(id, old.id);
+    const lang = langOf(c);
+    return c.html(
+      layout(
+        c,
+        TEXT[lang],
+        lang,
+        `${TEXT[lang].credentials}: AIS ${id}`,
+        html`<p role="status">${TEXT[lang].keyShownOnce} <code>${made.apiKey ?? ''}</code></p>
+          <p><a href="/portal/credentials/${id}">${TEXT[lang].credentials}</a></p>`,
+        await csrfOf(c),
+      ),
+    );
+  });
   api.post('/portal/credentials/:ais{[0-9]+}/revoke/:credential', async (c) => {
     const caller = c.get('caller');
     const id = Number(c.req.param('ais'));
@@ -939,6 +1090,356 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         await csrfOf(c),
       ),
     );
+  });
+
+  // --- registry, authorisations and the queue: forms over the API, with the user's own session ---
+  const asUser = async (c: Context<BusEnv>): Promise<Record<string, string>> => ({
+    cookie: c.req.header('cookie') ?? '',
+    'x-csrf-token': await csrfOf(c),
+  });
+  /** Runs an API request for the page's user; answers its JSON, or the catalogue problem it refused with. */
+  const call = async (
+    c: Context<BusEnv>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ ok: boolean; json: Record<string, unknown> }> => {
+    const res = await o.api(method, path, await asUser(c), body);
+    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    return { ok: res.ok, json };
+  };
+  const operatorOnly = (c: Context<BusEnv>): void => {
+    if (c.get('caller').kind !== 'operator') throw new EgsbError(ErrorCode.FORBIDDEN, 'this page is the operator’s');
+  };
+  const outcome = (t: Texts, message: string | undefined, ok: boolean) =>
+    message === undefined ? '' : html`<p class="${ok ? '' : 'error'}" role="${ok ? 'status' : 'alert'}">${message}</p>`;
+  const list = (value: unknown): string[] =>
+    String(value ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
+
+  api.get('/portal/registry', async (c) => {
+    operatorOnly(c);
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    const csrf = await csrfOf(c);
+    const [ovms, agendas, sources, ais] = await Promise.all([
+      call(c, 'GET', '/admin/ovm'),
+      call(c, 'GET', '/admin/agendas'),
+      call(c, 'GET', '/admin/sources'),
+      call(c, 'GET', '/admin/ais'),
+    ]);
+    const publishers = (
+      await Promise.all(
+        ((ais.json.ais as { id: number }[] | undefined) ?? []).map(async (a) => ({
+          id: a.id,
+          rights: await call(c, 'GET', `/admin/ais/${a.id}/publishing`),
+        })),
+      )
+    ).filter((p) => p.rights.ok);
+    const form = (kind: string, fields: HtmlEscapedString | Promise<HtmlEscapedString>) =>
+      html`<form method="post" action="/portal/registry/${kind}">
+        <input type="hidden" name="_csrf" value="${csrf}" />${fields}<button type="submit">${t.save}</button>
+      </form>`;
+    const input = (id: string, label: string) => html`<label for="${id}">${label}</label><input id="${id}" name="${id.split('-')[1]}" />`;
+    const message = c.req.query('message');
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.registry,
+        html`${outcome(t, message, c.req.query('ok') !== undefined)}
+          <h2>${t.ovms}</h2>
+          <table>
+            <caption>
+              ${t.ovms}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.code}</th>
+                <th scope="col">${t.name}</th>
+                <th scope="col">${t.agendas}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${((ovms.json.ovms as { code: string; name: string; agendas: string[] }[] | undefined) ?? []).map(
+                (v) =>
+                  html`<tr>
+                    <td>${v.code}</td>
+                    <td>${v.name}</td>
+                    <td>${v.agendas.join(', ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${form('ovm', html`${input('ovm-code', t.code)}${input('ovm-name', t.name)}${input('ovm-agendas', t.agendas)}`)}
+          <h2>${t.agendas}</h2>
+          <table>
+            <caption>
+              ${t.agendas}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.code}</th>
+                <th scope="col">${t.name}</th>
+                <th scope="col">${t.roles}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${((agendas.json.agendas as { code: string; name: string; roles: { code: string; name: string }[] }[] | undefined) ?? []).map(
+                (a) =>
+                  html`<tr>
+                    <td>${a.code}</td>
+                    <td>${a.name}</td>
+                    <td>${a.roles.map((r) => `${r.code} ${r.name}`).join('; ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${form('agenda', html`${input('agenda-code', t.code)}${input('agenda-name', t.name)}${input('agenda-roles', t.roles)}`)}
+          <h2>${t.sources}</h2>
+          <table>
+            <caption>
+              ${t.sources}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.code}</th>
+                <th scope="col">${t.name}</th>
+                <th scope="col">${t.owner}</th>
+                <th scope="col">${t.items}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${((sources.json.sources as { code: string; name: string; ownerAis: number; dataItems: string[] }[] | undefined) ?? []).map(
+                (v) =>
+                  html`<tr>
+                    <td>${v.code}</td>
+                    <td>${v.name}</td>
+                    <td>${v.ownerAis}</td>
+                    <td>${v.dataItems.join(' ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${form('source', html`${input('source-code', t.code)}${input('source-name', t.name)}${input('source-owner', t.owner)}${input('source-items', t.items)}`)}
+          <h2>${t.publishers}</h2>
+          <table>
+            <caption>
+              ${t.publishers}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">AIS</th>
+                <th scope="col">${t.quota}</th>
+                <th scope="col">${t.origins}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${publishers.map(
+                (p) =>
+                  html`<tr>
+                    <td>${p.id}</td>
+                    <td>${String(p.rights.json.quota)}</td>
+                    <td>${((p.rights.json.origins as string[] | undefined) ?? []).join(' ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${form('publishing', html`${input('publishing-ais', 'AIS')}${input('publishing-quota', t.quota)}${input('publishing-origins', t.origins)}`)}`,
+        csrf,
+      ),
+    );
+  });
+  api.post('/portal/registry/:kind{ovm|agenda|source|publishing}', async (c) => {
+    operatorOnly(c);
+    const f = await c.req.parseBody();
+    const kind = c.req.param('kind');
+    const code = String(f.code ?? '').trim();
+    const request: Record<string, [string, unknown]> = {
+      ovm: [`/admin/ovm/${encodeURIComponent(code)}`, { name: String(f.name ?? ''), agendas: list(f.agendas) }],
+      agenda: [
+        `/admin/agendas/${encodeURIComponent(code)}`,
+        {
+          name: String(f.name ?? ''),
+          roles: String(f.roles ?? '')
+            .split(';')
+            .map((r) => r.split('='))
+            .filter(([role]) => (role ?? '').trim() !== '')
+            .map(([role, name]) => ({ code: (role ?? '').trim(), name: (name ?? role ?? '').trim() })),
+        },
+      ],
+      source: [
+        `/admin/sources/${encodeURIComponent(code)}`,
+        { name: String(f.name ?? ''), ownerAis: Number(f.owner), dataItems: list(f.items) },
+      ],
+      publishing: [
+        `/admin/ais/${encodeURIComponent(String(f.ais ?? ''))}/publishing`,
+        { quota: Number(f.quota), origins: list(f.origins) },
+      ],
+    };
+    const [path, body] = request[kind] ?? ['', {}];
+    const done = await call(c, 'PUT', path, body);
+    const message = done.ok ? TEXT[langOf(c)].done : `${String(done.json.code)}: ${String(done.json.detail)}`;
+    return c.redirect(`/portal/registry?${new URLSearchParams({ message, ...(done.ok ? { ok: '1' } : {}) })}`, 303);
+  });
+
+  api.get('/portal/authorisations', async (c) => {
+    operatorOnly(c);
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    const csrf = await csrfOf(c);
+    const all = await call(c, 'GET', '/admin/authorisations');
+    const q = (n: string) => (c.req.query(n) ?? '').slice(0, 64);
+    const explained =
+      q('agenda') && q('role') && q('service')
+        ? await call(
+            c,
+            'GET',
+            `/authorisations/effective?${new URLSearchParams({ agenda: q('agenda'), role: q('role'), service: q('service'), ...(q('version') ? { version: q('version') } : {}) })}`,
+          )
+        : undefined;
+    const field = (name: string, label: string) =>
+      html`<label for="x-${name}">${label}</label><input id="x-${name}" name="${name}" value="${q(name)}" />`;
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.authorisations,
+        html`${outcome(t, c.req.query('message'), c.req.query('ok') !== undefined)}
+          <table>
+            <caption>
+              ${t.authorisations}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">ID</th>
+                <th scope="col">${t.agenda}</th>
+                <th scope="col">${t.roles}</th>
+                <th scope="col">${t.sources}</th>
+                <th scope="col">${t.items}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${(
+                (all.json.authorisations as
+                  { id: string; agenda: string; roles: string[]; source: string; dataItems: string[] }[] | undefined) ?? []
+              ).map(
+                (a) =>
+                  html`<tr>
+                    <td>${a.id}</td>
+                    <td>${a.agenda}</td>
+                    <td>${a.roles.join(', ')}</td>
+                    <td>${a.source}</td>
+                    <td>${a.dataItems.join(' ')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          <h2>${t.explain}</h2>
+          <form method="get" action="/portal/authorisations">
+            ${field('agenda', t.agenda)}${field('role', t.role)}${field('service', t.service)}${field('version', t.version)}<button
+              type="submit"
+            >
+              ${t.explain}
+            </button>
+          </form>
+          ${explained ? (explained.ok ? html`<p role="status" id="explained">${t.items}: ${((explained.json.dataItems as string[] | undefined) ?? []).join(' ') || '—'}</p>` : outcome(t, `${String(explained.json.code)}: ${String(explained.json.detail)}`, false)) : ''}
+          <h2>${t.importYaml}</h2>
+          <form method="post" action="/portal/authorisations/import">
+            <input type="hidden" name="_csrf" value="${csrf}" /><label for="import-text">${t.importYaml}</label
+            ><textarea id="import-text" name="text" rows="8" cols="80"></textarea><button type="submit">${t.save}</button>
+          </form>`,
+        csrf,
+      ),
+    );
+  });
+  api.post('/portal/authorisations/import', async (c) => {
+    operatorOnly(c);
+    const text = String((await c.req.parseBody()).text ?? '');
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text, { maxAliasCount: 100 });
+    } catch (error) {
+      return c.redirect(
+        `/portal/authorisations?${new URLSearchParams({ message: `YAML: ${(error as Error).message.slice(0, 200)}` })}`,
+        303,
+      );
+    }
+    const authorisations = Array.isArray(parsed) ? parsed : (parsed as { authorisations?: unknown } | null)?.authorisations;
+    const done = await call(c, 'POST', '/admin/authorisations/import', { authorisations });
+    const message = done.ok
+      ? `${TEXT[langOf(c)].done} ${((done.json.created as unknown[]) ?? []).length} + ${((done.json.updated as unknown[]) ?? []).length}`
+      : `${String(done.json.code)}: ${String(done.json.detail)}`;
+    return c.redirect(`/portal/authorisations?${new URLSearchParams({ message, ...(done.ok ? { ok: '1' } : {}) })}`, 303);
+  });
+
+  api.get('/portal/async', async (c) => {
+    operatorOnly(c);
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    const csrf = await csrfOf(c);
+    const status = await call(c, 'GET', '/admin/async');
+    const services =
+      (status.json.services as { service: string; version: number; queued: number; running: number; failed: number }[] | undefined) ?? [];
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.queue,
+        html`${outcome(t, c.req.query('message'), c.req.query('ok') !== undefined)}
+          <p>NATS: ${String(status.json.nats ?? status.json.detail ?? '—')}</p>
+          <table>
+            <caption>
+              ${t.queue}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t.service}</th>
+                <th scope="col">queued</th>
+                <th scope="col">running</th>
+                <th scope="col">failed</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                services.length
+                  ? services.map(
+                      (v) =>
+                        html`<tr>
+                          <td>${v.service} v${v.version}</td>
+                          <td>${v.queued}</td>
+                          <td>${v.running}</td>
+                          <td>${v.failed}</td>
+                        </tr>`,
+                    )
+                  : html`<tr>
+                      <td colspan="4">${t.none}</td>
+                    </tr>`
+              }
+            </tbody>
+          </table>
+          <form method="post" action="/portal/async/ticket">
+            <input type="hidden" name="_csrf" value="${csrf}" /><label for="ticket">${t.ticket}</label
+            ><input id="ticket" name="ticket" required /> <button type="submit" name="action" value="retry">${t.retry}</button>
+            <button type="submit" name="action" value="fail">${t.fail}</button>
+          </form>`,
+        csrf,
+      ),
+    );
+  });
+  api.post('/portal/async/ticket', async (c) => {
+    operatorOnly(c);
+    const f = await c.req.parseBody();
+    const action = f.action === 'fail' ? 'fail' : 'retry';
+    const done = await call(c, 'POST', `/admin/async/tickets/${encodeURIComponent(String(f.ticket ?? ''))}/${action}`);
+    const message = done.ok
+      ? `${String(done.json.ticket)}: ${String(done.json.status)}`
+      : `${String(done.json.code)}: ${String(done.json.detail)}`;
+    return c.redirect(`/portal/async?${new URLSearchParams({ message, ...(done.ok ? { ok: '1' } : {}) })}`, 303);
   });
 
   return api;

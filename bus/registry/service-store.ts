@@ -52,6 +52,8 @@ export interface ServiceStore {
   get(code: string, major: number): Promise<ServiceVersion | undefined>;
   list(): Promise<ServiceVersion[]>;
   files(code: string, major: number): Promise<Map<string, Uint8Array>>;
+  /** Every publication of a service's versions, oldest first: version, digest, when and by whom. */
+  history(code: string): Promise<{ version: string; digest: string; publishedAt: string; publishedBy: string }[]>;
   /**
    * Points a published version at other endpoints, leaving its contract as it is; the next
    * publication of the version brings the manifest's own again.
@@ -181,6 +183,19 @@ export function createServiceStore({ db }: { db: Db }): ServiceStore {
       const version = await this.get(code, major);
       if (version === undefined) throw new EgsbError(ErrorCode.SERVICE_NOT_FOUND, `no service ${code} v${major} is published`);
       return version;
+    },
+
+    async history(code) {
+      const rows = await db.query<{ major: number; minor: number; digest: string; published_at: Date; published_by: string }>(
+        'SELECT major, minor, digest, published_at, published_by FROM publication WHERE service_code = $1 ORDER BY id',
+        [code],
+      );
+      return rows.map((r) => ({
+        version: `${r.major}.${r.minor}`,
+        digest: r.digest,
+        publishedAt: new Date(r.published_at).toISOString(),
+        publishedBy: r.published_by,
+      }));
     },
 
     async files(code, major) {
