@@ -175,13 +175,13 @@ export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): Au
   return {
     async daily({ from, to, service }) {
       const rows = await run(
-        `SELECT day::text AS day, service, version, calls, refused, failed, latency_sum, buckets FROM audit_daily
+        `SELECT day::text AS day, service, version, calls, refused, failed, latency_sum, ${DAILY_LATENCY_BUCKETS_MS.map((_, i) => `l${i}`).join(', ')} FROM audit_daily
          WHERE day BETWEEN $1::date AND $2::date ${service ? 'AND service = $3' : ''} ORDER BY day, service, version`,
         service ? [from, to, service] : [from, to],
       );
       return (rows as unknown as Record<string, unknown>[]).map((r) => {
         const calls = Number(r.calls);
-        const buckets = (r.buckets as (string | number)[]).map(Number);
+        const buckets = DAILY_LATENCY_BUCKETS_MS.map((_, i) => Number(r[`l${i}`]));
         let seen = 0;
         let p95: number | null = null;
         for (let i = 0; i < buckets.length; i++) {

@@ -121,27 +121,45 @@ const NAMES = COLUMNS.split(',')
   .join(', ');
 /** Upper bounds (ms) of the latency buckets of the daily aggregate; the last one takes the rest. */
 export const DAILY_LATENCY_BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, Infinity];
-const bucketCounts = DAILY_LATENCY_BUCKETS_MS.map((upper, i) => {
-  const lower = i === 0 ? undefined : DAILY_LATENCY_BUCKETS_MS[i - 1];
-  const conditions = [
-    lower === undefined ? undefined : `latency_ms > ${lower}`,
-    upper === Infinity ? undefined : `latency_ms <= ${upper}`,
-  ].filter(Boolean);
-  return `count(*) FILTER (WHERE ${conditions.join(' AND ') || 'true'})`;
-}).join(', ');
-// One statement, one parameter: the batch travels as a JSON array and PostgreSQL unpacks it. The
-// daily per-service figures move in the same statement, so they never disagree with the records.
+const LATENCY_COLUMNS = DAILY_LATENCY_BUCKETS_MS.map((_, i) => `l${i}`);
+// One statement: the batch travels as a JSON array and PostgreSQL unpacks it. The
+// daily per-service figures move in the same statement, so they never disagree with the records;
+// the writer sums the batch itself, and the statement only adds its few rows.
 const BATCH = `batch AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS}))`;
-const DAILY = `daily AS (
-  INSERT INTO audit_daily (day, service, version, calls, refused, failed, latency_sum, buckets)
-  SELECT (time AT TIME ZONE 'UTC')::date, service, service_major, count(*),
-    count(*) FILTER (WHERE status >= 400 AND status < 500), count(*) FILTER (WHERE status >= 500),
-    sum(latency_ms), ARRAY[${bucketCounts}]::bigint[]
-  FROM batch WHERE service IS NOT NULL AND service_major IS NOT NULL GROUP BY 1, 2, 3
+const DAILY_COLUMNS = `day date, service text, version integer, calls bigint, refused bigint, failed bigint, latency_sum double precision, ${LATENCY_COLUMNS.map((c) => `${c} bigint`).join(', ')}`;
+const DAILY_NAMES = DAILY_COLUMNS.split(',')
+  .map((c) => c.trim().split(/\s+/)[0])
+  .join(', ');
+const daily = (param: string): string => `daily AS (
+  INSERT INTO audit_daily (${DAILY_NAMES}) SELECT ${DAILY_NAMES} FROM jsonb_to_recordset(${param}::jsonb) AS d(${DAILY_COLUMNS})
   ON CONFLICT (day, service, version) DO UPDATE SET calls = audit_daily.calls + EXCLUDED.calls,
     refused = audit_daily.refused + EXCLUDED.refused, failed = audit_daily.failed + EXCLUDED.failed,
     latency_sum = audit_daily.latency_sum + EXCLUDED.latency_sum,
-    buckets = (SELECT array_agg(a + b ORDER BY i) FROM unnest(audit_daily.buckets, EXCLUDED.buckets) WITH ORDINALITY AS u(a, b, i)))`;
+    ${LATENCY_COLUMNS.map((c) => `${c} = audit_daily.${c} + EXCLUDED.${c}`).join(', ')})`;
+
+/** The batch's calls per day and published service, with latency buckets. */
+function dailyRows(records: readonly AuditRecord[]): Record<string, unknown>[] {
+  const rows = new Map<string, Record<string, number | string>>();
+  for (const r of records) {
+    if (r.service === undefined || r.serviceMajor === undefined) continue;
+    const day = r.time.toISOString().slice(0, 10);
+    const key = `${day} ${r.service} ${r.serviceMajor}`;
+    let row = rows.get(key);
+    if (row === undefined) {
+      row = { day, service: r.service.slice(0, 64), version: r.serviceMajor, calls: 0, refused: 0, failed: 0, latency_sum: 0 };
+      for (const c of LATENCY_COLUMNS) row[c] = 0;
+      rows.set(key, row);
+    }
+    row.calls = (row.calls as number) + 1;
+    if (r.status >= 400 && r.status < 500) row.refused = (row.refused as number) + 1;
+    if (r.status >= 500) row.failed = (row.failed as number) + 1;
+    row.latency_sum = (row.latency_sum as number) + r.latencyMs;
+    const bucket = DAILY_LATENCY_BUCKETS_MS.findIndex((upper) => r.latencyMs <= upper);
+    const column = `l${bucket === -1 ? DAILY_LATENCY_BUCKETS_MS.length - 1 : bucket}`;
+    row[column] = (row[column] as number) + 1;
+  }
+  return [...rows.values()];
+}
 const INSERT = `INSERT INTO audit_record (${NAMES}) SELECT ${NAMES} FROM batch`;
 
 /**
@@ -217,7 +235,12 @@ export function createAuditWriter({
       );
       const tickets = batch.flatMap((w) => (w.ticket ? [acceptedRow(w.ticket)] : []));
       const params: unknown[] = [rows];
-      const ctes: string[] = [BATCH, DAILY];
+      const ctes: string[] = [BATCH];
+      const days = dailyRows(batch.map((w) => w.record));
+      if (days.length > 0) {
+        params.push(JSON.stringify(days));
+        ctes.push(daily(`$${params.length}`));
+      }
       if (tickets.length > 0) {
         params.push(JSON.stringify(tickets));
         ctes.push(`accepted AS (${acceptTicketsSql(`$${params.length}`)})`);
