@@ -166,6 +166,8 @@ describe('accounts', () => {
     const created = actions.find((a) => a.actor === 'bootstrap-token' && a.path === '/admin/accounts');
     expect(created?.request?.password).toBe('[redacted]');
     expect(JSON.stringify(actions)).not.toContain(PASSWORD);
+    // Nor a session's CSRF token, which the login answers.
+    expect(JSON.stringify(actions)).not.toContain(admin.csrf);
 
     expect((await as(admin, 'POST', '/admin/bootstrap-token/disable')).status).toBe(200);
     expect((await as('token', 'GET', '/admin/ais')).status).toBe(401);

@@ -23,7 +23,7 @@ export interface ActionLog {
   list(q: { limit: number; before?: number; actor?: string }): Promise<Action[]>;
 }
 
-const SECRET = /^(password|apiKey|token|adminToken|secret|key|privateKey|authorization)$/i;
+const SECRET = /^(password|apiKey|token|adminToken|secret|key|privateKey|authorization|csrf)$/i;
 
 /** The value with every secret field replaced, and bounded in size. */
 export function withoutSecrets(value: unknown, depth = 0): unknown {
