@@ -1,5 +1,5 @@
 /**
- * The RPP mock: an agenda with its roles and exercising OVMs (like ISZR E148), and the authorisations
+ * The RPP mock: an agenda with its roles and exercising OVMs (like ISZR E148, IszrRppVypisOpravneni), and the authorisations
  * of an agenda and role (like E227). An unknown agenda or role is answered inside the contract.
  */
 import type { XmlElement } from 'libxml2-wasm';
