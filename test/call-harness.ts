@@ -129,6 +129,17 @@ async function publish(bus: Bus, upload: object): Promise<void> {
   if (res.status >= 300) throw new Error(`publishing failed: ${res.status} ${await res.text()}`);
 }
 
+/** Publishes `demo-restricted`: the demo JSON contract, visible and callable only with approved access. */
+export async function publishRestricted(bus: Bus, providerUrl: string): Promise<void> {
+  const json = await readBundleDir(`${bundles}persons-json`);
+  const { ais: _ais, ...manifest } = json.manifest as Record<string, unknown>;
+  await publish(bus, {
+    ...json,
+    manifest: { ...manifest, code: 'demo-restricted', visibility: 'restricted', endpoints: [{ url: `${providerUrl}/persons` }] },
+  });
+  await bus.view.refresh();
+}
+
 /**
  * `bulk-persons`: the demo JSON contract with room for a long list of notes both ways (`poznamky`,
  * each `{k: "v<n>", text}`), to send maximal but valid messages; the test provider serves it.

@@ -4,10 +4,9 @@
  * credential, authorisation, access, ticket and audit commands doing what they say.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBundleDir } from '../contracts/index.ts';
 import { startServers, type RunningServers } from '../bus/index.ts';
 import { runCli } from '../bus/cli.ts';
-import { ADMIN, jsonRequest, PUBLISHER_KEY, READER_KEY, startHarness, type Harness } from './call-harness.ts';
+import { ADMIN, jsonRequest, publishRestricted, PUBLISHER_KEY, READER_KEY, startHarness, type Harness } from './call-harness.ts';
 
 let h: Harness;
 let servers: RunningServers;
@@ -15,17 +14,7 @@ let url: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  const json = await readBundleDir(new URL('./fixtures/bundles/persons-json', import.meta.url).pathname);
-  const { ais: _ais, ...manifest } = json.manifest as Record<string, unknown>;
-  const published = await h.bus.app.request('/publish', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
-    body: JSON.stringify({
-      ...json,
-      manifest: { ...manifest, code: 'demo-restricted', visibility: 'restricted', endpoints: [{ url: `${h.provider.url}/persons` }] },
-    }),
-  });
-  expect(published.status).toBe(201);
+  await publishRestricted(h.bus, h.provider.url);
   servers = await startServers(h.bus, { port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${servers.httpPort}`;
 });

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBundleDir } from '../contracts/index.ts';
 import { startServers, type RunningServers } from '../bus/index.ts';
-import { ADMIN, jsonRequest, PUBLISHER_KEY, READER_KEY, startHarness, type Harness } from './call-harness.ts';
+import { ADMIN, jsonRequest, publishRestricted, READER_KEY, startHarness, type Harness } from './call-harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -66,17 +65,7 @@ beforeAll(async () => {
   servers = await startServers(h.bus, { port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${servers.httpPort}`;
   mkdirSync(DOCS, { recursive: true });
-  const json = await readBundleDir(new URL('./fixtures/bundles/persons-json', import.meta.url).pathname);
-  const { ais: _ais, ...manifest } = json.manifest as Record<string, unknown>;
-  const published = await h.bus.app.request('/publish', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
-    body: JSON.stringify({
-      ...json,
-      manifest: { ...manifest, code: 'demo-restricted', visibility: 'restricted', endpoints: [{ url: `${h.provider.url}/persons` }] },
-    }),
-  });
-  expect(published.status).toBe(201);
+  await publishRestricted(h.bus, h.provider.url);
   const asked = await h.bus.app.request('/access-requests', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${READER_KEY}` },
