@@ -212,6 +212,29 @@ th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:t
 input,select,button{font:inherit;padding:.2rem .4rem}button{background:#003366;color:#fff;border:0;padding:.3rem .8rem;cursor:pointer}.error{color:#a00000;font-weight:600}
 .lang a{color:#fff;margin-left:.4rem}canvas{max-width:100%}`;
 
+/** A table with its caption, column headers and rows, or one row saying there is nothing to show. */
+function dataTable(caption: string, headers: readonly string[], rows: readonly Page[], none: string): Page {
+  return html`<table>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        ${headers.map((h) => html`<th scope="col">${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${
+        rows.length > 0
+          ? rows
+          : html`<tr>
+              <td colspan="${headers.length}">${none}</td>
+            </tr>`
+      }
+    </tbody>
+  </table>`;
+}
+
 export function portalApi(o: PortalOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
 
@@ -428,28 +451,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         }),
       );
       readable = html`<h2>${t.catalogue}</h2>
-        <table>
-          <caption>
-            ${t.catalogue}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t.service}</th>
-              <th scope="col">${t.version}</th>
-              <th scope="col">${t.readable}</th>
-              <th scope="col">Contract</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              entries.length
-                ? entries
-                : html`<tr>
-                    <td colspan="4">${t.none}</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>`;
+        ${dataTable(t.catalogue, [t.service, t.version, t.readable, 'Contract'], entries, t.none)}`;
     }
     return c.html(
       layout(
@@ -460,23 +462,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         html`${
           rows.length === 0
             ? html`<p>${t.none}</p>`
-            : html`<table>
-                <caption>
-                  ${title}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t.service}</th>
-                    <th scope="col">${t.version}</th>
-                    <th scope="col">${t.items}</th>
-                    <th scope="col">${t.endpoints}</th>
-                    <th scope="col">Contract</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>`
+            : dataTable(title, [t.service, t.version, t.items, t.endpoints, 'Contract'], rows, t.none)
         }${readable}`,
         await csrfOf(c),
       ),
@@ -672,30 +658,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         t.sla,
-        html`<table>
-          <caption>
-            ${t.sla}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t.service}</th>
-              <th scope="col">${t.month}</th>
-              <th scope="col">${t.calls}</th>
-              <th scope="col">${t.availability}</th>
-              <th scope="col">${t.mean}</th>
-              <th scope="col">${t.p95}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              rows.length
-                ? rows
-                : html`<tr>
-                    <td colspan="6">${t.none}</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>`,
+        dataTable(t.sla, [t.service, t.month, t.calls, t.availability, t.mean, t.p95], rows, t.none),
         await csrfOf(c),
       ),
     );
@@ -722,37 +685,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
           </td>
         </tr>`,
     );
-    return c.html(
-      layout(
-        c,
-        t,
-        lang,
-        t.access,
-        html`<table>
-          <caption>
-            ${t.access}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t.service}</th>
-              <th scope="col">${t.reader}</th>
-              <th scope="col">${t.state}</th>
-              <th scope="col">—</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              rows.length
-                ? rows
-                : html`<tr>
-                    <td colspan="4">${t.none}</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>`,
-        csrf,
-      ),
-    );
+    return c.html(layout(c, t, lang, t.access, dataTable(t.access, [t.service, t.reader, t.state, '—'], rows, t.none), csrf));
   });
   api.post('/portal/access/:id/:decision{approve|reject|revoke}', async (c) => {
     await o.access.decide(c.req.param('id'), c.req.param('decision') as 'approve' | 'reject' | 'revoke', c.get('caller'));
@@ -787,31 +720,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
           </td>
         </tr>`,
     );
-    return c.html(
-      layout(
-        c,
-        t,
-        lang,
-        t.ais,
-        html`<table>
-          <caption>
-            ${t.ais}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">ID</th>
-              <th scope="col">${t.name}</th>
-              <th scope="col">${t.state}</th>
-              <th scope="col">—</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>`,
-        csrf,
-      ),
-    );
+    return c.html(layout(c, t, lang, t.ais, dataTable(t.ais, ['ID', t.name, t.state, '—'], rows, t.none), csrf));
   });
   api.post('/portal/ais/:id/state', async (c) => {
     const caller = c.get('caller');
@@ -865,29 +774,8 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         `${t.credentials}: AIS ${id}`,
-        html`<table>
-            <caption>
-              ${t.credentials}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">${t.kind}</th>
-                <th scope="col">${t.label}</th>
-                <th scope="col">—</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${
-                rows.length
-                  ? rows
-                  : html`<tr>
-                      <td colspan="4">${t.none}</td>
-                    </tr>`
-              }
-            </tbody>
-          </table>
-          ${may ? html`<form method="post" action="/portal/credentials/${id}/issue"><input type="hidden" name="_csrf" value="${csrf}" /><label for="label">${t.label}</label><input id="label" name="label" maxlength="100" /><button type="submit">${t.issueKey}</button></form>` : ''}`,
+        html`${dataTable(t.credentials, ['ID', t.kind, t.label, '—'], rows, t.none)}
+        ${may ? html`<form method="post" action="/portal/credentials/${id}/issue"><input type="hidden" name="_csrf" value="${csrf}" /><label for="label">${t.label}</label><input id="label" name="label" maxlength="100" /><button type="submit">${t.issueKey}</button></form>` : ''}`,
         csrf,
       ),
     );
@@ -977,23 +865,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         t.accounts,
-        html`<table>
-            <caption>
-              ${t.accounts}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.loginName}</th>
-                <th scope="col">${t.name}</th>
-                <th scope="col">${t.role}</th>
-                <th scope="col">${t.state}</th>
-                <th scope="col">—</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows}
-            </tbody>
-          </table>
+        html`${dataTable(t.accounts, [t.loginName, t.name, t.role, t.state, '—'], rows, t.none)}
           <h2>${t.create}</h2>
           <form method="post" action="/portal/accounts">
             <input type="hidden" name="_csrf" value="${csrf}" />
@@ -1065,30 +937,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         </tr>`,
     );
     return c.html(
-      layout(
-        c,
-        t,
-        lang,
-        t.actions,
-        html`<table>
-          <caption>
-            ${t.actions}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t.time}</th>
-              <th scope="col">${t.actor}</th>
-              <th scope="col">Method</th>
-              <th scope="col">${t.path}</th>
-              <th scope="col">${t.status}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>`,
-        await csrfOf(c),
-      ),
+      layout(c, t, lang, t.actions, dataTable(t.actions, [t.time, t.actor, 'Method', t.path, t.status], rows, t.none), await csrfOf(c)),
     );
   });
 
