@@ -212,6 +212,13 @@ th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:t
 input,select,button{font:inherit;padding:.2rem .4rem}button{background:#003366;color:#fff;border:0;padding:.3rem .8rem;cursor:pointer}.error{color:#a00000;font-weight:600}
 .lang a{color:#fff;margin-left:.4rem}canvas{max-width:100%}`;
 
+/** One table row of plain cells. */
+function row(cells: readonly unknown[]): Page {
+  return html`<tr>
+    ${cells.map((cell) => html`<td>${String(cell ?? '')}</td>`)}
+  </tr>`;
+}
+
 /** A table with its caption, column headers and rows, or one row saying there is nothing to show. */
 function dataTable(caption: string, headers: readonly string[], rows: readonly Page[], none: string): Page {
   return html`<table>
@@ -1024,78 +1031,34 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
           </table>
           ${form('ovm', html`${input('ovm-code', t.code)}${input('ovm-name', t.name)}${input('ovm-agendas', t.agendas)}`)}
           <h2>${t.agendas}</h2>
-          <table>
-            <caption>
-              ${t.agendas}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.code}</th>
-                <th scope="col">${t.name}</th>
-                <th scope="col">${t.roles}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${((agendas.json.agendas as { code: string; name: string; roles: { code: string; name: string }[] }[] | undefined) ?? []).map(
-                (a) =>
-                  html`<tr>
-                    <td>${a.code}</td>
-                    <td>${a.name}</td>
-                    <td>${a.roles.map((r) => `${r.code} ${r.name}`).join('; ')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable(
+            t.agendas,
+            [t.code, t.name, t.roles],
+            ((agendas.json.agendas as { code: string; name: string; roles: { code: string; name: string }[] }[] | undefined) ?? []).map(
+              (a) => row([a.code, a.name, a.roles.map((r) => `${r.code} ${r.name}`).join('; ')]),
+            ),
+            t.none,
+          )}
           ${form('agenda', html`${input('agenda-code', t.code)}${input('agenda-name', t.name)}${input('agenda-roles', t.roles)}`)}
           <h2>${t.sources}</h2>
-          <table>
-            <caption>
-              ${t.sources}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t.code}</th>
-                <th scope="col">${t.name}</th>
-                <th scope="col">${t.owner}</th>
-                <th scope="col">${t.items}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${((sources.json.sources as { code: string; name: string; ownerAis: number; dataItems: string[] }[] | undefined) ?? []).map(
-                (v) =>
-                  html`<tr>
-                    <td>${v.code}</td>
-                    <td>${v.name}</td>
-                    <td>${v.ownerAis}</td>
-                    <td>${v.dataItems.join(' ')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable(
+            t.sources,
+            [t.code, t.name, t.owner, t.items],
+            ((sources.json.sources as { code: string; name: string; ownerAis: number; dataItems: string[] }[] | undefined) ?? []).map((v) =>
+              row([v.code, v.name, v.ownerAis, v.dataItems.join(' ')]),
+            ),
+            t.none,
+          )}
           ${form('source', html`${input('source-code', t.code)}${input('source-name', t.name)}${input('source-owner', t.owner)}${input('source-items', t.items)}`)}
           <h2>${t.publishers}</h2>
-          <table>
-            <caption>
-              ${t.publishers}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">AIS</th>
-                <th scope="col">${t.quota}</th>
-                <th scope="col">${t.origins}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${publishers.map(
-                (p) =>
-                  html`<tr>
-                    <td>${p.id}</td>
-                    <td>${String(p.rights.json.quota)}</td>
-                    <td>${((p.rights.json.origins as string[] | undefined) ?? []).join(' ')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable(
+            t.publishers,
+            ['AIS', t.quota, t.origins],
+            publishers.map((p) =>
+              row([p.id, String(p.rights.json.quota), ((p.rights.json.origins as string[] | undefined) ?? []).join(' ')]),
+            ),
+            t.none,
+          )}
           ${form('publishing', html`${input('publishing-ais', 'AIS')}${input('publishing-quota', t.quota)}${input('publishing-origins', t.origins)}`)}`,
         csrf,
       ),
@@ -1158,35 +1121,15 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         lang,
         t.authorisations,
         html`${outcome(t, c.req.query('message'), c.req.query('ok') !== undefined)}
-          <table>
-            <caption>
-              ${t.authorisations}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">${t.agenda}</th>
-                <th scope="col">${t.roles}</th>
-                <th scope="col">${t.sources}</th>
-                <th scope="col">${t.items}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${(
-                (all.json.authorisations as
-                  { id: string; agenda: string; roles: string[]; source: string; dataItems: string[] }[] | undefined) ?? []
-              ).map(
-                (a) =>
-                  html`<tr>
-                    <td>${a.id}</td>
-                    <td>${a.agenda}</td>
-                    <td>${a.roles.join(', ')}</td>
-                    <td>${a.source}</td>
-                    <td>${a.dataItems.join(' ')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable(
+            t.authorisations,
+            ['ID', t.agenda, t.roles, t.sources, t.items],
+            (
+              (all.json.authorisations as
+                { id: string; agenda: string; roles: string[]; source: string; dataItems: string[] }[] | undefined) ?? []
+            ).map((a) => row([a.id, a.agenda, a.roles.join(', '), a.source, a.dataItems.join(' ')])),
+            t.none,
+          )}
           <h2>${t.explain}</h2>
           <form method="get" action="/portal/authorisations">
             ${field('agenda', t.agenda)}${field('role', t.role)}${field('service', t.service)}${field('version', t.version)}<button
