@@ -16,6 +16,10 @@ import { startChild, stopChild } from './children.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Rounds over all targets, alternating; each figure is the round with the median calls/s (of two, the lower). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+/** Load from wrk (Debian: wrk) when installed, unless BENCH_LOAD=node; else this process's own loader. */
+const WRK = process.env.BENCH_LOAD === 'node' ? undefined : ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
 
 interface Result {
   readonly name: string;
@@ -24,6 +28,8 @@ interface Result {
   readonly p99: number;
   readonly lightP50: number;
   readonly errors: number;
+  /** Calls/s of every round, lowest first (the figure shown is their median). */
+  readonly spread?: readonly number[];
 }
 
 async function load(
@@ -60,10 +66,62 @@ async function load(
   return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
+/** The same load from wrk: a POST with these headers and body, latency percentiles from its report. */
+async function loadWrk(
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  concurrency: number,
+  durationMs: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'egsb-bench-wrk-'));
+  const script = join(dir, 'post.lua');
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n${Object.entries(headers)
+      .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+      .join('\n')}\n`,
+  );
+  try {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(WRK ?? 'wrk', [
+        '-t',
+        concurrency > 1 ? '2' : '1',
+        '-c',
+        String(concurrency),
+        '-d',
+        `${Math.max(1, Math.round(durationMs / 1000))}s`,
+        '--latency',
+        '-s',
+        script,
+        `${origin}${path}`,
+      ]);
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', () => resolve(text));
+    });
+    const ms = (label: string): number => {
+      const match = new RegExp(`^\\s*${label}%\\s+([0-9.]+)(us|ms|s)`, 'm').exec(output);
+      if (!match) return NaN;
+      const value = Number(match[1]);
+      return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+    };
+    const rps = Number(/Requests\/sec:\s+([0-9.]+)/.exec(output)?.[1] ?? NaN);
+    const errors =
+      Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/.exec(output)?.[1] ?? 0);
+    return { rps, p50: ms('50'), p99: ms('99'), errors };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function measure(name: string, origin: string, path: string, headers: Record<string, string>, body: string): Promise<Result> {
+  const drive = WRK ? loadWrk : load;
   await load(origin, path, headers, body, 4, 500); // warm-up: JIT, pools, caches
-  const heavy = await load(origin, path, headers, body, CONCURRENCY, DURATION_MS);
-  const light = await load(origin, path, headers, body, 1, Math.min(DURATION_MS, 2000));
+  const heavy = await drive(origin, path, headers, body, CONCURRENCY, DURATION_MS);
+  const light = await drive(origin, path, headers, body, 1, Math.min(DURATION_MS, 2000));
   return { name, rps: heavy.rps, p50: heavy.p50, p99: heavy.p99, lightP50: light.p50, errors: heavy.errors + light.errors };
 }
 
@@ -79,7 +137,8 @@ const jsonBody = JSON.stringify({ aifo: AIFO });
 const soapHeaders = { ...context, 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:egsb:demo:persons:CtiOsobu"' };
 const soapBody = soapEnvelope('1.1');
 
-async function withNginx(providerUrl: string, run: (origin: string) => Promise<Result>): Promise<Result | undefined> {
+/** nginx proxying to the provider, when installed: the reference a bus is compared with. */
+async function startNginx(providerUrl: string): Promise<{ origin: string; stop(): void } | undefined> {
   const binary = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
   if (binary === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'egsb-bench-nginx-'));
@@ -93,12 +152,13 @@ http { access_log off; upstream p { server ${new URL(providerUrl).host}; keepali
   );
   const nginx = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
-  try {
-    return await run(`http://127.0.0.1:${port}`);
-  } finally {
-    nginx.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stop() {
+      nginx.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fresh database on the benchmark's PostgreSQL, or none when no server answers. */
@@ -107,50 +167,74 @@ async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> 
   return createTestDatabase(base).catch(() => undefined);
 }
 
+interface Target {
+  readonly name: string;
+  readonly origin: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
 async function main(): Promise<void> {
   const provider = await startChild('provider-child.ts', {});
   const providerUrl = String(provider.info.url);
   const results: Result[] = [];
   const memory: string[] = [];
+  const json = { 'content-type': 'application/json' };
+  const dataDir = mkdtempSync(join(tmpdir(), 'egsb-bench-data-'));
+  const database = await postgresDatabase();
+  const nginx = await startNginx(providerUrl);
+  const buses: { storage: string; child: Awaited<ReturnType<typeof startChild>>['child'] }[] = [];
   try {
-    results.push(await measure('provider directly (JSON)', providerUrl, '/persons', { 'content-type': 'application/json' }, jsonBody));
-    const viaNginx = await withNginx(providerUrl, (origin) =>
-      measure('nginx proxy_pass (JSON)', origin, '/persons', { 'content-type': 'application/json' }, jsonBody),
-    );
-    if (viaNginx) results.push(viaNginx);
-    const dataDir = mkdtempSync(join(tmpdir(), 'egsb-bench-data-'));
-    const database = await postgresDatabase();
+    const targets: Target[] = [{ name: 'provider directly (JSON)', origin: providerUrl, path: '/persons', headers: json, body: jsonBody }];
+    if (nginx) targets.push({ name: 'nginx proxy_pass (JSON)', origin: nginx.origin, path: '/persons', headers: json, body: jsonBody });
     const setups: [string, Record<string, string>][] = [
       ['PGlite', { EGSB_DATA_DIR: dataDir }],
       ...(database ? [['PostgreSQL', { DATABASE_URL: database.url }] as [string, Record<string, string>]] : []),
     ];
     for (const [storage, env] of setups) {
       const bus = await startChild('bus-child.ts', { ...env, BENCH_PROVIDER_URL: providerUrl });
+      buses.push({ storage, child: bus.child });
       const origin = `http://127.0.0.1:${String(bus.info.port)}`;
-      results.push(await measure(`bus JSON, ${storage}`, origin, '/rest/demo-persons/v1/ctiOsobu', jsonHeaders, jsonBody));
-      results.push(await measure(`bus SOAP 1.1, ${storage}`, origin, '/soap/demo-persons-soap/v1', soapHeaders, soapBody));
+      targets.push({ name: `bus JSON, ${storage}`, origin, path: '/rest/demo-persons/v1/ctiOsobu', headers: jsonHeaders, body: jsonBody });
+      targets.push({ name: `bus SOAP 1.1, ${storage}`, origin, path: '/soap/demo-persons-soap/v1', headers: soapHeaders, body: soapBody });
+    }
+    // Every target in every round, one after another: a machine that slows down mid-run slows all alike.
+    const rounds = new Map<string, Result[]>();
+    for (let round = 0; round < ROUNDS; round++)
+      for (const t of targets) {
+        const result = await measure(t.name, t.origin, t.path, t.headers, t.body);
+        rounds.set(t.name, [...(rounds.get(t.name) ?? []), result]);
+      }
+    for (const t of targets) {
+      const sorted = [...(rounds.get(t.name) ?? [])].sort((a, b) => a.rps - b.rps);
+      const median = sorted[Math.floor((sorted.length - 1) / 2)];
+      if (median) results.push({ ...median, spread: sorted.map((r) => Math.round(r.rps)) });
+    }
+    for (const bus of buses) {
       const stats = await stopChild(bus.child);
       memory.push(
-        `${storage}: bus peak RSS ${(Number(stats.maxRssBytes) / 2 ** 20).toFixed(0)} MiB, ${String(stats.auditRecords)} audit records in ${String(stats.auditBatches)} commits`,
+        `${bus.storage}: bus peak RSS ${(Number(stats.maxRssBytes) / 2 ** 20).toFixed(0)} MiB, ${String(stats.auditRecords)} audit records in ${String(stats.auditBatches)} commits`,
       );
     }
+  } finally {
+    nginx?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     await database?.drop();
-  } finally {
     await stopChild(provider.child);
   }
   const reference = results.find((r) => r.name.startsWith('nginx')) ?? results[0];
   const direct = results[0];
   console.log(
-    `\n${CONCURRENCY} concurrent connections for ${DURATION_MS} ms; light load = 1 connection. Reference for ratios: ${reference?.name}${reference === direct ? ' (nginx is not installed)' : ''}\n`,
+    `\n${CONCURRENCY} concurrent connections for ${DURATION_MS} ms from ${WRK ? 'wrk' : 'this process'}; light load = 1 connection; ${ROUNDS} rounds alternating, median shown. Reference for ratios: ${reference?.name}${reference === direct ? ' (nginx is not installed)' : ''}\n`,
   );
-  console.log('| target | calls/s | p50 ms | p99 ms | ratio | light-load p50 ms | overhead p50 ms | errors |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| target | calls/s | p50 ms | p99 ms | ratio | light-load p50 ms | overhead p50 ms | errors | rounds (calls/s) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of results) {
     const ratio = reference ? r.rps / reference.rps : NaN;
     const overhead = direct ? r.lightP50 - direct.lightP50 : NaN;
     console.log(
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio.toFixed(2)} | ${r.lightP50.toFixed(3)} | ${overhead.toFixed(3)} | ${r.errors} |`,
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${ratio.toFixed(2)} | ${r.lightP50.toFixed(3)} | ${overhead.toFixed(3)} | ${r.errors} | ${(r.spread ?? []).join(', ')} |`,
     );
   }
   console.log(`\n${memory.join('\n')}`);
