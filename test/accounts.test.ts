@@ -116,6 +116,30 @@ describe('accounts', () => {
     expect((await h.bus.app.request('/rest/demo-persons/v1/ctiOsobu', jsonRequest())).status).toBe(200);
   });
 
+  it('refuses a login posted from another site', async () => {
+    const forged = await fetch(`${url}/portal/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: `login=alena.admin&password=${encodeURIComponent(PASSWORD)}`,
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('set-cookie')).toBeNull();
+    const api = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'null' },
+      body: JSON.stringify({ login: 'alena.admin', password: PASSWORD }),
+    });
+    expect(api.status).toBe(403);
+    const own = await fetch(`${url}/portal/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+      body: `login=alena.admin&password=${encodeURIComponent(PASSWORD)}`,
+    });
+    expect(own.status).toBe(303);
+  });
+
   it('lets an owner act for its AIS, and locks an account after five wrong passwords', async () => {
     const owner = await login('petr.owner', PASSWORD);
     expect(await (await as(owner, 'GET', '/auth/me')).json()).toMatchObject({ kind: 'ais', aisId: 900001, actor: 'petr.owner' });

@@ -89,6 +89,7 @@ export function accountsApi({ accounts, actions, disableBootstrap, secureCookies
   const api = new Hono<BusEnv>();
 
   api.post('/auth/login', async (c) => {
+    sameOrigin(c);
     const { login, password } = checkLogin(await readJson(c));
     const { account, session } = await accounts.login(login, password);
     setCookie(c, SESSION_COOKIE, session.token, {
@@ -148,6 +149,23 @@ export function accountsApi({ accounts, actions, disableBootstrap, secureCookies
     return c.json({ actions: await actions.list({ limit, ...(before ? { before: Number(before) } : {}), ...(actor ? { actor } : {}) }) });
   });
   return api;
+}
+
+/**
+ * A login posted from another site is refused: a page elsewhere must not log a visitor into an
+ * account of its choosing. Browsers say where a POST comes from in `Origin`; clients without one
+ * (curl, the CLI) are not browsers.
+ */
+export function sameOrigin(c: Context<BusEnv>): void {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined; // `null` (a sandboxed or privacy-hidden origin) or garbage: not ours
+  }
+  if (host !== new URL(c.req.url).host) throw new EgsbError(ErrorCode.FORBIDDEN, 'a login must come from the bus’s own pages');
 }
 
 /** Who, for the record. */

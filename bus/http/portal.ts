@@ -18,7 +18,7 @@ import { EgsbError, ErrorCode, isEgsbError } from '../../contracts/index.ts';
 import type { Accounts, ActionLog, OperatorRole } from '../accounts/index.ts';
 import type { AuditQuery, AuditStore } from '../audit/index.ts';
 import { AisState, type AccessStore, type Caller, type Registry, type ServiceStore } from '../registry/index.ts';
-import { operatorMay, SESSION_COOKIE } from './accounts.ts';
+import { operatorMay, sameOrigin, SESSION_COOKIE } from './accounts.ts';
 import type { BusEnv } from './support.ts';
 
 type Lang = 'cs' | 'en';
@@ -366,6 +366,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
   });
 
   api.post('/portal/login', async (c) => {
+    sameOrigin(c);
     const form = await c.req.parseBody();
     try {
       const { session } = await o.accounts.login(String(form.login ?? ''), String(form.password ?? ''));
