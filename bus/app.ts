@@ -323,6 +323,7 @@ export async function createBus(
         const session = await accounts.session(cookie);
         if (session !== undefined && c.req.path !== '/auth/login' && c.req.path !== '/portal/login') {
           await requireCsrf(c, session.csrf);
+          c.set('csrf', session.csrf);
           const { account } = session;
           c.set(
             'caller',

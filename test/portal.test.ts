@@ -173,6 +173,13 @@ describe.skipIf(!available)('the portal in a browser', () => {
     await page.selectOption('#new-role', 'observer');
     await Promise.all([page.waitForURL(`${base}/portal/accounts`), page.click('form[action="/portal/accounts"] button')]);
     expect(await page.locator('tr', { hasText: 'olga.observer' }).textContent()).toContain('observer');
+    // A bad form is refused by the API behind it, and the page says why.
+    await page.fill('#new-login', 'kratke.heslo');
+    await page.fill('#new-name', 'Krátké heslo');
+    await page.evaluate(`document.getElementById('new-password').removeAttribute('minlength')`);
+    await page.fill('#new-password', 'short');
+    await Promise.all([page.waitForURL(/\/portal\/accounts\?/), page.click('form[action="/portal/accounts"] button')]);
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^EGSB_REQUEST_INVALID: /);
     await accessible(page);
     await shot(page, 'accounts');
 

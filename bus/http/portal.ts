@@ -15,7 +15,7 @@ import { html, raw } from 'hono/html';
 import { parse as parseYaml } from 'yaml';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { EgsbError, ErrorCode, isEgsbError } from '../../contracts/index.ts';
-import type { Accounts, ActionLog, OperatorRole } from '../accounts/index.ts';
+import type { Accounts, ActionLog } from '../accounts/index.ts';
 import type { AuditQuery, AuditStore } from '../audit/index.ts';
 import { AisState, type AccessStore, type Caller, type Registry, type ServiceStore } from '../registry/index.ts';
 import { operatorMay, sameOrigin, SESSION_COOKIE } from './accounts.ts';
@@ -256,9 +256,48 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
     return (c.req.header('accept-language') ?? '').toLowerCase().startsWith('en') ? 'en' : 'cs';
   };
 
-  const csrfOf = async (c: Context<BusEnv>): Promise<string> => {
-    const token = getCookie(c, SESSION_COOKIE);
-    return token === undefined ? '' : ((await o.accounts.session(token))?.csrf ?? '');
+  /** The session's CSRF token, found when the request was identified. */
+  const csrfOf = async (c: Context<BusEnv>): Promise<string> => c.get('csrf') ?? '';
+
+  // --- the API, called for the page's user: every change goes through its checks, roles and record ---
+  const asUser = async (c: Context<BusEnv>): Promise<Record<string, string>> => ({
+    cookie: c.req.header('cookie') ?? '',
+    'x-csrf-token': await csrfOf(c),
+  });
+  /** Runs an API request for the page's user; answers its JSON, or the catalogue problem it refused with. */
+  const call = async (
+    c: Context<BusEnv>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ ok: boolean; json: Record<string, unknown> }> => {
+    const res = await o.api(method, path, await asUser(c), body);
+    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    return { ok: res.ok, json };
+  };
+  /** Back to a page after a change; a refusal is told there, as the API's code and detail. */
+  const back = (c: Context<BusEnv>, page: string, done: { ok: boolean; json: Record<string, unknown> }) =>
+    c.redirect(
+      done.ok ? page : `${page}?${new URLSearchParams({ message: `${String(done.json.code)}: ${String(done.json.detail)}` })}`,
+      303,
+    );
+  const outcome = (message: string | undefined, ok: boolean) =>
+    message === undefined ? '' : html`<p class="${ok ? '' : 'error'}" role="${ok ? 'status' : 'alert'}">${message}</p>`;
+  /** A page showing a new API key, once; never put in a URL, and kept by the bus only as a digest. */
+  const shownOnce = async (c: Context<BusEnv>, aisId: number, apiKey: unknown) => {
+    const lang = langOf(c);
+    const t = TEXT[lang];
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        `${t.credentials}: AIS ${aisId}`,
+        html`<p role="status">${t.keyShownOnce} <code>${String(apiKey ?? '')}</code></p>
+          <p><a href="/portal/credentials/${aisId}">${t.credentials}</a></p>`,
+        await csrfOf(c),
+      ),
+    );
   };
 
   function layout(c: Context<BusEnv>, t: Texts, lang: Lang, title: string, body: Page, csrf = ''): Page {
@@ -693,12 +732,24 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
           </td>
         </tr>`,
     );
-    return c.html(layout(c, t, lang, t.access, dataTable(t.access, [t.service, t.reader, t.state, '—'], rows, t.none), csrf));
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.access,
+        html`${outcome(c.req.query('message'), false)}${dataTable(t.access, [t.service, t.reader, t.state, '—'], rows, t.none)}`,
+        csrf,
+      ),
+    );
   });
-  api.post('/portal/access/:id/:decision{approve|reject|revoke}', async (c) => {
-    await o.access.decide(c.req.param('id'), c.req.param('decision') as 'approve' | 'reject' | 'revoke', c.get('caller'));
-    return c.redirect('/portal/access', 303);
-  });
+  api.post('/portal/access/:id/:decision{approve|reject|revoke}', async (c) =>
+    back(
+      c,
+      '/portal/access',
+      await call(c, 'POST', `/access-requests/${encodeURIComponent(c.req.param('id'))}/${c.req.param('decision')}`, {}),
+    ),
+  );
 
   api.get('/portal/ais', async (c) => {
     const caller = signedIn(c) as Caller;
@@ -728,19 +779,20 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
           </td>
         </tr>`,
     );
-    return c.html(layout(c, t, lang, t.ais, dataTable(t.ais, ['ID', t.name, t.state, '—'], rows, t.none), csrf));
+    return c.html(
+      layout(
+        c,
+        t,
+        lang,
+        t.ais,
+        html`${outcome(c.req.query('message'), false)}${dataTable(t.ais, ['ID', t.name, t.state, '—'], rows, t.none)}`,
+        csrf,
+      ),
+    );
   });
   api.post('/portal/ais/:id/state', async (c) => {
-    const caller = c.get('caller');
-    const id = Number(c.req.param('id'));
-    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'PATCH', `/admin/ais/${id}`))
-      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not change an AIS’s state');
     const state = String((await c.req.parseBody()).state ?? '');
-    if (state !== AisState.ACTIVE && state !== AisState.SUSPENDED)
-      throw new EgsbError(ErrorCode.REQUEST_INVALID, 'state is active or suspended');
-    const current = await o.registry.getAis(id);
-    await o.registry.putAis(id, { ...current, state });
-    return c.redirect('/portal/ais', 303);
+    return back(c, '/portal/ais', await call(c, 'PATCH', `/admin/ais/${encodeURIComponent(c.req.param('id'))}`, { state }));
   });
 
   api.get('/portal/credentials/:ais{[0-9]+}', async (c) => {
@@ -782,64 +834,41 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         `${t.credentials}: AIS ${id}`,
-        html`${dataTable(t.credentials, ['ID', t.kind, t.label, '—'], rows, t.none)}
+        html`${outcome(c.req.query('message'), false)}${dataTable(t.credentials, ['ID', t.kind, t.label, '—'], rows, t.none)}
         ${may ? html`<form method="post" action="/portal/credentials/${id}/issue"><input type="hidden" name="_csrf" value="${csrf}" /><label for="label">${t.label}</label><input id="label" name="label" maxlength="100" /><button type="submit">${t.issueKey}</button></form>` : ''}`,
         csrf,
       ),
     );
   });
   api.post('/portal/credentials/:ais{[0-9]+}/issue', async (c) => {
-    const caller = c.get('caller');
     const id = Number(c.req.param('ais'));
-    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'POST', `/admin/ais/${id}/credentials`))
-      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not issue credentials');
-    const label = String((await c.req.parseBody()).label ?? '').slice(0, 100);
-    const made = await o.registry.addCredential(id, { kind: 'api-key', ...(label ? { label } : {}) });
-    // Shown once, on this answer only (never in a URL); the bus keeps nothing of it but its digest.
-    return c.html(
-      layout(
-        c,
-        TEXT[langOf(c)],
-        langOf(c),
-        `${TEXT[langOf(c)].credentials}: AIS ${id}`,
-        html`<p role="status">${TEXT[langOf(c)].keyShownOnce} <code>${made.apiKey ?? ''}</code></p>
-          <p><a href="/portal/credentials/${id}">${TEXT[langOf(c)].credentials}</a></p>`,
-        await csrfOf(c),
-      ),
-    );
+    const label = String((await c.req.parseBody()).label ?? '');
+    const made = await call(c, 'POST', `/admin/ais/${id}/credentials`, { kind: 'api-key', ...(label ? { label } : {}) });
+    return made.ok ? shownOnce(c, id, made.json.apiKey) : back(c, `/portal/credentials/${id}`, made);
   });
   // Not …/:credential/revoke: with two parameters before a literal, Hono 4.13's router stopped
   // matching POST /rest/:service/v:major/:operation (every JSON call answered 404).
   // A new key with the same label, then the old one revoked; the new key is shown once.
   api.post('/portal/credentials/:ais{[0-9]+}/rotate/:credential', async (c) => {
-    const caller = c.get('caller');
     const id = Number(c.req.param('ais'));
-    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'POST', `/admin/ais/${id}/credentials`))
-      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not rotate credentials');
-    const old = (await o.registry.listCredentials(id)).find((k) => k.id === c.req.param('credential'));
-    if (old === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `AIS ${id} has no such credential`);
-    const made = await o.registry.addCredential(id, { kind: 'api-key', ...(old.label ? { label: old.label } : {}) });
-    await o.registry.removeCredential(id, old.id);
-    const lang = langOf(c);
-    return c.html(
-      layout(
-        c,
-        TEXT[lang],
-        lang,
-        `${TEXT[lang].credentials}: AIS ${id}`,
-        html`<p role="status">${TEXT[lang].keyShownOnce} <code>${made.apiKey ?? ''}</code></p>
-          <p><a href="/portal/credentials/${id}">${TEXT[lang].credentials}</a></p>`,
-        await csrfOf(c),
-      ),
+    const listed = await call(c, 'GET', `/admin/ais/${id}/credentials`);
+    if (!listed.ok) return back(c, `/portal/credentials/${id}`, listed);
+    const old = ((listed.json.credentials as { id: string; label?: string }[] | undefined) ?? []).find(
+      (k) => k.id === c.req.param('credential'),
     );
+    if (old === undefined) throw new EgsbError(ErrorCode.NOT_FOUND, `AIS ${id} has no such credential`);
+    const made = await call(c, 'POST', `/admin/ais/${id}/credentials`, { kind: 'api-key', ...(old.label ? { label: old.label } : {}) });
+    if (!made.ok) return back(c, `/portal/credentials/${id}`, made);
+    const revoked = await call(c, 'DELETE', `/admin/ais/${id}/credentials/${encodeURIComponent(old.id)}`);
+    return revoked.ok ? shownOnce(c, id, made.json.apiKey) : back(c, `/portal/credentials/${id}`, revoked);
   });
   api.post('/portal/credentials/:ais{[0-9]+}/revoke/:credential', async (c) => {
-    const caller = c.get('caller');
     const id = Number(c.req.param('ais'));
-    if (caller.kind !== 'operator' || !operatorMay(caller.role, 'DELETE', `/admin/ais/${id}/credentials/x`))
-      throw new EgsbError(ErrorCode.FORBIDDEN, 'this role may not revoke credentials');
-    await o.registry.removeCredential(id, c.req.param('credential'));
-    return c.redirect(`/portal/credentials/${id}`, 303);
+    return back(
+      c,
+      `/portal/credentials/${id}`,
+      await call(c, 'DELETE', `/admin/ais/${id}/credentials/${encodeURIComponent(c.req.param('credential'))}`),
+    );
   });
 
   api.get('/portal/accounts', async (c) => {
@@ -873,7 +902,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         t.accounts,
-        html`${dataTable(t.accounts, [t.loginName, t.name, t.role, t.state, '—'], rows, t.none)}
+        html`${outcome(c.req.query('message'), false)}${dataTable(t.accounts, [t.loginName, t.name, t.role, t.state, '—'], rows, t.none)}
           <h2>${t.create}</h2>
           <form method="post" action="/portal/accounts">
             <input type="hidden" name="_csrf" value="${csrf}" />
@@ -901,31 +930,19 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
     );
   });
   api.post('/portal/accounts', async (c) => {
-    const caller = c.get('caller');
-    if (caller.kind !== 'operator' || caller.role !== 'administrator')
-      throw new EgsbError(ErrorCode.FORBIDDEN, 'accounts are the administrator’s');
     const form = await c.req.parseBody();
     const role = String(form.role ?? '');
-    const aisId = Number(form.aisId);
-    await o.accounts.create(
-      {
-        login: String(form.login ?? '').slice(0, 100),
-        name: String(form.name ?? '').slice(0, 200),
-        password: String(form.password ?? ''),
-        ...(role === 'owner' ? { aisId } : { role: role as OperatorRole }),
-      },
-      caller.actor,
-    );
-    return c.redirect('/portal/accounts', 303);
+    const account = {
+      login: String(form.login ?? ''),
+      name: String(form.name ?? ''),
+      password: String(form.password ?? ''),
+      ...(role === 'owner' ? { aisId: Number(form.aisId) } : { role }),
+    };
+    return back(c, '/portal/accounts', await call(c, 'POST', '/admin/accounts', account));
   });
   api.post('/portal/accounts/:id/state', async (c) => {
-    const caller = c.get('caller');
-    if (caller.kind !== 'operator' || caller.role !== 'administrator')
-      throw new EgsbError(ErrorCode.FORBIDDEN, 'accounts are the administrator’s');
     const state = String((await c.req.parseBody()).state ?? '');
-    if (state !== 'active' && state !== 'disabled') throw new EgsbError(ErrorCode.REQUEST_INVALID, 'state is active or disabled');
-    await o.accounts.update(c.req.param('id'), { state });
-    return c.redirect('/portal/accounts', 303);
+    return back(c, '/portal/accounts', await call(c, 'PATCH', `/admin/accounts/${encodeURIComponent(c.req.param('id'))}`, { state }));
   });
 
   api.get('/portal/actions', async (c) => {
@@ -949,27 +966,10 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
     );
   });
 
-  // --- registry, authorisations and the queue: forms over the API, with the user's own session ---
-  const asUser = async (c: Context<BusEnv>): Promise<Record<string, string>> => ({
-    cookie: c.req.header('cookie') ?? '',
-    'x-csrf-token': await csrfOf(c),
-  });
-  /** Runs an API request for the page's user; answers its JSON, or the catalogue problem it refused with. */
-  const call = async (
-    c: Context<BusEnv>,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ ok: boolean; json: Record<string, unknown> }> => {
-    const res = await o.api(method, path, await asUser(c), body);
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    return { ok: res.ok, json };
-  };
+  // --- registry, authorisations and the queue ---
   const operatorOnly = (c: Context<BusEnv>): void => {
     if (c.get('caller').kind !== 'operator') throw new EgsbError(ErrorCode.FORBIDDEN, 'this page is the operator’s');
   };
-  const outcome = (t: Texts, message: string | undefined, ok: boolean) =>
-    message === undefined ? '' : html`<p class="${ok ? '' : 'error'}" role="${ok ? 'status' : 'alert'}">${message}</p>`;
   const list = (value: unknown): string[] =>
     String(value ?? '')
       .split(/[\s,]+/)
@@ -1006,7 +1006,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         t.registry,
-        html`${outcome(t, message, c.req.query('ok') !== undefined)}
+        html`${outcome(message, c.req.query('ok') !== undefined)}
           <h2>${t.ovms}</h2>
           <table>
             <caption>
@@ -1121,7 +1121,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         t.authorisations,
-        html`${outcome(t, c.req.query('message'), c.req.query('ok') !== undefined)}
+        html`${outcome(c.req.query('message'), c.req.query('ok') !== undefined)}
           ${dataTable(
             t.authorisations,
             ['ID', t.agenda, t.roles, t.sources, t.items],
@@ -1139,7 +1139,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
               ${t.explain}
             </button>
           </form>
-          ${explained ? (explained.ok ? html`<p role="status" id="explained">${t.items}: ${((explained.json.dataItems as string[] | undefined) ?? []).join(' ') || '—'}</p>` : outcome(t, `${String(explained.json.code)}: ${String(explained.json.detail)}`, false)) : ''}
+          ${explained ? (explained.ok ? html`<p role="status" id="explained">${t.items}: ${((explained.json.dataItems as string[] | undefined) ?? []).join(' ') || '—'}</p>` : outcome(`${String(explained.json.code)}: ${String(explained.json.detail)}`, false)) : ''}
           <h2>${t.importYaml}</h2>
           <form method="post" action="/portal/authorisations/import">
             <input type="hidden" name="_csrf" value="${csrf}" /><label for="import-text">${t.importYaml}</label
@@ -1183,7 +1183,7 @@ export function portalApi(o: PortalOptions): Hono<BusEnv> {
         t,
         lang,
         t.queue,
-        html`${outcome(t, c.req.query('message'), c.req.query('ok') !== undefined)}
+        html`${outcome(c.req.query('message'), c.req.query('ok') !== undefined)}
           <p>NATS: ${String(status.json.nats ?? status.json.detail ?? '—')}</p>
           <table>
             <caption>

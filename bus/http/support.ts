@@ -60,5 +60,7 @@ export interface BusEnv {
   Variables: {
     requestId: string;
     caller: Caller;
+    /** A logged-in session's CSRF token, set when the request is identified. */
+    csrf?: string;
   };
 }
