@@ -81,6 +81,8 @@ const seedSchema = {
         properties: {
           // A folder next to the seed file (read by the bus at start, or by the CLI, which sends it as an upload).
           bundle: { type: 'string', maxLength: 1024 },
+          // Which manifest of a folder that holds several services (`<name>.manifest.json`).
+          manifest: { type: 'string', maxLength: 128 },
           // A bundle sent with the seed: its manifest and files, as POST /publish takes them.
           upload: {
             type: 'object',
@@ -89,7 +91,8 @@ const seedSchema = {
           },
         },
         minProperties: 1,
-        maxProperties: 1,
+        maxProperties: 2,
+        dependentRequired: { manifest: ['bundle'] },
       },
     },
     authorisations: authorisationImportBody.properties.authorisations,
@@ -101,7 +104,9 @@ interface Seed {
   ovms?: { code: string; name: string; agendas?: string[] }[];
   ais?: (Parameters<Registry['putAis']>[1] & { id: number; apiKeys?: { label: string; key?: string }[]; publishing?: PublishingInput })[];
   sources?: (SourceInput & { code: string })[];
-  services?: ({ bundle: string; upload?: undefined } | { upload: BundleUpload; bundle?: undefined })[];
+  services?: (
+    { bundle: string; manifest?: string; upload?: undefined } | { upload: BundleUpload; bundle?: undefined; manifest?: undefined }
+  )[];
   authorisations?: Authorisation[];
 }
 
@@ -137,7 +142,10 @@ export async function readSeedFile(file: string): Promise<Seed> {
   const seed = checkSeed(/\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 }));
   const base = dirname(resolve(file));
   const services = await Promise.all(
-    (seed.services ?? []).map(async (s) => (s.bundle !== undefined ? { upload: await readBundleDir(resolve(base, s.bundle)) } : s)),
+    (seed.services ?? []).map(async (s) => {
+      if (s.bundle !== undefined && s.upload !== undefined) throw new Error(`${file}: a service is a bundle folder or an upload, not both`);
+      return s.bundle !== undefined ? { upload: await readBundleDir(resolve(base, s.bundle), s.manifest) } : s;
+    }),
   );
   return { ...seed, ...(seed.services ? { services } : {}) };
 }

@@ -22,16 +22,21 @@ export function bundleOf(upload: BundleUpload, limits: BundleLimits = DEFAULT_BU
   );
 }
 
-/** Reads a bundle folder from disk: `manifest.json` plus every contract file beneath it. */
-export async function readBundleDir(dir: string): Promise<BundleUpload> {
-  const manifestText = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => {
-    throw new Error(`${dir} has no manifest.json`);
+/**
+ * Reads a bundle folder from disk: `manifest.json` plus every contract file beneath it. A folder that
+ * holds the contracts of several services (sharing their schemas) keeps one manifest per service as
+ * `<name>.manifest.json` at its top; `manifest` names the one to read. No manifest is a contract file.
+ */
+export async function readBundleDir(dir: string, manifest = 'manifest.json'): Promise<BundleUpload> {
+  if (!isManifestName(manifest)) throw new Error(`${manifest} is not a manifest name (manifest.json or <name>.manifest.json)`);
+  const manifestText = await readFile(join(dir, manifest), 'utf8').catch(() => {
+    throw new Error(`${dir} has no ${manifest}`);
   });
-  let manifest: unknown;
+  let parsed: unknown;
   try {
-    manifest = JSON.parse(manifestText);
+    parsed = JSON.parse(manifestText);
   } catch (error) {
-    throw new Error(`${join(dir, 'manifest.json')} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${join(dir, manifest)} is not valid JSON: ${(error as Error).message}`);
   }
   const files: Record<string, string | { base64: string }> = {};
   const pending = [dir];
@@ -46,7 +51,7 @@ export async function readBundleDir(dir: string): Promise<BundleUpload> {
       if (stat.isDirectory()) pending.push(path);
       else if (stat.isFile()) {
         const name = relative(dir, path).split(sep).join('/');
-        if (name === 'manifest.json') continue;
+        if (!name.includes('/') && isManifestName(name)) continue;
         if (++count > MAX_FILES) throw new Error(`${dir} holds more than ${MAX_FILES} files`);
         const bytes = await readFile(path);
         const text = bytes.toString('utf8');
@@ -54,5 +59,9 @@ export async function readBundleDir(dir: string): Promise<BundleUpload> {
       }
     }
   }
-  return { manifest, files };
+  return { manifest: parsed, files };
+}
+
+function isManifestName(name: string): boolean {
+  return name === 'manifest.json' || /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.manifest\.json$/.test(name);
 }

@@ -17,8 +17,8 @@ export interface MockBundle {
   readonly contract: CompiledContract;
 }
 
-export async function loadMockBundle(dir: string, origin = BUNDLE_ORIGIN): Promise<MockBundle> {
-  const read = await readBundleDir(dir);
+export async function loadMockBundle(dir: string, origin = BUNDLE_ORIGIN, manifestFile?: string): Promise<MockBundle> {
+  const read = await readBundleDir(dir, manifestFile);
   const manifest = read.manifest as { endpoints?: { url: string }[] };
   const endpoints = (manifest.endpoints ?? []).map((e) => ({ ...e, url: rebaseEndpoint(e.url, origin) }));
   const upload: BundleUpload = { manifest: { ...manifest, endpoints }, files: read.files };

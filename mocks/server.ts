@@ -23,6 +23,7 @@ import type { RppSource } from './rpp/rpp-source.ts';
 import { ruianHandlers } from './ruian/ruian-mock.ts';
 import { soapMock } from './soap-mock.ts';
 import { vozidlaHandlers } from './vozidla/vozidla-mock.ts';
+import { iszrMocks, loadIszrBundles, type IszrService } from './iszr/index.ts';
 
 export const MOCK_NAMES = ['rob', 'ros', 'ruian', 'rpp', 'vozidla', 'rejstrik-trestu'] as const;
 export type MockName = (typeof MOCK_NAMES)[number];
@@ -57,6 +58,8 @@ export interface RunningMocks {
   readonly population: Population;
   /** Each mock's bundle, its endpoints pointed at this server. */
   readonly bundles: ReadonlyMap<MockName, MockBundle>;
+  /** Each ISZR service's bundle (served under `/iszr/<service>`), its endpoint pointed at this server. */
+  readonly iszrBundles: ReadonlyMap<IszrService, MockBundle>;
   readonly faults: ReadonlyMap<MockName, FaultInjector>;
   /** Whether the vehicle register is also on NATS. */
   readonly natsServing: boolean;
@@ -86,9 +89,11 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
   const bundles = new Map<MockName, MockBundle>();
+  let iszrBundles = new Map<IszrService, MockBundle>();
   let nc: NatsConnection | undefined;
   try {
     for (const name of MOCK_NAMES) bundles.set(name, await loadMockBundle(bundleDir(name), url));
+    iszrBundles = await loadIszrBundles(url);
     const contract = (name: MockName) => (bundles.get(name) as MockBundle).contract;
     const injector = (name: MockName) => faults.get(name) as FaultInjector;
     const vozidla = vozidlaHandlers(population);
@@ -107,6 +112,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
         faults: injector('rejstrik-trestu'),
       }),
     );
+    app.route('/iszr', iszrMocks({ bundles: iszrBundles, population, faults: injector }));
     app.route('/_control', controlApi(population, faults));
     app.get('/healthz', (c) => c.json({ status: 'ok', mocks: MOCK_NAMES }));
 
@@ -140,7 +146,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
       }
     }
   } catch (error) {
-    for (const b of bundles.values()) b.contract.dispose();
+    for (const b of [...bundles.values(), ...iszrBundles.values()]) b.contract.dispose();
     await nc?.close();
     await new Promise((resolve) => server.close(resolve));
     throw error;
@@ -150,6 +156,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
     url,
     population,
     bundles,
+    iszrBundles,
     faults,
     natsServing: nc !== undefined,
     natsSubject,
@@ -159,7 +166,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      for (const b of bundles.values()) b.contract.dispose();
+      for (const b of [...bundles.values(), ...iszrBundles.values()]) b.contract.dispose();
     },
   };
 }

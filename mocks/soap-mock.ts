@@ -29,11 +29,13 @@ export interface SoapMockOptions {
   /** By WSDL operation name. */
   readonly handlers: Readonly<Record<string, SoapHandler>>;
   readonly faults: FaultInjector;
+  /** Reads the caller's context from the request body (default: a ZadostInfo in the operation's namespace). */
+  readonly readContext?: (payload: XmlElement) => Partial<Record<keyof MockContext, string>>;
 }
 
 export const MOCK_FAULT_NS = 'urn:egsb:mock:fault:v1';
 
-export function soapMock({ contract, handlers, faults }: SoapMockOptions): Hono {
+export function soapMock({ contract, handlers, faults, readContext = zadostInfo }: SoapMockOptions): Hono {
   const soap = contract.soap;
   if (soap === undefined) throw new Error(`${contract.manifest.code} is not a SOAP contract`);
   const byElement = new Map<string, { name: string; handler: SoapHandler }>();
@@ -80,7 +82,7 @@ export function soapMock({ contract, handlers, faults }: SoapMockOptions): Hono 
       if (errors.length > 0) return fault(c, version, true, `the request breaks the contract: ${errors[0]?.message ?? ''}`, 400, errors);
       let answer: string;
       try {
-        const context = mockContext((name) => c.req.header(name), zadostInfo(payload));
+        const context = mockContext((name) => c.req.header(name), readContext(payload));
         answer = await operation.handler(payload, context);
       } catch (error) {
         if (error instanceof MockInputError) return fault(c, version, true, error.message);

@@ -1,0 +1,56 @@
+/**
+ * Register mocks that speak the ISZR interface: one SOAP 1.1 service per WSDL, as ISZR publishes
+ * them, with the project's own contracts (`bundle/`) in the interface's namespaces and shapes, so an
+ * AIS built against the state's WSDLs calls them through egsb with only the address changed.
+ */
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import type { Population } from '../data/population.ts';
+import type { FaultInjector } from '../faults.ts';
+import { loadMockBundle, type MockBundle } from '../mock-bundle.ts';
+import { soapMock, type SoapHandler } from '../soap-mock.ts';
+import { iszrContext } from './iszr-message.ts';
+import { iszrRobHandlers } from './rob.ts';
+
+/** The ISZR services the mocks serve, each with the register whose faults it shares. */
+export const ISZR_SERVICES = {
+  IszrRobCtiAifo: 'rob',
+  IszrRobCtiPodleUdaju: 'rob',
+} as const;
+export type IszrService = keyof typeof ISZR_SERVICES;
+export type IszrRegister = (typeof ISZR_SERVICES)[IszrService];
+
+/** The folder that holds every ISZR service's WSDL, schemas and `<service>.manifest.json`. */
+export const ISZR_BUNDLE_DIR = fileURLToPath(new URL('./bundle', import.meta.url));
+
+export async function loadIszrBundles(origin: string): Promise<Map<IszrService, MockBundle>> {
+  const bundles = new Map<IszrService, MockBundle>();
+  for (const service of Object.keys(ISZR_SERVICES) as IszrService[])
+    bundles.set(service, await loadMockBundle(ISZR_BUNDLE_DIR, origin, `${service}.manifest.json`));
+  return bundles;
+}
+
+export interface IszrMocksOptions {
+  readonly bundles: ReadonlyMap<IszrService, MockBundle>;
+  readonly population: Population;
+  readonly faults: (register: IszrRegister) => FaultInjector;
+}
+
+/** Every ISZR service under `/<service>`. */
+export function iszrMocks({ bundles, population, faults }: IszrMocksOptions): Hono {
+  const handlers: Readonly<Record<string, SoapHandler>> = { ...iszrRobHandlers(population) };
+  const app = new Hono();
+  for (const [service, register] of Object.entries(ISZR_SERVICES) as [IszrService, IszrRegister][]) {
+    const bundle = bundles.get(service);
+    if (bundle === undefined) throw new Error(`no bundle for ${service}`);
+    const handler = handlers[service];
+    if (handler === undefined) throw new Error(`no handler for ${service}`);
+    app.route(
+      `/${service}`,
+      soapMock({ contract: bundle.contract, handlers: { [service]: handler }, faults: faults(register), readContext: iszrContext }),
+    );
+  }
+  return app;
+}
+
+export { IszrNs } from './iszr-message.ts';

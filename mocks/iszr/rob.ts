@@ -1,0 +1,164 @@
+/**
+ * The register of persons behind ISZR services E03 (IszrRobCtiAifo: a person by the agenda's AIFO)
+ * and E05 (IszrRobCtiPodleUdaju: persons by a combination of items), over the synthetic population.
+ * Persons are named the ISZR way: the data part carries local numbers, the AIFO map pairs them with
+ * the caller's agenda AIFOs, which the population's ORG translates to and from persons.
+ */
+import type { XmlElement } from 'libxml2-wasm';
+import type { Population } from '../data/population.ts';
+import type { MockContext } from '../mock-context.ts';
+import type { SoapHandler } from '../soap-mock.ts';
+import {
+  IszrNs,
+  OK,
+  SubKod,
+  VysledekKod,
+  answerRoot,
+  answers,
+  child,
+  mapaAifo,
+  odpovedInfo,
+  readMapaAifo,
+  seznamIdAdres,
+  t,
+  text,
+  x,
+  type IszrStatus,
+} from './iszr-message.ts';
+
+/** ISO 3166 numeric codes of the citizenships the population holds (ROB writes states as numbers). */
+const STATE_CODES: Readonly<Record<string, number>> = { CZ: 203, SK: 703, UA: 804, VN: 704, DE: 276, PL: 616 };
+
+/** ROB's own result inside the data part. */
+interface RobStatus {
+  readonly kod: VysledekKod;
+  readonly subKod?: 'ZAZNAM NENALEZEN' | 'CHYBA MAPA AIFO' | 'NEPOVOLENA KOMBINACE' | 'PREKROCEN POCET';
+  readonly popis?: string;
+}
+
+function robStatus(status: RobStatus): string {
+  return x(
+    'rod:RobAplikacniStatus',
+    {},
+    t('rob:VysledekRobKodType', status.kod),
+    status.subKod === undefined
+      ? ''
+      : x(
+          'rob:VysledekDetail',
+          {},
+          t('rob:VysledekSubKod', status.subKod),
+          status.popis === undefined ? '' : t('rob:VysledekPopis', status.popis),
+        ),
+  );
+}
+
+const SPRAVNY = { stav: 'spravny' } as const;
+
+/** A person's items the caller may see, in the order the interface fixes, and the address codes they name. */
+function personItems(population: Population, index: number, context: MockContext): { before: string; after: string; addresses: number[] } {
+  const p = population.person(index);
+  const addresses: number[] = [];
+  let before = '';
+  if (answers(context, 'AdresaPobytu')) {
+    const code = population.addressPlace(p.address).code;
+    addresses.push(code);
+    before = t('rod:AdresaPobytu', code, SPRAVNY);
+  }
+  const after: string[] = [];
+  if (answers(context, 'DatovaSchranka') && p.dataBox !== undefined) after.push(t('rod:DatovaSchranka', p.dataBox, SPRAVNY));
+  if (answers(context, 'DatumNarozeni')) after.push(t('rod:DatumNarozeni', p.birthDate, SPRAVNY));
+  if (answers(context, 'DatumUmrti') && p.deathDate !== undefined) after.push(t('rod:DatumUmrti', p.deathDate, SPRAVNY));
+  if (answers(context, 'Jmeno')) after.push(t('rod:Jmeno', p.givenName, SPRAVNY));
+  if (answers(context, 'MistoNarozeni'))
+    after.push(x('rod:MistoNarozeni', SPRAVNY, t('rob:NarozeniCr', p.birthPlace.code, { obec: 'true' })));
+  if (answers(context, 'Prijmeni')) after.push(t('rod:Prijmeni', p.surname, SPRAVNY));
+  if (answers(context, 'Obcanstvi')) after.push(t('rod:Obcanstvi', STATE_CODES[p.citizenship] ?? 203, SPRAVNY));
+  return { before, after: after.join(''), addresses };
+}
+
+export function iszrRobHandlers(population: Population): Readonly<Record<string, SoapHandler>> {
+  return {
+    IszrRobCtiAifo(request: XmlElement, context: MockContext): string {
+      const service = 'IszrRobCtiAifo';
+      const agenda = context.agenda as string;
+      const requestId = context.requestId as string;
+      const data = child(child(request, IszrNs.service(service), 'Zadost'), IszrNs.service(service), 'RobCtiAifoData');
+      const local = Number(text(data, IszrNs.ROB_DATA, 'Aifo'));
+      const map = readMapaAifo(request);
+      const entry = map.find((m) => m.local === local);
+      const reply = (status: IszrStatus, ...parts: string[]): string =>
+        answerRoot(service, 'RobCtiAifoResponse', odpovedInfo(status, requestId), ...parts);
+      const rob = (status: RobStatus, items = ''): string =>
+        x('svc:RobOdpoved', {}, x('svc:RobCtiAifoDataResponse', {}, robStatus(status), items));
+
+      if (entry?.global === undefined) {
+        const popis = `lokální AIFO ${local} nemá v mapě AIFO globální AIFO`;
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.NEVALIDNI_ZADOST, popis },
+          mapaAifo(map.map((m) => ({ local: m.local, ...(m.global ? { global: m.global } : {}) }))),
+          rob({ kod: VysledekKod.CHYBA, subKod: 'CHYBA MAPA AIFO', popis }),
+        );
+      }
+      // The AIFO is the caller's agenda's unless the map entry names another agenda (ORG translates).
+      const person = population.org.personOf(entry.agenda ?? agenda, entry.global);
+      if (person === undefined) {
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.AIFO_NEEXISTUJE, popis: `AIFO není v agendě ${entry.agenda ?? agenda} známo` },
+          mapaAifo([{ local, global: entry.global, status: 'AifoZdrojNenalezeno' }]),
+        );
+      }
+      const items = personItems(population, person, context);
+      return reply(
+        OK,
+        mapaAifo([{ local, global: entry.global }]),
+        seznamIdAdres(items.addresses),
+        rob({ kod: VysledekKod.OK }, items.before + items.after),
+      );
+    },
+
+    IszrRobCtiPodleUdaju(request: XmlElement, context: MockContext): string {
+      const service = 'IszrRobCtiPodleUdaju';
+      const agenda = context.agenda as string;
+      const requestId = context.requestId as string;
+      const data = child(child(request, IszrNs.service(service), 'Zadost'), IszrNs.service(service), 'RobCtiPodleUdajuData');
+      const reply = (status: IszrStatus, ...parts: string[]): string =>
+        answerRoot(service, 'RobCtiPodleUdajuResponse', odpovedInfo(status, requestId), ...parts);
+      const rob = (status: RobStatus, persons = ''): string =>
+        x('svc:RobOdpoved', {}, x('svc:RobCtiPodleUdajuDataResponse', {}, robStatus(status), persons));
+
+      const givenName = text(data, IszrNs.ROB_DATA, 'Jmeno');
+      const surname = text(data, IszrNs.ROB_DATA, 'Prijmeni');
+      const birthDate = text(data, IszrNs.ROB_DATA, 'DatumNarozeni');
+      if (givenName === undefined || surname === undefined || birthDate === undefined || givenName === '' || surname === '') {
+        const popis = 'hledá se podle jména, příjmení a data narození; jiné kombinace mock nezná';
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.APLIKACNI_CHYBA, popis },
+          rob({ kod: VysledekKod.CHYBA, subKod: 'NEPOVOLENA KOMBINACE', popis }),
+        );
+      }
+      const found = population.findPersons({ givenName, surname, birthDate });
+      if (found.length === 0) {
+        return reply(
+          { kod: VysledekKod.VAROVANI, subKod: SubKod.NENALEZENO, popis: 'zadaným údajům neodpovídá žádná osoba' },
+          rob({ kod: VysledekKod.VAROVANI, subKod: 'ZAZNAM NENALEZEN' }),
+        );
+      }
+      const limit = Number(text(child(request, IszrNs.ABSTRACT, 'AutorizaceInfo'), IszrNs.ABSTRACT, 'MaximalniPocetZaznamu') ?? 1);
+      if (found.length > limit) {
+        const popis = `zadaným údajům odpovídá ${found.length} osob, povoleno ${limit}; upřesněte dotaz`;
+        return reply(
+          { kod: VysledekKod.VAROVANI, subKod: SubKod.PREKROCEN_SEZNAM, popis },
+          rob({ kod: VysledekKod.VAROVANI, subKod: 'PREKROCEN POCET', popis }),
+        );
+      }
+      const entries = found.map((person, i) => ({ local: i + 1, global: population.org.aifoOf(person, agenda) }));
+      const addresses: number[] = [];
+      const persons = found.map((person, i) => {
+        const items = personItems(population, person, context);
+        addresses.push(...items.addresses);
+        return x('rod:Osoba', {}, items.before, t('rod:Aifo', i + 1, SPRAVNY), items.after);
+      });
+      return reply(OK, mapaAifo(entries), seznamIdAdres(addresses), rob({ kod: VysledekKod.OK }, persons.join('')));
+    },
+  };
+}
