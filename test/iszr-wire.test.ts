@@ -119,19 +119,157 @@ describe.runIf(present)('ISZR wire compatibility', () => {
     }
   }
 
-  it('E03: a client from the real WSDL reads a person through the bus; the answer is the real shape', async () => {
+  type Answer = Record<string, any>;
+  const status = (a: Answer) => ({
+    kod: a.OdpovedInfo.Status.VysledekKod as string,
+    subKod: a.OdpovedInfo.Status.VysledekDetail?.VysledekSubKod as string | undefined,
+  });
+  /** An item's text: node-soap gives `{ attributes, $value }` for an element with attributes. */
+  const value = (item: any): unknown => (item !== null && typeof item === 'object' && '$value' in item ? item.$value : item);
+
+  async function e03(
+    agenda: string,
+    role: string,
+    map: [number, string][],
+    local: number,
+    items?: string,
+  ): Promise<{ answer: Answer; raw: string }> {
+    const c = await client('IszrRobCtiAifo');
+    const [answer, raw] = (await c.IszrRobCtiAifoAsync({
+      ZadostInfo: zadostInfo(agenda, role),
+      ...(items !== undefined ? { AutorizaceInfo: { SeznamUdaju: items } } : {}),
+      MapaAifo: prevodAifo(map),
+      Zadost: { RobCtiAifoData: { Aifo: local, VyuzitiPoskytnuti: 'vyuziti' } },
+    })) as [Answer, string];
+    expect(realErrors('IszrRobCtiAifo', raw)).toEqual([]);
+    return { answer, raw };
+  }
+
+  async function e05(
+    agenda: string,
+    role: string,
+    query: Record<string, string>,
+    items?: string,
+  ): Promise<{ answer: Answer; raw: string }> {
+    const c = await client('IszrRobCtiPodleUdaju');
+    const [answer, raw] = (await c.IszrRobCtiPodleUdajuAsync({
+      ZadostInfo: zadostInfo(agenda, role),
+      ...(items !== undefined ? { AutorizaceInfo: { SeznamUdaju: items } } : {}),
+      Zadost: { RobCtiPodleUdajuData: query },
+    })) as [Answer, string];
+    expect(realErrors('IszrRobCtiPodleUdaju', raw)).toEqual([]);
+    return { answer, raw };
+  }
+
+  it('E03: reads a person by the agenda AIFO through the bus; the user and the AIFO reach the audit', async () => {
     const aifo = mocks.population.org.aifoOf(5, 'A121');
     const person = mocks.population.person(5);
     const c = await client('IszrRobCtiAifo');
-    const [result, raw] = (await c.IszrRobCtiAifoAsync({
-      ZadostInfo: zadostInfo('A121', 'CR1001'),
+    const info = zadostInfo('A121', 'CR1001', { Uzivatel: 'iszr.klient@praha.example' });
+    const [answer, raw] = (await c.IszrRobCtiAifoAsync({
+      ZadostInfo: info,
       AutorizaceInfo: { SeznamUdaju: 'Jmeno Prijmeni DatumNarozeni AdresaPobytu' },
       MapaAifo: prevodAifo([[1, aifo]]),
       Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
-    })) as [Record<string, any>, string];
+    })) as [Answer, string];
     expect(realErrors('IszrRobCtiAifo', raw)).toEqual([]);
-    console.log(raw);
-    expect(result.OdpovedInfo.Status.VysledekKod).toBe('OK');
-    expect(result.RobOdpoved.RobCtiAifoDataResponse.Jmeno.$value ?? result.RobOdpoved.RobCtiAifoDataResponse.Jmeno).toBe(person.givenName);
+    expect(status(answer)).toEqual({ kod: 'OK', subKod: undefined });
+    expect(answer.OdpovedInfo.AgendaZadostId).toBe(info.AgendaZadostId);
+    const data = answer.RobOdpoved.RobCtiAifoDataResponse;
+    expect(value(data.Jmeno)).toBe(person.givenName);
+    expect(value(data.Prijmeni)).toBe(person.surname);
+    expect(value(data.DatumNarozeni)).toBe(person.birthDate);
+    expect(Number(value(data.AdresaPobytu))).toBe(mocks.population.addressPlace(person.address).code);
+    expect(data.Jmeno.attributes).toEqual({ stav: 'spravny' });
+    expect(data.Obcanstvi).toBeUndefined();
+    expect(raw).toContain(`<reg:GlobalniAifo>${aifo}</reg:GlobalniAifo>`);
+
+    const audit = (await (
+      await demo.bus.app.request(`/audit?requestId=${info.AgendaZadostId}`, { headers: { authorization: READER } })
+    ).json()) as { records: { auditUserId: string; subjects: string[]; dataItems: string[]; service: string }[] };
+    expect(audit.records).toHaveLength(1);
+    expect(audit.records[0]).toMatchObject({
+      auditUserId: 'iszr.klient@praha.example',
+      subjects: [`AIFO:${aifo}`],
+      service: 'IszrRobCtiAifo',
+    });
+    expect([...(audit.records[0]?.dataItems ?? [])].sort()).toEqual(['AdresaPobytu', 'DatumNarozeni', 'Jmeno', 'Prijmeni']);
+  });
+
+  it('E03: with no item list, answers every item the agenda may read, in the real order', async () => {
+    const person = mocks.population.person(7);
+    const { answer } = await e03('A121', 'CR1001', [[3, mocks.population.org.aifoOf(7, 'A121')]], 3);
+    const data = answer.RobOdpoved.RobCtiAifoDataResponse;
+    expect(value(data.Jmeno)).toBe(person.givenName);
+    expect(data.MistoNarozeni.NarozeniCr).toBeDefined();
+    expect(Number(value(data.Obcanstvi))).toBeGreaterThan(0);
+  });
+
+  it('E03: narrows what the agenda may not read (A343 asks for the birth date and gets names only)', async () => {
+    const { answer, raw } = await e03('A343', 'CR2001', [[1, mocks.population.org.aifoOf(9, 'A343')]], 1, 'Jmeno Prijmeni DatumNarozeni');
+    expect(status(answer).kod).toBe('OK');
+    const data = answer.RobOdpoved.RobCtiAifoDataResponse;
+    expect(value(data.Prijmeni)).toBe(mocks.population.person(9).surname);
+    expect(data.DatumNarozeni).toBeUndefined();
+    expect(raw).not.toContain('<rod:DatumNarozeni');
+  });
+
+  it("E03: an AIFO of another agenda is unknown in the caller's (AIFO NEEXISTUJE, the map says why)", async () => {
+    const { answer, raw } = await e03('A121', 'CR1001', [[1, mocks.population.org.aifoOf(5, 'A343')]], 1, 'Jmeno');
+    expect(status(answer)).toEqual({ kod: 'CHYBA', subKod: 'AIFO NEEXISTUJE' });
+    expect(answer.RobOdpoved).toBeUndefined();
+    expect(raw).toContain('prevodAifoStatus="AifoZdrojNenalezeno"');
+  });
+
+  it("E03: a local number missing from the map is a request error with ROB's own status (CHYBA MAPA AIFO)", async () => {
+    const { answer } = await e03('A121', 'CR1001', [[1, mocks.population.org.aifoOf(5, 'A121')]], 2, 'Jmeno');
+    expect(status(answer)).toEqual({ kod: 'CHYBA', subKod: 'NEVALIDNI ZADOST' });
+    const rob = answer.RobOdpoved.RobCtiAifoDataResponse.RobAplikacniStatus;
+    expect(rob.VysledekRobKodType).toBe('CHYBA');
+    expect(rob.VysledekDetail.VysledekSubKod).toBe('CHYBA MAPA AIFO');
+  });
+
+  it('E05: finds a person by name and birth date and names it by a local number mapped to the agenda AIFO', async () => {
+    const person = mocks.population.person(11);
+    const { answer, raw } = await e05(
+      'A121',
+      'CR1001',
+      // In the schema's order: node-soap 1.11 writes the keys as given.
+      { DatumNarozeni: person.birthDate, Jmeno: person.givenName, Prijmeni: person.surname },
+      'Jmeno Prijmeni AdresaPobytu',
+    );
+    expect(status(answer).kod).toBe('OK');
+    const osoba = answer.RobOdpoved.RobCtiPodleUdajuDataResponse.Osoba;
+    expect(Number(value(osoba.Aifo))).toBe(1);
+    expect(value(osoba.Prijmeni)).toBe(person.surname);
+    expect(osoba.DatumNarozeni).toBeUndefined();
+    expect(raw).toContain(
+      `<reg:LokalniAifo>1</reg:LokalniAifo><reg:GlobalniAifo>${mocks.population.org.aifoOf(11, 'A121')}</reg:GlobalniAifo>`,
+    );
+    expect(raw).toContain(`<reg:AdresniMisto>${mocks.population.addressPlace(person.address).code}</reg:AdresniMisto>`);
+  });
+
+  it('E05: says when nobody matches (NENALEZENO) and when the combination is not one it searches by', async () => {
+    const none = await e05('A121', 'CR1001', { DatumNarozeni: '1900-01-01', Jmeno: 'Nikdo', Prijmeni: 'Neexistující' }, 'Jmeno');
+    expect(status(none.answer)).toEqual({ kod: 'VAROVANI', subKod: 'NENALEZENO' });
+    expect(none.answer.RobOdpoved.RobCtiPodleUdajuDataResponse.RobAplikacniStatus.VysledekDetail.VysledekSubKod).toBe('ZAZNAM NENALEZEN');
+    const partial = await e05('A121', 'CR1001', { Prijmeni: 'Novák' }, 'Jmeno');
+    expect(status(partial.answer)).toEqual({ kod: 'CHYBA', subKod: 'APLIKACNI CHYBA' });
+    expect(partial.answer.RobOdpoved.RobCtiPodleUdajuDataResponse.RobAplikacniStatus.VysledekDetail.VysledekSubKod).toBe(
+      'NEPOVOLENA KOMBINACE',
+    );
+  });
+
+  it('refuses what the real schema refuses before the register sees it (no AgendaZadostId)', async () => {
+    const c = await client('IszrRobCtiAifo');
+    const info = zadostInfo('A121', 'CR1001');
+    delete info.AgendaZadostId;
+    await expect(
+      c.IszrRobCtiAifoAsync({
+        ZadostInfo: info,
+        MapaAifo: prevodAifo([[1, mocks.population.org.aifoOf(5, 'A121')]]),
+        Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
+      }),
+    ).rejects.toThrow(/EGSB_REQUEST_INVALID/);
   });
 });
