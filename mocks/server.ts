@@ -112,7 +112,7 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
         faults: injector('rejstrik-trestu'),
       }),
     );
-    app.route('/iszr', iszrMocks({ bundles: iszrBundles, population, faults: injector }));
+    app.route('/iszr', iszrMocks({ bundles: iszrBundles, population, rpp: options.rpp, faults: injector }));
     app.route('/_control', controlApi(population, faults));
     app.get('/healthz', (c) => c.json({ status: 'ok', mocks: MOCK_NAMES }));
 

@@ -23,6 +23,7 @@ if (!present) {
   console.warn(message);
 }
 
+const SERVICES = ['IszrRobCtiAifo', 'IszrRobCtiPodleUdaju', 'IszrRuianCtiAdresu', 'IszrVypisOpravneniPolozky'];
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const READER = 'Bearer egsb_demo_reader_key_00000002';
 
@@ -53,7 +54,7 @@ describe.runIf(present)('ISZR wire compatibility', () => {
       files.map((f) => [relative(ROOT, f), readFileSync(f)] as const),
       { maxFiles: 5000, maxBytes: 64 * 1024 * 1024 },
     );
-    for (const service of ['IszrRobCtiAifo', 'IszrRobCtiPodleUdaju']) {
+    for (const service of SERVICES) {
       const manifest = {
         code: service,
         version: '1.0',
@@ -271,5 +272,68 @@ describe.runIf(present)('ISZR wire compatibility', () => {
         Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
       }),
     ).rejects.toThrow(/EGSB_REQUEST_INVALID/);
+  });
+
+  /** Calls an operation with a client from the real WSDL; the answer must validate against the real schema. */
+  async function call(service: string, args: Record<string, unknown>): Promise<{ answer: Answer; raw: string }> {
+    const c = await client(service);
+    const [answer, raw] = (await (c as any)[`${service}Async`](args)) as [Answer, string];
+    expect(realErrors(service, raw)).toEqual([]);
+    return { answer, raw };
+  }
+
+  it('E36: reads an address by items and as lines, narrowed to what the agenda may read', async () => {
+    const place = mocks.population.addressPlace(3);
+    const { answer } = await call('IszrRuianCtiAdresu', {
+      ZadostInfo: { ...zadostInfo('A1186', 'CR3001'), Ovm: '00064581' },
+      Zadost: { RuianCtiAdresuData: { Kod: place.code, FormatAdresy: 'VSECHNY' } },
+    });
+    expect(status(answer).kod).toBe('OK');
+    const adresa = answer.RuianOdpoved.RuianCtiAdresuDataResponse.Adresa;
+    expect(Number(adresa.PolozkovaAdresa.ObecKod)).toBe(place.municipality.code);
+    expect(adresa.PolozkovaAdresa.ObecNazev).toBe(place.municipality.name);
+    expect(adresa.PolozkovaAdresa.CastObceKod).toBeUndefined(); // A1186 may not read CastObce
+    expect(Number(adresa.PolozkovaAdresa.CisloDomovni)).toBe(place.houseNumber);
+    const lines = Object.entries(adresa.RadkovaAdresa).filter(([k]) => k.startsWith('RadekAdresy'));
+    expect(lines.map(([, v]) => v).join(', ')).toBe(place.text);
+  });
+
+  it('E36: an unknown address place is ADRESA NEEXISTUJE', async () => {
+    const { answer } = await call('IszrRuianCtiAdresu', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RuianCtiAdresuData: { Kod: 999_999_998, FormatAdresy: 'POLOZKOVY' } },
+    });
+    expect(status(answer)).toEqual({ kod: 'CHYBA', subKod: 'ADRESA NEEXISTUJE' });
+    expect(answer.RuianOdpoved).toBeUndefined();
+  });
+
+  it('E227: lists the items a role may read from the authorisations the bus enforces, without expired ones', async () => {
+    const { answer } = await call('IszrVypisOpravneniPolozky', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { IszrVypisOpravneniPolozkyData: { Agenda: 'A343', AgendovaRole: 'CR2001', Ovm: '00064581' } },
+    });
+    expect(status(answer).kod).toBe('OK');
+    const polozky = [answer.IszrOdpoved.IszrVypisOpravneniPolozkyDataResponse.Polozka].flat() as { KodIszr: string; KodRpp: string }[];
+    const codes = polozky.map((p) => p.KodRpp);
+    expect(codes).toContain('ROB.Jmeno');
+    expect(codes).toContain('RSV.TovarniZnacka');
+    expect(codes).not.toContain('ROB.DatumNarozeni');
+    expect(codes.some((c) => c.startsWith('ROS.'))).toBe(false); // a343-ros-2019 expired
+    expect(polozky.find((p) => p.KodRpp === 'ROB.Jmeno')?.KodIszr).toBe('Jmeno');
+  });
+
+  it('E227: a role the agenda does not have, or an OVM that does not perform it, is NENALEZENO', async () => {
+    for (const data of [
+      { Agenda: 'A343', AgendovaRole: 'CR9999', Ovm: '00064581' },
+      { Agenda: 'A343', AgendovaRole: 'CR2001', Ovm: '00007064' },
+      { Agenda: 'A9999', AgendovaRole: 'CR2001', Ovm: '00064581' },
+    ]) {
+      const { answer } = await call('IszrVypisOpravneniPolozky', {
+        ZadostInfo: zadostInfo('A121', 'CR1001'),
+        Zadost: { IszrVypisOpravneniPolozkyData: data },
+      });
+      expect(status(answer)).toEqual({ kod: 'VAROVANI', subKod: 'NENALEZENO' });
+      expect(answer.IszrOdpoved.IszrVypisOpravneniPolozkyDataResponse.Polozka).toBeUndefined();
+    }
   });
 });

@@ -57,7 +57,18 @@ describe('the demo registers through the bus', () => {
   it('publishes every mock and lists it in the catalogue', async () => {
     const catalogue = (await (await bus.app.request('/catalog')).json()) as { services: { code: string; modes: string[] }[] };
     expect(catalogue.services.map((s) => s.code).sort()).toEqual(
-      ['IszrRobCtiAifo', 'IszrRobCtiPodleUdaju', 'rejstrik-trestu', 'rob', 'ros', 'rpp', 'ruian', 'vozidla'].sort(),
+      [
+        'IszrRobCtiAifo',
+        'IszrRobCtiPodleUdaju',
+        'IszrRuianCtiAdresu',
+        'IszrVypisOpravneniPolozky',
+        'rejstrik-trestu',
+        'rob',
+        'ros',
+        'rpp',
+        'ruian',
+        'vozidla',
+      ].sort(),
     );
     expect(catalogue.services.find((s) => s.code === 'rejstrik-trestu')?.modes).toEqual(['async']);
   });

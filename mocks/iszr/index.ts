@@ -11,11 +11,16 @@ import { loadMockBundle, type MockBundle } from '../mock-bundle.ts';
 import { soapMock, type SoapHandler } from '../soap-mock.ts';
 import { iszrContext } from './iszr-message.ts';
 import { iszrRobHandlers } from './rob.ts';
+import { iszrRppHandlers } from './rpp.ts';
+import { iszrRuianHandlers } from './ruian.ts';
+import type { RppSource } from '../rpp/rpp-source.ts';
 
 /** The ISZR services the mocks serve, each with the register whose faults it shares. */
 export const ISZR_SERVICES = {
   IszrRobCtiAifo: 'rob',
   IszrRobCtiPodleUdaju: 'rob',
+  IszrRuianCtiAdresu: 'ruian',
+  IszrVypisOpravneniPolozky: 'rpp',
 } as const;
 export type IszrService = keyof typeof ISZR_SERVICES;
 export type IszrRegister = (typeof ISZR_SERVICES)[IszrService];
@@ -33,12 +38,18 @@ export async function loadIszrBundles(origin: string): Promise<Map<IszrService, 
 export interface IszrMocksOptions {
   readonly bundles: ReadonlyMap<IszrService, MockBundle>;
   readonly population: Population;
+  /** Where RPP reads agendas and authorisations. */
+  readonly rpp: RppSource;
   readonly faults: (register: IszrRegister) => FaultInjector;
 }
 
 /** Every ISZR service under `/<service>`. */
-export function iszrMocks({ bundles, population, faults }: IszrMocksOptions): Hono {
-  const handlers: Readonly<Record<string, SoapHandler>> = { ...iszrRobHandlers(population) };
+export function iszrMocks({ bundles, population, rpp, faults }: IszrMocksOptions): Hono {
+  const handlers: Readonly<Record<string, SoapHandler>> = {
+    ...iszrRobHandlers(population),
+    ...iszrRuianHandlers(population),
+    ...iszrRppHandlers(rpp),
+  };
   const app = new Hono();
   for (const [service, register] of Object.entries(ISZR_SERVICES) as [IszrService, IszrRegister][]) {
     const bundle = bundles.get(service);

@@ -13,11 +13,25 @@ export const IszrNs = {
   REG: 'urn:cz:isvs:reg:schemas:RegTypy:v1',
   ROB_DATA: 'urn:cz:isvs:rob:schemas:RobDotazyData:v1',
   ROB_TYPES: 'urn:cz:isvs:rob:schemas:RobTypy:v1',
+  RUIAN_ADDRESS: 'urn:cz:isvs:ruian:schemas:CtiAdresa:v1',
+  ISZR_TYPES: 'urn:cz:isvs:iszr:schemas:IszrTypy:v1',
+  ISZR_DATA: 'urn:cz:isvs:iszr:schemas:IszrDotazyData:v1',
+  ITEM_RIGHTS: 'urn:cz:isvs:iszr:schemas:IszrDataVypisOpravneniPolozky:v1',
   service: (name: string): string => `urn:cz:isvs:iszr:schemas:${name}:v1`,
 } as const;
 
-/** The prefixes every answer declares on its root; `svc` is the service's own namespace. */
-export const PREFIXES = { abs: IszrNs.ABSTRACT, reg: IszrNs.REG, rod: IszrNs.ROB_DATA, rob: IszrNs.ROB_TYPES } as const;
+/** The prefixes the answers use: `svc` (the service's own namespace), `abs` and `reg` on every answer. */
+export const PREFIXES = {
+  abs: IszrNs.ABSTRACT,
+  reg: IszrNs.REG,
+  rod: IszrNs.ROB_DATA,
+  rob: IszrNs.ROB_TYPES,
+  ca: IszrNs.RUIAN_ADDRESS,
+  iszr: IszrNs.ISZR_TYPES,
+  iszd: IszrNs.ISZR_DATA,
+  i33: IszrNs.ITEM_RIGHTS,
+} as const;
+export type Prefix = keyof typeof PREFIXES;
 
 export const VysledekKod = { OK: 'OK', VAROVANI: 'VAROVANI', CHYBA: 'CHYBA' } as const;
 export type VysledekKod = (typeof VysledekKod)[keyof typeof VysledekKod];
@@ -25,6 +39,7 @@ export type VysledekKod = (typeof VysledekKod)[keyof typeof VysledekKod];
 /** ISZR's result sub-codes the mocks use (the interface's list has more). */
 export const SubKod = {
   AIFO_NEEXISTUJE: 'AIFO NEEXISTUJE',
+  ADRESA_NEEXISTUJE: 'ADRESA NEEXISTUJE',
   NENALEZENO: 'NENALEZENO',
   NEVALIDNI_ZADOST: 'NEVALIDNI ZADOST',
   APLIKACNI_CHYBA: 'APLIKACNI CHYBA',
@@ -55,10 +70,10 @@ export function t(name: string, text: string | number, attributes: Readonly<Reco
   return x(name, attributes, typeof text === 'number' ? String(text) : escapeXml(text));
 }
 
-/** The answer's root with every namespace the parts use declared once. */
-export function answerRoot(service: string, element: string, ...content: string[]): string {
-  const declarations = Object.entries({ svc: IszrNs.service(service), ...PREFIXES })
-    .map(([p, uri]) => ` xmlns:${p}="${uri}"`)
+/** The answer's root, declaring the service's namespace, `abs`, `reg` and the other prefixes its parts use. */
+export function answerRoot(service: string, element: string, uses: readonly Prefix[], ...content: string[]): string {
+  const declarations = [`svc="${IszrNs.service(service)}"`, ...(['abs', 'reg', ...uses] as const).map((p) => `${p}="${PREFIXES[p]}"`)]
+    .map((d) => ` xmlns:${d}`)
     .join('');
   return `<svc:${element}${declarations}>${content.join('')}</svc:${element}>`;
 }

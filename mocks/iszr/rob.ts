@@ -87,7 +87,7 @@ export function iszrRobHandlers(population: Population): Readonly<Record<string,
       const map = readMapaAifo(request);
       const entry = map.find((m) => m.local === local);
       const reply = (status: IszrStatus, ...parts: string[]): string =>
-        answerRoot(service, 'RobCtiAifoResponse', odpovedInfo(status, requestId), ...parts);
+        answerRoot(service, 'RobCtiAifoResponse', ['rod', 'rob'], odpovedInfo(status, requestId), ...parts);
       const rob = (status: RobStatus, items = ''): string =>
         x('svc:RobOdpoved', {}, x('svc:RobCtiAifoDataResponse', {}, robStatus(status), items));
 
@@ -122,7 +122,7 @@ export function iszrRobHandlers(population: Population): Readonly<Record<string,
       const requestId = context.requestId as string;
       const data = child(child(request, IszrNs.service(service), 'Zadost'), IszrNs.service(service), 'RobCtiPodleUdajuData');
       const reply = (status: IszrStatus, ...parts: string[]): string =>
-        answerRoot(service, 'RobCtiPodleUdajuResponse', odpovedInfo(status, requestId), ...parts);
+        answerRoot(service, 'RobCtiPodleUdajuResponse', ['rod', 'rob'], odpovedInfo(status, requestId), ...parts);
       const rob = (status: RobStatus, persons = ''): string =>
         x('svc:RobOdpoved', {}, x('svc:RobCtiPodleUdajuDataResponse', {}, robStatus(status), persons));
 
