@@ -57,6 +57,7 @@ import {
 import { createTicketStore } from './tickets/index.ts';
 import {
   applyRetention,
+  type AuditStore,
   type AuditWriter,
   createAuditStore,
   createAuditWriter,
@@ -98,6 +99,8 @@ export interface Bus {
   readonly seed?: SeedResult;
   readonly view: RegistryView;
   readonly audit: AuditWriter;
+  /** Reading the audit: searches, subject reports, daily figures. */
+  readonly auditStore: AuditStore;
   readonly router: Router;
   readonly registry: Registry;
   readonly publisher: Publisher;
@@ -509,6 +512,7 @@ export async function createBus(
       ...(seed ? { seed } : {}),
       view,
       audit,
+      auditStore,
       router,
       registry,
       publisher,

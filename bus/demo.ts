@@ -28,6 +28,10 @@ export async function startDemo(config: BusConfig, mocks: Omit<MocksOptions, 'rp
           { getAgenda: (code) => busNow().registry.getAgenda(code), listOvms: () => busNow().registry.listOvms() },
           (agenda, role) => busNow().authorisations.list({ agenda, role }),
         ),
+        usage: {
+          agendas: async () => (await busNow().registry.listAgendas()).map((a) => a.code),
+          reads: async (subject) => (await busNow().auditStore.bySubject(subject)).reads,
+        },
       })
     : undefined;
   const origin = running?.url;

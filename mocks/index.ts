@@ -13,3 +13,4 @@ export { createPopulation, type Population, type Person, type LegalPerson, type 
 export { parseFaultConfig, FAULT_HEADER, type FaultConfig } from './faults.ts';
 export { BUNDLE_ORIGIN, rebaseEndpoint, type MockBundle } from './mock-bundle.ts';
 export { readMocksConfig, type MocksConfig } from './mocks-config.ts';
+export { ISZR_SERVICES, type IszrService, type UsageSource, type SubjectRead } from './iszr/index.ts';

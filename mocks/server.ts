@@ -23,7 +23,7 @@ import type { RppSource } from './rpp/rpp-source.ts';
 import { ruianHandlers } from './ruian/ruian-mock.ts';
 import { soapMock } from './soap-mock.ts';
 import { vozidlaHandlers } from './vozidla/vozidla-mock.ts';
-import { iszrMocks, loadIszrBundles, type IszrService } from './iszr/index.ts';
+import { iszrMocks, loadIszrBundles, type IszrService, type UsageSource } from './iszr/index.ts';
 
 export const MOCK_NAMES = ['rob', 'ros', 'ruian', 'rpp', 'vozidla', 'rejstrik-trestu'] as const;
 export type MockName = (typeof MOCK_NAMES)[number];
@@ -41,6 +41,8 @@ export interface MocksOptions {
   readonly faults?: Readonly<Partial<Record<MockName, FaultConfig>>>;
   /** Where RPP reads agendas and authorisations. */
   readonly rpp: RppSource;
+  /** Where ROB learns who read a person's data (the bus's audit, under `npm start`). */
+  readonly usage?: UsageSource;
   /** When set, the vehicle register also serves NATS request/reply; an unreachable server is logged, not fatal. */
   readonly natsUrl?: string;
   /** The subject the vehicle register serves on NATS (default VOZIDLA_SUBJECT): two runs on one NATS need two. */
@@ -112,7 +114,16 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
         faults: injector('rejstrik-trestu'),
       }),
     );
-    app.route('/iszr', iszrMocks({ bundles: iszrBundles, population, rpp: options.rpp, faults: injector }));
+    app.route(
+      '/iszr',
+      iszrMocks({
+        bundles: iszrBundles,
+        population,
+        rpp: options.rpp,
+        ...(options.usage ? { usage: options.usage } : {}),
+        faults: injector,
+      }),
+    );
     app.route('/_control', controlApi(population, faults));
     app.get('/healthz', (c) => c.json({ status: 'ok', mocks: MOCK_NAMES }));
 

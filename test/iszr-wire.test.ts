@@ -23,7 +23,13 @@ if (!present) {
   console.warn(message);
 }
 
-const SERVICES = ['IszrRobCtiAifo', 'IszrRobCtiPodleUdaju', 'IszrRuianCtiAdresu', 'IszrVypisOpravneniPolozky'];
+const SERVICES = [
+  'IszrRobCtiAifo',
+  'IszrRobCtiPodleUdaju',
+  'IszrRobVypisVyuzitiPoskytnuti',
+  'IszrRuianCtiAdresu',
+  'IszrVypisOpravneniPolozky',
+];
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const READER = 'Bearer egsb_demo_reader_key_00000002';
 
@@ -81,17 +87,22 @@ describe.runIf(present)('ISZR wire compatibility', () => {
     return c as Client & { lastResponse?: string };
   }
 
+  /** ZadostInfo in the schema's order (node-soap 1.11 writes keys as given); `extra` fills or overrides fields. */
   function zadostInfo(agenda: string, role: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
+    const fields: Record<string, unknown> = {
       CasZadosti: new Date().toISOString(),
       Agenda: agenda,
       AgendovaRole: role,
       Ovm: '00064581',
       Ais: 900002,
+      Subjekt: undefined,
       Uzivatel: 'referent.novak',
+      DuvodUcel: undefined,
       AgendaZadostId: randomUUID(),
       ...extra,
     };
+    const order = ['CasZadosti', 'Agenda', 'AgendovaRole', 'Ovm', 'Ais', 'Subjekt', 'Uzivatel', 'DuvodUcel', 'AgendaZadostId'];
+    return Object.fromEntries(order.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
   }
 
   /**
@@ -335,5 +346,48 @@ describe.runIf(present)('ISZR wire compatibility', () => {
       expect(status(answer)).toEqual({ kod: 'VAROVANI', subKod: 'NENALEZENO' });
       expect(answer.IszrOdpoved.IszrVypisOpravneniPolozkyDataResponse.Polozka).toBeUndefined();
     }
+  });
+
+  it('IszrRobVypisVyuzitiPoskytnuti: lists who read a person through the bus, across agendas, from the audit', async () => {
+    const person = 21;
+    const since = new Date(Date.now() - 1000).toISOString();
+    await e03('A121', 'CR1001', [[1, mocks.population.org.aifoOf(person, 'A121')]], 1, 'Jmeno DatumNarozeni');
+    const c = await client('IszrRobCtiAifo');
+    await c.IszrRobCtiAifoAsync({
+      ZadostInfo: zadostInfo('A343', 'CR2001', { Uzivatel: 'referent.vozidla', DuvodUcel: 'registrace vozidla' }),
+      AutorizaceInfo: { SeznamUdaju: 'Jmeno Prijmeni' },
+      MapaAifo: prevodAifo([[1, mocks.population.org.aifoOf(person, 'A343')]]),
+      Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
+    });
+    await e03('A121', 'CR1001', [[1, mocks.population.org.aifoOf(person + 1, 'A121')]], 1, 'Jmeno'); // someone else
+
+    const { answer, raw } = await call('IszrRobVypisVyuzitiPoskytnuti', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      MapaAifo: prevodAifo([[4, mocks.population.org.aifoOf(person, 'A121')]]),
+      Zadost: { RobVypisVyuzitiPoskytnutiData: { Aifo: 4, CasOd: since } },
+    });
+    expect(status(answer).kod).toBe('OK');
+    const uses = [answer.RobOdpoved.RobVypisVyuzitiPoskytnutiDataResponse.VyuzitiPoskytnuti].flat() as Answer[];
+    expect(uses.map((u) => u.Agenda)).toEqual(['A121', 'A343']);
+    expect(uses[1]).toMatchObject({
+      Ovm: '00064581',
+      Uzivatel: 'referent.vozidla',
+      DuvodUcel: 'registrace vozidla',
+      VyuzitiPoskytnuti: 'vyuziti',
+    });
+    // Jmeno (bit 10) and Prijmeni (bit 15)
+    expect(String(uses[1]?.SeznamUdaju)).toBe(String((1 << 10) | (1 << 15)));
+    expect(raw).not.toContain(mocks.population.org.aifoOf(person + 1, 'A121'));
+  });
+
+  it('IszrRobVypisVyuzitiPoskytnuti: an agenda not authorised for the item gets no list', async () => {
+    const c = await client('IszrRobVypisVyuzitiPoskytnuti');
+    await expect(
+      c.IszrRobVypisVyuzitiPoskytnutiAsync({
+        ZadostInfo: zadostInfo('A343', 'CR2001'),
+        MapaAifo: prevodAifo([[1, mocks.population.org.aifoOf(3, 'A343')]]),
+        Zadost: { RobVypisVyuzitiPoskytnutiData: { Aifo: 1, CasOd: '2020-01-01T00:00:00Z' } },
+      }),
+    ).rejects.toThrow(/EGSB_NOT_AUTHORISED/);
   });
 });

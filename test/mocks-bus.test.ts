@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../bus/demo.ts';
 import { readConfig, type Bus } from '../bus/index.ts';
-import type { RunningMocks } from '../mocks/index.ts';
+import { ISZR_SERVICES, type RunningMocks } from '../mocks/index.ts';
 
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const READER = 'Bearer egsb_demo_reader_key_00000002';
@@ -57,18 +57,7 @@ describe('the demo registers through the bus', () => {
   it('publishes every mock and lists it in the catalogue', async () => {
     const catalogue = (await (await bus.app.request('/catalog')).json()) as { services: { code: string; modes: string[] }[] };
     expect(catalogue.services.map((s) => s.code).sort()).toEqual(
-      [
-        'IszrRobCtiAifo',
-        'IszrRobCtiPodleUdaju',
-        'IszrRuianCtiAdresu',
-        'IszrVypisOpravneniPolozky',
-        'rejstrik-trestu',
-        'rob',
-        'ros',
-        'rpp',
-        'ruian',
-        'vozidla',
-      ].sort(),
+      [...Object.keys(ISZR_SERVICES), 'rejstrik-trestu', 'rob', 'ros', 'rpp', 'ruian', 'vozidla'].sort(),
     );
     expect(catalogue.services.find((s) => s.code === 'rejstrik-trestu')?.modes).toEqual(['async']);
   });

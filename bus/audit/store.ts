@@ -93,6 +93,9 @@ interface Row {
 
 /** One read (or refused attempt) of a subject's data, as the subject report gives it. */
 export interface SubjectUse {
+  /** The audit record's own id, and the request id the caller gave (or the bus assigned). */
+  readonly id: string;
+  readonly requestId: string;
   readonly time: string;
   readonly ovm: string | null;
   readonly agenda: string | null;
@@ -208,13 +211,15 @@ export function createAuditStore({ db, concurrency = 2 }: AuditStoreOptions): Au
     },
     async bySubject(subject, limit = 1000) {
       const rows = await run(
-        `SELECT time, ovm, agenda, role, ais_id, audit_user_id, purpose, service, service_major, operation, data_items, decision, status, code
+        `SELECT id, request_id, time, ovm, agenda, role, ais_id, audit_user_id, purpose, service, service_major, operation, data_items, decision, status, code
          FROM audit_record WHERE subjects @> ARRAY[$1]::text[] ORDER BY time DESC, id DESC LIMIT $2`,
         [subject, limit + 1],
       );
       const uses = rows.slice(0, limit).map((r) => ({
         permitted: r.decision === 'permitted' && r.status < 400,
         use: {
+          id: r.id,
+          requestId: r.request_id,
           time: new Date(r.time).toISOString(),
           ovm: r.ovm,
           agenda: r.agenda,

@@ -10,7 +10,8 @@ import type { FaultInjector } from '../faults.ts';
 import { loadMockBundle, type MockBundle } from '../mock-bundle.ts';
 import { soapMock, type SoapHandler } from '../soap-mock.ts';
 import { iszrContext } from './iszr-message.ts';
-import { iszrRobHandlers } from './rob.ts';
+import { iszrRobHandlers, iszrUsageHandlers } from './rob.ts';
+import type { UsageSource } from './usage.ts';
 import { iszrRppHandlers } from './rpp.ts';
 import { iszrRuianHandlers } from './ruian.ts';
 import type { RppSource } from '../rpp/rpp-source.ts';
@@ -19,6 +20,7 @@ import type { RppSource } from '../rpp/rpp-source.ts';
 export const ISZR_SERVICES = {
   IszrRobCtiAifo: 'rob',
   IszrRobCtiPodleUdaju: 'rob',
+  IszrRobVypisVyuzitiPoskytnuti: 'rob',
   IszrRuianCtiAdresu: 'ruian',
   IszrVypisOpravneniPolozky: 'rpp',
 } as const;
@@ -40,13 +42,16 @@ export interface IszrMocksOptions {
   readonly population: Population;
   /** Where RPP reads agendas and authorisations. */
   readonly rpp: RppSource;
+  /** Where ROB learns who read a person's data (the bus's audit); absent, it says it cannot tell. */
+  readonly usage?: UsageSource;
   readonly faults: (register: IszrRegister) => FaultInjector;
 }
 
 /** Every ISZR service under `/<service>`. */
-export function iszrMocks({ bundles, population, rpp, faults }: IszrMocksOptions): Hono {
+export function iszrMocks({ bundles, population, rpp, usage, faults }: IszrMocksOptions): Hono {
   const handlers: Readonly<Record<string, SoapHandler>> = {
     ...iszrRobHandlers(population),
+    ...iszrUsageHandlers(population, usage),
     ...iszrRuianHandlers(population),
     ...iszrRppHandlers(rpp),
   };
@@ -65,3 +70,4 @@ export function iszrMocks({ bundles, population, rpp, faults }: IszrMocksOptions
 }
 
 export { IszrNs } from './iszr-message.ts';
+export type { UsageSource, SubjectRead } from './usage.ts';

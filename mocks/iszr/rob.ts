@@ -8,6 +8,7 @@ import type { XmlElement } from 'libxml2-wasm';
 import type { Population } from '../data/population.ts';
 import type { MockContext } from '../mock-context.ts';
 import type { SoapHandler } from '../soap-mock.ts';
+import type { UsageSource } from './usage.ts';
 import {
   IszrNs,
   OK,
@@ -159,6 +160,119 @@ export function iszrRobHandlers(population: Population): Readonly<Record<string,
         return x('rod:Osoba', {}, items.before, t('rod:Aifo', i + 1, SPRAVNY), items.after);
       });
       return reply(OK, mapaAifo(entries), seznamIdAdres(addresses), rob({ kod: VysledekKod.OK }, persons.join('')));
+    },
+  };
+}
+
+/** Bits of the item list in a use of a person's data, in the order of ISZR's list of ROB items (the mock's reading). */
+const ITEM_BITS = [
+  'AdresaPobytu',
+  'Aifo',
+  'Bok',
+  'DatovaSchranka',
+  'DatumNarozeni',
+  'DatumUmrti',
+  'DatumPravniMociUmrti',
+  'Doklad',
+  'DorucovaciAdresa',
+  'Editor',
+  'Jmeno',
+  'MistoNarozeni',
+  'MistoUmrti',
+  'Obcanstvi',
+  'VyuzitiPoskytnuti',
+  'Prijmeni',
+];
+
+export function itemBits(items: readonly string[]): bigint {
+  let bits = 0n;
+  for (const item of items) {
+    const bit = ITEM_BITS.indexOf(item);
+    if (bit >= 0) bits |= 1n << BigInt(bit);
+  }
+  return bits;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * IszrRobVypisVyuzitiPoskytnuti: who read a person's data through this bus. The person comes from the
+ * caller's AIFO; ORG gives its AIFO in every agenda, and the audit is asked for each. A call whose
+ * request id is not a UUID is reported with the audit record's id as AgendaZadostId too.
+ */
+export function iszrUsageHandlers(population: Population, usage: UsageSource | undefined): Readonly<Record<string, SoapHandler>> {
+  return {
+    async IszrRobVypisVyuzitiPoskytnuti(request: XmlElement, context: MockContext): Promise<string> {
+      const service = 'IszrRobVypisVyuzitiPoskytnuti';
+      const ns = IszrNs.service(service);
+      const agenda = context.agenda as string;
+      const data = child(child(request, ns, 'Zadost'), ns, 'RobVypisVyuzitiPoskytnutiData');
+      const reply = (status: IszrStatus, ...parts: string[]): string =>
+        answerRoot(
+          service,
+          'RobVypisVyuzitiPoskytnutiResponse',
+          ['rod', 'rob'],
+          odpovedInfo(status, context.requestId as string),
+          ...parts,
+        );
+      const rob = (status: RobStatus, uses = ''): string =>
+        x('svc:RobOdpoved', {}, x('svc:RobVypisVyuzitiPoskytnutiDataResponse', {}, robStatus(status), uses));
+
+      if (text(data, IszrNs.ROB_DATA, 'RocniVypisCislo') !== undefined)
+        return reply({
+          kod: VysledekKod.CHYBA,
+          subKod: SubKod.NENI_IMPLEMENTOVANO,
+          popis: 'roční výpis mock nevede; ptejte se podle AIFO',
+        });
+      if (usage === undefined)
+        return reply({
+          kod: VysledekKod.CHYBA,
+          subKod: SubKod.NENI_K_DISPOZICI,
+          popis: 'mock běží bez sběrnice, nemá se koho zeptat na záznamy',
+        });
+      const local = Number(text(data, IszrNs.ROB_DATA, 'Aifo'));
+      const map = readMapaAifo(request);
+      const entry = map.find((m) => m.local === local);
+      if (entry?.global === undefined) {
+        const popis = `lokální AIFO ${local} nemá v mapě AIFO globální AIFO`;
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.NEVALIDNI_ZADOST, popis },
+          rob({ kod: VysledekKod.CHYBA, subKod: 'CHYBA MAPA AIFO', popis }),
+        );
+      }
+      const person = population.org.personOf(entry.agenda ?? agenda, entry.global);
+      if (person === undefined)
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.AIFO_NEEXISTUJE, popis: `AIFO není v agendě ${entry.agenda ?? agenda} známo` },
+          mapaAifo([{ local, global: entry.global, status: 'AifoZdrojNenalezeno' }]),
+        );
+      const from = Date.parse(text(data, IszrNs.ROB_DATA, 'CasOd') as string);
+      const toText = text(data, IszrNs.ROB_DATA, 'CasDo');
+      const to = toText === undefined ? Infinity : Date.parse(toText);
+      const reads = (await Promise.all((await usage.agendas()).map((a) => usage.reads(`AIFO:${population.org.aifoOf(person, a)}`))))
+        .flat()
+        .filter((r) => {
+          const at = Date.parse(r.time);
+          return at >= from && at <= to && r.agenda !== null && r.ovm !== null;
+        })
+        .sort((a, b) => a.time.localeCompare(b.time));
+      const uses = reads.map((r) =>
+        x(
+          'rod:VyuzitiPoskytnuti',
+          {},
+          t('rod:VyuzitiPoskytnuti', 'vyuziti'),
+          t('rod:Agenda', r.agenda as string),
+          t('rod:Subjekt', `OVM ${r.ovm}`),
+          t('rod:Uzivatel', (r.auditUserId ?? 'neuveden').slice(0, 100)),
+          t('rod:Ovm', r.ovm as string),
+          t('rod:CasVyuziti', r.time),
+          t('rod:DuvodUcel', (r.purpose ?? 'neuveden').slice(0, 255)),
+          t('rod:SeznamUdaju', itemBits(r.dataItems).toString()),
+          t('rod:AgendaZadostId', UUID.test(r.requestId) ? r.requestId : r.id),
+          t('rod:IszrZadostId', r.id),
+        ),
+      );
+      return reply(OK, mapaAifo([{ local, global: entry.global }]), rob({ kod: VysledekKod.OK }, uses.join('')));
     },
   };
 }
