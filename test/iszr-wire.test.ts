@@ -27,6 +27,7 @@ const SERVICES = [
   'IszrRobCtiAifo',
   'IszrRobCtiPodleUdaju',
   'IszrRobVypisVyuzitiPoskytnuti',
+  'IszrRosCtiIco',
   'IszrRuianCtiAdresu',
   'IszrVypisOpravneniPolozky',
 ];
@@ -388,6 +389,32 @@ describe.runIf(present)('ISZR wire compatibility', () => {
         MapaAifo: prevodAifo([[1, mocks.population.org.aifoOf(3, 'A343')]]),
         Zadost: { RobVypisVyuzitiPoskytnutiData: { Aifo: 1, CasOd: '2020-01-01T00:00:00Z' } },
       }),
+    ).rejects.toThrow(/EGSB_NOT_AUTHORISED/);
+  });
+
+  it('E20: reads a legal person by IČO as a number; the core items come together, the data box on its own', async () => {
+    const { answer, raw } = await call('IszrRosCtiIco', {
+      ZadostInfo: zadostInfo('A1186', 'CR3001'),
+      Zadost: { RosCtiIcoData: { Ico: 64581 } },
+    });
+    expect(status(answer).kod).toBe('OK');
+    const osoba = answer.RosOdpoved.RosCtiIcoDataResponse.PravnickaOsoba;
+    expect(value(osoba.OsobaAgendy.NazevOsoby)).toBe('Hlavní město Praha');
+    expect(Number(osoba.PravniForma.KodPravniFormy)).toBeGreaterThanOrEqual(100);
+    expect(osoba.DatoveSchranky.DatovaSchranka.attributes).toMatchObject({ typ: '10' });
+    expect(raw).toContain('<reg:AdresniMisto>');
+  });
+
+  it('E20: an unknown IČO is ICO NEEXISTUJE; an agenda whose ROS authorisation expired is refused', async () => {
+    const { answer } = await call('IszrRosCtiIco', {
+      ZadostInfo: zadostInfo('A1186', 'CR3001'),
+      Zadost: { RosCtiIcoData: { Ico: 99_999_999 } },
+    });
+    expect(status(answer)).toEqual({ kod: 'CHYBA', subKod: 'NENALEZENO' });
+    expect(answer.RosOdpoved.RosCtiIcoDataResponse.AplikacniStatus.VysledekDetail.VysledekSubKod).toBe('ICO NEEXISTUJE');
+    const c = await client('IszrRosCtiIco');
+    await expect(
+      c.IszrRosCtiIcoAsync({ ZadostInfo: zadostInfo('A343', 'CR2001'), Zadost: { RosCtiIcoData: { Ico: 64581 } } }),
     ).rejects.toThrow(/EGSB_NOT_AUTHORISED/);
   });
 });

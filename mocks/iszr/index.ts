@@ -14,6 +14,7 @@ import { iszrRobHandlers, iszrUsageHandlers } from './rob.ts';
 import type { UsageSource } from './usage.ts';
 import { iszrRppHandlers } from './rpp.ts';
 import { iszrRuianHandlers } from './ruian.ts';
+import { iszrRosHandlers } from './ros.ts';
 import type { RppSource } from '../rpp/rpp-source.ts';
 
 /** The ISZR services the mocks serve, each with the register whose faults it shares. */
@@ -21,6 +22,7 @@ export const ISZR_SERVICES = {
   IszrRobCtiAifo: 'rob',
   IszrRobCtiPodleUdaju: 'rob',
   IszrRobVypisVyuzitiPoskytnuti: 'rob',
+  IszrRosCtiIco: 'ros',
   IszrRuianCtiAdresu: 'ruian',
   IszrVypisOpravneniPolozky: 'rpp',
 } as const;
@@ -52,6 +54,7 @@ export function iszrMocks({ bundles, population, rpp, usage, faults }: IszrMocks
   const handlers: Readonly<Record<string, SoapHandler>> = {
     ...iszrRobHandlers(population),
     ...iszrUsageHandlers(population, usage),
+    ...iszrRosHandlers(population),
     ...iszrRuianHandlers(population),
     ...iszrRppHandlers(rpp),
   };
