@@ -4,7 +4,7 @@
  * expected text; so the first call a new user pastes cannot rot.
  */
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,9 @@ function run(script: string): Promise<{ code: number; stdout: string; stderr: st
 let child: ChildProcess | undefined;
 // The operator examples use $EGSB_ADMIN_TOKEN, as a reader who started the bus with it set would.
 process.env.EGSB_ADMIN_TOKEN ??= 'readme-operator-token-0123456789';
+// The ISZR client example builds its client from the state's WSDL where the reference set is present.
+const STATE_WSDL = fileURLToPath(new URL('../../shared/contracts/iszr/wsdl/egon/wsdl/IszrRobCtiAifo.wsdl', import.meta.url));
+if (existsSync(STATE_WSDL)) process.env.ISZR_WSDL ??= STATE_WSDL;
 
 beforeAll(async () => {
   for (const port of [8080, 8091, 8443]) {
