@@ -9,6 +9,7 @@ const NEEDS_NATS = [
   'test/shared-data.test.ts',
   'test/readme.test.ts',
   'mocks/mocks.test.ts',
+  'test/iszr-async.test.ts',
 ];
 
 function natsReachable(): Promise<boolean> {

@@ -22,6 +22,8 @@ import { NatsLinkState, createHttpConnector, createNatsConnector, openNatsLink, 
 import { createRouter, type Router } from '../routing/index.ts';
 import {
   asyncApi,
+  iszrQueueApi,
+  ISZR_QUEUE_SERVICES,
   auditApi,
   authorisationApi,
   type BusEnv,
@@ -316,7 +318,7 @@ export async function createBus(
     });
     app.use(async function identify(c, next) {
       // Calls identify themselves inside the pipeline, so that a refused credential is audited too.
-      if (isCall(c.req.method, c.req.path)) return next();
+      if (isCall(c.req.method, c.req.path) && !ISZR_QUEUE_PATHS.has(c.req.path)) return next();
       const authorization = c.req.header('authorization');
       const certificate = certificateOf(c);
       const cookie = authorization === undefined && certificate === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
@@ -469,6 +471,8 @@ export async function createBus(
         },
       }),
     );
+    // ISZR's queue services are the bus's own, over its tickets: mounted before the published services.
+    app.route('/', iszrQueueApi({ tickets, resultTtlMs: config.async.resultTtlMs }));
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: auditStore, evidence: (range) => readEvidence(db, range), retention: () => listRetention(db) }));
     app.route(
@@ -575,6 +579,9 @@ function isImport(path: string): boolean {
 function isCall(method: string, path: string): boolean {
   return method === 'POST' && (path.startsWith('/rest/') || path.startsWith('/soap/'));
 }
+
+/** ISZR's queue services, which the bus answers itself: calls, whose callers are identified like any API caller's. */
+const ISZR_QUEUE_PATHS = new Set(ISZR_QUEUE_SERVICES.map((s) => `/soap/${s}/v1`));
 
 /** SOAP calls (POSTs) are answered with faults; fetching a WSDL or schema gets problem+json. */
 function soapVersionOf(method: string, path: string, contentType: string | undefined): SoapVersion | undefined {

@@ -51,6 +51,9 @@ export const manifestSchema = {
     visibility: { enum: Object.values(Visibility), default: Visibility.PUBLIC },
     maxMessageBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024, default: DEFAULT_MAX_MESSAGE_BYTES },
     idempotentOperations: { type: 'array', items: name, uniqueItems: true, default: [] },
+    // How a SOAP service's asynchronous acceptance reads: egsb's ctx:Accepted (202), or, for a service
+    // of the ISZR interface, the operation's own answer whose OdpovedInfo carries the IszrZadostId (200).
+    asyncAnswer: { enum: ['egsb', 'iszr'], default: 'egsb' },
     namespaces: {
       type: 'object',
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,31}$' },
@@ -182,6 +185,7 @@ function semanticProblems(m: Manifest): ErrorEntry[] {
     }
   });
   if (isJson && Object.keys(m.namespaces).length > 0) add('/namespaces', 'json', 'namespaces apply to SOAP contracts only');
+  if (isJson && m.asyncAnswer === 'iszr') add('/asyncAnswer', 'json', 'an ISZR-shaped asynchronous answer applies to SOAP contracts only');
   return problems;
 }
 

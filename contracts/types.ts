@@ -60,6 +60,8 @@ export interface Manifest {
   readonly visibility: Visibility;
   readonly maxMessageBytes: number;
   readonly idempotentOperations: readonly string[];
+  /** How an asynchronous acceptance reads (SOAP): `egsb` (ctx:Accepted, 202) or `iszr` (the operation's answer, 200). */
+  readonly asyncAnswer: 'egsb' | 'iszr';
   readonly namespaces: Readonly<Record<string, string>>;
   readonly dataItems: readonly DataItemDeclaration[];
   readonly contextMapping: Readonly<Partial<Record<ContextField, string>>>;

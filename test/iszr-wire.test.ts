@@ -4,24 +4,14 @@
  * through the bus with only the address and the credential changed, and every answer the mocks give
  * validates against the real schema with libxml2.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { createClientAsync, type Client } from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { startDemo, type Demo } from '../bus/demo.ts';
 import { readConfig, startServers, type RunningServers } from '../bus/index.ts';
-import { EMPTY_CATALOGUE, compileContract, createBundle, parseEnvelope, type CompiledContract } from '../contracts/index.ts';
+import type { CompiledContract } from '../contracts/index.ts';
 import type { RunningMocks } from '../mocks/index.ts';
-
-const ROOT = fileURLToPath(new URL('../../shared/contracts/iszr/wsdl/', import.meta.url));
-const present = existsSync(join(ROOT, 'egon/wsdl/IszrRobCtiAifo.wsdl'));
-if (!present) {
-  const message = `ISZR wire tests skipped: the reference set ${ROOT} is absent`;
-  if (process.env.EGSB_REQUIRE_ISZR === '1') throw new Error(`${message} (EGSB_REQUIRE_ISZR=1)`);
-  console.warn(message);
-}
+import { ISZR_PRESENT, prevodAifo, stateContracts, stateErrors, stateWsdl, zadostInfo } from './iszr-support.ts';
 
 const SERVICES = [
   'IszrRobCtiAifo',
@@ -34,14 +24,7 @@ const SERVICES = [
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const READER = 'Bearer egsb_demo_reader_key_00000002';
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}
-
-describe.runIf(present)('ISZR wire compatibility', () => {
+describe.runIf(ISZR_PRESENT)('ISZR wire compatibility', () => {
   let demo: Demo;
   let mocks: RunningMocks;
   let servers: RunningServers;
@@ -56,23 +39,7 @@ describe.runIf(present)('ISZR wire compatibility', () => {
     });
     mocks = demo.mocks as RunningMocks;
     servers = await startServers(demo.bus, { port: 0, host: '127.0.0.1' });
-    const files = listFiles(ROOT).filter((f) => /\.(xsd|wsdl)$/.test(f));
-    const bundle = createBundle(
-      files.map((f) => [relative(ROOT, f), readFileSync(f)] as const),
-      { maxFiles: 5000, maxBytes: 64 * 1024 * 1024 },
-    );
-    for (const service of SERVICES) {
-      const manifest = {
-        code: service,
-        version: '1.0',
-        source: 'ISZR',
-        ais: 1,
-        endpoints: [{ url: 'http://127.0.0.1:9/iszr' }],
-        dataItems: [{ name: 'Odpoved', paths: ['/*'] }],
-        contract: { wsdl: `egon/wsdl/${service}.wsdl` },
-      };
-      real.set(service, compileContract({ manifest, bundle, catalogue: EMPTY_CATALOGUE }));
-    }
+    for (const [service, contract] of stateContracts(SERVICES)) real.set(service, contract);
   }, 60_000);
   afterAll(async () => {
     for (const c of real.values()) c.dispose();
@@ -81,56 +48,14 @@ describe.runIf(present)('ISZR wire compatibility', () => {
   });
 
   async function client(service: string): Promise<Client & { lastResponse?: string }> {
-    const c = await createClientAsync(join(ROOT, `egon/wsdl/${service}.wsdl`), {
+    const c = await createClientAsync(stateWsdl(service), {
       endpoint: `http://127.0.0.1:${servers.httpPort}/soap/${service}/v1`,
     });
     c.addHttpHeader('Authorization', READER);
     return c as Client & { lastResponse?: string };
   }
 
-  /** ZadostInfo in the schema's order (node-soap 1.11 writes keys as given); `extra` fills or overrides fields. */
-  function zadostInfo(agenda: string, role: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    const fields: Record<string, unknown> = {
-      CasZadosti: new Date().toISOString(),
-      Agenda: agenda,
-      AgendovaRole: role,
-      Ovm: '00064581',
-      Ais: 900002,
-      Subjekt: undefined,
-      Uzivatel: 'referent.novak',
-      DuvodUcel: undefined,
-      AgendaZadostId: randomUUID(),
-      ...extra,
-    };
-    const order = ['CasZadosti', 'Agenda', 'AgendovaRole', 'Ovm', 'Ais', 'Subjekt', 'Uzivatel', 'DuvodUcel', 'AgendaZadostId'];
-    return Object.fromEntries(order.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
-  }
-
-  /**
-   * The AIFO map's entries. node-soap (to 1.13 at least) writes the elements of MapaAifoType's choice in
-   * the map's namespace instead of RegTypy's, so a client passes them as raw XML (node-soap's `$xml`).
-   */
-  function prevodAifo(entries: [number, string][]): Record<string, string> {
-    const reg = 'urn:cz:isvs:reg:schemas:RegTypy:v1';
-    return {
-      $xml: entries
-        .map(
-          ([local, global]) =>
-            `<reg:PrevodAifo xmlns:reg="${reg}"><reg:LokalniAifo>${local}</reg:LokalniAifo><reg:GlobalniAifo>${global}</reg:GlobalniAifo></reg:PrevodAifo>`,
-        )
-        .join(''),
-    };
-  }
-
-  /** The answer's payload, validated against the real schema: the errors libxml2 reports. */
-  function realErrors(service: string, xml: string): string[] {
-    const envelope = parseEnvelope(Buffer.from(xml));
-    try {
-      return (real.get(service) as CompiledContract).soap?.validate(envelope.payload).map((e) => e.message) ?? ['no SOAP contract'];
-    } finally {
-      envelope.dispose();
-    }
-  }
+  const realErrors = (service: string, xml: string): string[] => stateErrors(real, service, xml);
 
   type Answer = Record<string, any>;
   const status = (a: Answer) => ({

@@ -7,7 +7,16 @@
  * sending it again (the reader repeating its request id) is harmless.
  */
 import { createHash } from 'node:crypto';
-import { CONTEXT_NS, EgsbError, ENVELOPE_NS, ErrorCode, SOAP_CONTENT_TYPE, type CheckedCall } from '../../contracts/index.ts';
+import {
+  CONTEXT_NS,
+  EgsbError,
+  ENVELOPE_NS,
+  ErrorCode,
+  escapeXml,
+  SOAP_CONTENT_TYPE,
+  SoapVersion,
+  type CheckedCall,
+} from '../../contracts/index.ts';
 import type { OutboundAnswer } from '../protocols/index.ts';
 import { ticketOf, type Acceptance, type TicketStore } from '../tickets/index.ts';
 import type { QueueMessages } from './message.ts';
@@ -26,6 +35,11 @@ export interface AcceptInput {
   /** The body the provider will get (checked, its item list narrowed). */
   readonly forward: Uint8Array;
   readonly acceptedAt: Date;
+  /**
+   * For a service of the ISZR interface: the operation's answer element, which the acceptance takes
+   * the shape of (its OdpovedInfo naming the ticket as IszrZadostId), answered 200 as ISZR does.
+   */
+  readonly iszrAnswer?: { readonly namespace: string; readonly name: string };
 }
 
 export interface Accepted {
@@ -47,7 +61,8 @@ export async function acceptCall({ queue, messages, tickets }: AcceptOptions, in
       'this X-Request-Id was already used for another call (another context, service, operation or body); send a new request id',
     );
   }
-  const answer = acceptedAnswer(ticket, call);
+  const answer =
+    input.iszrAnswer !== undefined ? iszrAcceptedAnswer(ticket, call, input.iszrAnswer, input.acceptedAt) : acceptedAnswer(ticket, call);
   const subject = queue.callSubject(call.service, call.major);
   // JetStream drops a nudge it already holds (same message id); one that never reached it goes now.
   const nudge = async (): Promise<void> => {
@@ -109,4 +124,28 @@ function acceptedAnswer(ticket: string, call: CheckedCall): OutboundAnswer {
     `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${ENVELOPE_NS[call.soapVersion]}"><env:Body><ctx:Accepted xmlns:ctx="${CONTEXT_NS}">` +
     `<ctx:ticket>${ticket}</ctx:ticket><ctx:status>queued</ctx:status><ctx:location>${location}</ctx:location></ctx:Accepted></env:Body></env:Envelope>`;
   return { status: 202, contentType: SOAP_CONTENT_TYPE[call.soapVersion], headers, body: encoder.encode(xml) };
+}
+
+const ISZR_ABSTRACT_NS = 'urn:cz:isvs:iszr:schemas:IszrAbstract:v1';
+const ISZR_REG_NS = 'urn:cz:isvs:reg:schemas:RegTypy:v1';
+
+/**
+ * ISZR's acceptance: an ordinary answer of the operation holding only OdpovedInfo, whose IszrZadostId
+ * is the ticket; the reader then asks the queue (IszrAsyncOdpovedZFronty) or `GET /async/{ticket}`.
+ */
+function iszrAcceptedAnswer(ticket: string, call: CheckedCall, element: { namespace: string; name: string }, at: Date): OutboundAnswer {
+  const version = call.soapVersion ?? SoapVersion.V11;
+  const location = `/async/${ticket}`;
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${ENVELOPE_NS[version]}"><env:Body>` +
+    `<svc:${element.name} xmlns:svc="${escapeXml(element.namespace)}" xmlns:abs="${ISZR_ABSTRACT_NS}" xmlns:reg="${ISZR_REG_NS}">` +
+    `<abs:OdpovedInfo><reg:CasOdpovedi>${at.toISOString()}</reg:CasOdpovedi><reg:Status><reg:VysledekKod>OK</reg:VysledekKod></reg:Status>` +
+    `<reg:AgendaZadostId>${escapeXml(call.requestId)}</reg:AgendaZadostId><reg:IszrZadostId>${ticket}</reg:IszrZadostId></abs:OdpovedInfo>` +
+    `</svc:${element.name}></env:Body></env:Envelope>`;
+  return {
+    status: 200,
+    contentType: SOAP_CONTENT_TYPE[version],
+    headers: { location, 'x-egsb-ticket': ticket },
+    body: encoder.encode(xml),
+  };
 }

@@ -304,11 +304,16 @@ async function runCall(
     Object.assign(draft, checkedFields(checked));
     const forward = await parsed.forwardBody(decision.effective, { ...context, requestId: draft.requestId });
     if (o.accepting !== undefined && call.asyncRequested) {
+      const output =
+        version.manifest.asyncAnswer === 'iszr' && parsed.soapVersion !== undefined
+          ? compiled.model.operations.find((op) => op.name === parsed.operation)?.output
+          : undefined;
       const { answer, acceptance, nudge } = await acceptCall(o.accepting, {
         call: checked,
         received: body,
         forward,
         acceptedAt: draft.time,
+        ...(output !== undefined ? { iszrAnswer: output } : {}),
       });
       return { parsed, answer, nudge, ...(acceptance ? { ticket: acceptance } : {}) };
     }

@@ -3,6 +3,7 @@
  * requests, catalogue, health, operator and publisher endpoints, and the OpenAPI document.
  */
 export { asyncApi } from './async.ts';
+export { iszrQueueApi, ISZR_QUEUE_SERVICES } from './iszr-queue.ts';
 export { auditApi } from './audit.ts';
 export { authorisationApi } from './authorisations.ts';
 export { callApi } from './calls.ts';

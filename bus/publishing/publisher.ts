@@ -50,6 +50,12 @@ export function createPublisher({ registry, store, sources, endpoints, cache, ca
           `AIS ${ownerAis} is not a publisher; the operator makes it one with PUT /admin/ais/${ownerAis}/publishing`,
         );
       }
+      const code = (upload.manifest as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && (RESERVED_SERVICE_CODES as readonly string[]).includes(code))
+        throw new EgsbError(
+          ErrorCode.PUBLISHING_NOT_ALLOWED,
+          `${code} is served by the bus itself (ISZR's asynchronous queue); choose another code`,
+        );
       const bundle = bundleOf(upload, { maxFiles: 5000, maxBytes: maxBundleBytes });
       const compiled = compileContract({ manifest: upload.manifest, bundle, catalogue });
       try {
@@ -143,3 +149,6 @@ function ownerOf(manifest: unknown, caller: Exclude<Caller, { kind: 'anonymous' 
     });
   return named;
 }
+
+/** Service codes the bus answers itself (ISZR's asynchronous queue): no publisher may take them. */
+export const RESERVED_SERVICE_CODES = ['IszrAsyncVypisFronty', 'IszrAsyncOdpovedZFronty', 'IszrAsyncSmazatFrontu'] as const;

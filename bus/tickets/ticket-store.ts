@@ -110,6 +110,12 @@ export interface TicketStore {
   pending(): Promise<PendingCount[]>;
   /** Drops result bodies past their time and rows a retention past that; returns rows touched. */
   expire(ttlMs: number): Promise<number>;
+  /**
+   * The reader is done with finished tickets (ISZR's IszrAsyncSmazatFrontu): their results go now and
+   * they read as expired; the rows stay for the retention, so their request ids cannot be used again.
+   * `all` takes every finished ticket of the AIS. Returns the tickets taken.
+   */
+  discard(aisId: number, tickets: readonly string[] | 'all'): Promise<string[]>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -342,6 +348,19 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
         failed: Number(r.failed),
         ...(r.oldest !== null ? { oldestPendingAt: new Date(r.oldest) } : {}),
       }));
+    },
+
+    async discard(aisId, which) {
+      const list = which === 'all' ? null : which.filter(isTicket);
+      if (list !== null && list.length === 0) return [];
+      const rows = await db.query<{ ticket: string }>(
+        `UPDATE async_call SET expires_at = now(), result_body = NULL, result_headers = NULL
+         WHERE ais_id = $1 AND status IN ('succeeded', 'failed') AND (expires_at IS NULL OR expires_at > now())
+           AND ($2::uuid[] IS NULL OR ticket = ANY($2::uuid[]))
+         RETURNING ticket`,
+        [aisId, list],
+      );
+      return rows.map((r) => r.ticket);
     },
 
     async expire(ttlMs) {
