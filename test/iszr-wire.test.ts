@@ -17,6 +17,7 @@ const SERVICES = [
   'IszrRobCtiAifo',
   'IszrRobCtiPodleUdaju',
   'IszrRobVypisVyuzitiPoskytnuti',
+  'IszrRobCtiZmeny',
   'IszrRosCtiIco',
   'IszrRuianCtiAdresu',
   'IszrVypisOpravneniPolozky',
@@ -341,5 +342,33 @@ describe.runIf(ISZR_PRESENT)('ISZR wire compatibility', () => {
     await expect(
       c.IszrRosCtiIcoAsync({ ZadostInfo: zadostInfo('A343', 'CR2001'), Zadost: { RosCtiIcoData: { Ico: 64581 } } }),
     ).rejects.toThrow(/EGSB_NOT_AUTHORISED/);
+  });
+
+  it("E07: names the persons changed in a period by AIFOs of the caller's agenda, and goes on from a change id", async () => {
+    const since = new Date(Date.now() - 60 * 60_000).toISOString();
+    const { answer, raw } = await call('IszrRobCtiZmeny', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RobCtiZmenyData: { CasOd: since } },
+    });
+    expect(status(answer).kod).toBe('OK');
+    const globals = [...raw.matchAll(/<reg:GlobalniAifo>([^<]+)<\/reg:GlobalniAifo>/g)].map((m) => m[1] as string);
+    expect(globals.length).toBeGreaterThanOrEqual(5); // a change every ten minutes
+    expect(globals.length).toBeLessThanOrEqual(7);
+    for (const g of globals) expect(mocks.population.org.personOf('A121', g)).toBeDefined();
+    const last = Number(answer.RobOdpoved.RobCtiZmenyDataResponse.ZmenaId);
+    expect(Date.parse(answer.RobOdpoved.RobCtiZmenyDataResponse.ZmenaCas)).toBeGreaterThan(Date.parse(since));
+
+    const after = await call('IszrRobCtiZmeny', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RobCtiZmenyData: { ZmenaId: last } },
+    });
+    expect(after.answer.RobOdpoved.RobCtiZmenyDataResponse.ZmenaId).toBeUndefined();
+    expect(after.raw).not.toContain('GlobalniAifo');
+
+    const long = await call('IszrRobCtiZmeny', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RobCtiZmenyData: { CasOd: '2020-01-01T00:00:00Z', CasDo: since } },
+    });
+    expect(Number(long.answer.RobOdpoved.RobCtiZmenyDataResponse.ZmenaId)).toBe(1000);
   });
 });

@@ -10,7 +10,7 @@ import type { FaultInjector } from '../faults.ts';
 import { loadMockBundle, type MockBundle } from '../mock-bundle.ts';
 import { soapMock, type SoapHandler } from '../soap-mock.ts';
 import { iszrContext } from './iszr-message.ts';
-import { iszrRobHandlers, iszrUsageHandlers } from './rob.ts';
+import { iszrChangeHandlers, iszrRobHandlers, iszrUsageHandlers } from './rob.ts';
 import type { UsageSource } from './usage.ts';
 import { iszrRppHandlers } from './rpp.ts';
 import { iszrRuianHandlers } from './ruian.ts';
@@ -22,6 +22,7 @@ export const ISZR_SERVICES = {
   IszrRobCtiAifo: 'rob',
   IszrRobCtiPodleUdaju: 'rob',
   IszrRobVypisVyuzitiPoskytnuti: 'rob',
+  IszrRobCtiZmeny: 'rob',
   IszrRosCtiIco: 'ros',
   IszrRuianCtiAdresu: 'ruian',
   IszrVypisOpravneniPolozky: 'rpp',
@@ -54,6 +55,7 @@ export function iszrMocks({ bundles, population, rpp, usage, faults }: IszrMocks
   const handlers: Readonly<Record<string, SoapHandler>> = {
     ...iszrRobHandlers(population),
     ...iszrUsageHandlers(population, usage),
+    ...iszrChangeHandlers(population),
     ...iszrRosHandlers(population),
     ...iszrRuianHandlers(population),
     ...iszrRppHandlers(rpp),

@@ -276,3 +276,50 @@ export function iszrUsageHandlers(population: Population, usage: UsageSource | u
     },
   };
 }
+
+/** The synthetic feed of changes in ROB: change n (from 1) happens at FEED_START + n × FEED_STEP_MS and concerns one person. */
+export const FEED_START = Date.UTC(2026, 0, 1);
+export const FEED_STEP_MS = 10 * 60_000;
+/** Changes given in one answer at most; the caller goes on from the last ZmenaId. */
+const CHANGES_PER_ANSWER = 1000;
+
+export function changedPerson(change: number, persons: number): number {
+  return (change * 7919 + 104_729) % persons;
+}
+
+/**
+ * IszrRobCtiZmeny (E07): the persons whose data changed in a period (CasOd–CasDo) or after a change
+ * id, from the mock's synthetic feed (no change lies in the future), named in the answer's AIFO map by
+ * the caller's agenda AIFOs; ZmenaCas and ZmenaId name the last change the answer covers.
+ */
+export function iszrChangeHandlers(population: Population, now: () => number = Date.now): Readonly<Record<string, SoapHandler>> {
+  return {
+    IszrRobCtiZmeny(request: XmlElement, context: MockContext): string {
+      const service = 'IszrRobCtiZmeny';
+      const ns = IszrNs.service(service);
+      const agenda = context.agenda as string;
+      const data = child(child(request, ns, 'Zadost'), ns, 'RobCtiZmenyData');
+      const fromText = text(data, IszrNs.ROB_DATA, 'CasOd');
+      const afterId = text(data, IszrNs.ROB_DATA, 'ZmenaId');
+      const toText = text(data, IszrNs.ROB_DATA, 'CasDo');
+      const last = Math.floor((Math.min(toText === undefined ? Infinity : Date.parse(toText), now()) - FEED_START) / FEED_STEP_MS);
+      const first = afterId !== undefined ? Number(afterId) + 1 : Math.ceil((Date.parse(fromText as string) - FEED_START) / FEED_STEP_MS);
+      const start = Math.max(1, first);
+      const end = Math.min(last, start + CHANGES_PER_ANSWER - 1);
+      const persons = population.counts.persons;
+      const changed = new Map<number, number>();
+      for (let n = start; n <= end; n++) {
+        const person = changedPerson(n, persons);
+        if (!changed.has(person)) changed.set(person, changed.size + 1);
+      }
+      const reply = (...parts: string[]): string =>
+        answerRoot(service, 'RobCtiZmenyResponse', ['rod', 'rob'], odpovedInfo(OK, context.requestId as string), ...parts);
+      const covered =
+        end >= start ? t('rod:ZmenaCas', new Date(FEED_START + end * FEED_STEP_MS).toISOString()) + t('rod:ZmenaId', end) : '';
+      return reply(
+        mapaAifo([...changed].map(([person, local]) => ({ local, global: population.org.aifoOf(person, agenda) }))),
+        x('svc:RobOdpoved', {}, x('svc:RobCtiZmenyDataResponse', {}, robStatus({ kod: VysledekKod.OK }), covered)),
+      );
+    },
+  };
+}
