@@ -30,7 +30,7 @@ let servers: RunningServers;
 let busUrl: string;
 let trade: SharedDataClient;
 let sample: {
-  persons: { aifo: string; prijmeni: string }[];
+  persons: { aifo: string; jmeno: string; prijmeni: string; datumNarozeni: string }[];
   legalPersons: { ico: string; nazev: string }[];
   addressPlaces: { kod: number; text: string }[];
   vehicles: { vin: string; rz: string }[];
@@ -71,10 +71,36 @@ describe('reading every register mock through the client', () => {
       const company = await registers.legalPersonByIco(sample.legalPersons[1]?.ico ?? '', options);
       expect(company.record?.ObchodniNazev).toBe(sample.legalPersons[1]?.nazev);
       expect(company.record?.Ico).toBe(sample.legalPersons[1]?.ico);
+      expect(company.record?.AdresaSidla).toMatch(/^\d+$/);
       const address = await registers.addressByCode(sample.addressPlaces[0]?.kod ?? 0, options);
       expect(address.record?.TextAdresy).toBe(sample.addressPlaces[0]?.text);
+      expect(address.record?.Kod).toBe(String(sample.addressPlaces[0]?.kod));
     });
   }
+
+  it('finds a person by name and birth date, named back by its AIFO in the agenda (E05)', async () => {
+    const registers = basicRegisters(trade);
+    const wanted = sample.persons[1] as { aifo: string; jmeno: string; prijmeni: string; datumNarozeni: string };
+    const found = await registers.personsByDetails(
+      { givenName: wanted.jmeno, surname: wanted.prijmeni, birthDate: wanted.datumNarozeni },
+      { ...CALL, dataItems: ['Jmeno', 'Prijmeni'] },
+    );
+    expect(found.result.code).toBe('OK');
+    expect(found.record).toEqual([{ aifo: wanted.aifo, Jmeno: wanted.jmeno, Prijmeni: wanted.prijmeni }]);
+  });
+
+  it("writes the request from the service schema: namespaces per declaration, the schema's order, attributes; refuses a stray key", async () => {
+    const registers = basicRegisters(trade);
+    const answer = await registers.personByAifo(sample.persons[0]?.aifo ?? '', { ...CALL, dataItems: ['Prijmeni'] });
+    expect(answer.record?.Prijmeni).toBe(sample.persons[0]?.prijmeni);
+    await expect(trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', { ZadostInfo: {}, Zadostt: {} }, CALL)).rejects.toMatchObject({
+      code: 'EGSB_CLIENT_USAGE',
+      message: expect.stringContaining('"Zadostt" is not an element here'),
+    });
+    await expect(trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', { MapaAifo: { '@nacistDataa': 'true' } }, CALL)).rejects.toMatchObject({
+      message: expect.stringContaining('no attribute nacistDataa'),
+    });
+  });
 
   it('says when the register does not know the subject', async () => {
     const unknown = await basicRegisters(trade).personByAifo('AAAAAAAAAAAAAAAAAAAAAAA=', CALL);

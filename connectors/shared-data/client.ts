@@ -12,6 +12,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { encodeHeaderText } from '../../contracts/index.ts';
 import { ClientCode, PendingError, ProviderError, SharedDataError, errorFor, usageError, type ErrorEntry } from './errors.ts';
 import { envelopeOf, readEnvelope, type SoapVersion } from './soap-message.ts';
+import { loadSchemas, writeElement, type SchemaSet } from './schema-message.ts';
 
 export type Credentials =
   { readonly apiKey: string } | { readonly cert: string | Buffer; readonly key: string | Buffer; readonly ca?: string | Buffer };
@@ -109,6 +110,8 @@ export interface SharedDataClient {
   catalogue(): Promise<CatalogueService[]>;
   /** What this client's agenda and role would get from a service, and the authorisations behind it. */
   explain(service: string, version?: number): Promise<Explanation>;
+  /** Who every call of this client is made for: the OVM, the agenda and the activity role. */
+  readonly context: { readonly ovm: string; readonly agenda: string; readonly role: string };
   close(): Promise<void>;
 }
 
@@ -167,6 +170,32 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
       if (signal?.aborted) throw signal.reason;
       throw errorFor(ClientCode.UNREACHABLE, `the bus at ${base} cannot be reached: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  const schemaSets = new Map<string, Promise<SchemaSet>>();
+  /** A service's schemas, read from the bus once (the WSDL and every schema it imports, on the bus only). */
+  function schemasOf(service: CatalogueService): Promise<SchemaSet> {
+    const id = `${service.code}/v${service.version}`;
+    let set = schemaSets.get(id);
+    if (set === undefined) {
+      const wsdl = `/soap/${encodeURIComponent(service.code)}/v${service.version}?wsdl`;
+      set = loadSchemas(
+        [wsdl],
+        async (location) => {
+          const res = await exchange('GET', location, {}, undefined, undefined);
+          if (res.status !== 200) throw busError(res, undefined);
+          return res.text;
+        },
+        // Schemas are fetched from this bus whatever host their address names.
+        (location, from) => {
+          const url = new URL(location, `http://bus${from}`);
+          return `${url.pathname}${url.search}`;
+        },
+      );
+      set.catch(() => schemaSets.delete(id));
+      schemaSets.set(id, set);
+    }
+    return set;
   }
 
   async function catalogue(): Promise<CatalogueService[]> {
@@ -264,8 +293,9 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
         headers['content-type'] = 'text/xml; charset=utf-8';
         headers.soapaction = `"${action}"`;
       } else headers['content-type'] = `application/soap+xml; charset=utf-8${action ? `; action="${action}"` : ''}`;
+      const schemas = await schemasOf(service);
       try {
-        body = envelopeOf(soapVersion, op.input, data);
+        body = envelopeOf(soapVersion, writeElement(schemas, op.input, data));
       } catch (error) {
         throw usageError((error as Error).message);
       }
@@ -292,8 +322,9 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
     checkCall(o);
     const service = await findService(code, o.version);
     const { res, requestId } = await send(service, operation, data, o, true);
-    if (res.status !== 202) throw busError(res, requestId);
-    const ticket = single(res.headers['x-egsb-ticket']) ?? '';
+    // 202 with egsb's acceptance, or 200 with an ISZR service's (the operation's answer naming the ticket).
+    const ticket = single(res.headers['x-egsb-ticket']);
+    if (ticket === undefined || (res.status !== 202 && res.status !== 200)) throw busError(res, requestId);
     return { ticket, location: single(res.headers.location) ?? `/async/${ticket}`, requestId };
   }
 
@@ -330,6 +361,7 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
   }
 
   return {
+    context: { ovm: options.ovm, agenda: options.agenda, role: options.role },
     async call<T>(code: string, operation: string, data: Readonly<Record<string, unknown>>, o: CallOptions): Promise<Answer<T>> {
       checkCall(o);
       if (o.mode === 'async') {

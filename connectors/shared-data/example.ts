@@ -1,7 +1,7 @@
 /**
- * Reading shared data from your AIS: a person from ROB, a company from ROS and an address from RUIAN,
- * through the bus, as a trade licensing office (agenda A1186, role CR3001) of Prague. Runs against
- * `npm start`: `npx tsx connectors/shared-data/example.ts`.
+ * Reading shared data from your AIS: a person from ROB, a company from ROS and an address from RUIAN
+ * over their ISZR services, through the bus, as a trade licensing office (agenda A1186, role CR3001)
+ * of Prague. Runs against `npm start`: `npx tsx connectors/shared-data/example.ts`.
  */
 import { basicRegisters, createSharedDataClient, RefusedError } from './index.ts';
 
@@ -20,19 +20,13 @@ const person = await registers.personByAifo('I9d7lm3eVyZRZVAkDkHJQAk=', call);
 console.log('person:', person.record?.Jmeno, person.record?.Prijmeni, person.record?.DatumNarozeni, '| items:', person.dataItems.join(' '));
 
 const company = await registers.legalPersonByIco('64967611', call);
-console.log('company:', company.record?.ObchodniNazev, '|', company.record?.AdresaSidla?.TextAdresy);
-
-const address = await registers.addressByCode(23213318, call);
-console.log('address:', address.record?.TextAdresy);
+const seat = company.record?.AdresaSidla;
+const address = seat === undefined ? undefined : await registers.addressByCode(seat, call);
+console.log('company:', company.record?.ObchodniNazev, '|', address?.record?.TextAdresy);
 
 // The same read, asynchronously: a ticket, then the result.
-const queued = await client.call(
-  'rob',
-  'RobCtiAifo',
-  { Aifo: 'I9d7lm3eVyZRZVAkDkHJQAk=' },
-  { ...call, mode: 'async', dataItems: ['Prijmeni'] },
-);
-console.log('async:', queued.ticket !== undefined, JSON.stringify(queued.data.Osoba));
+const queued = await registers.personByAifo('I9d7lm3eVyZRZVAkDkHJQAk=', { ...call, mode: 'async', dataItems: ['Prijmeni'] });
+console.log('async:', queued.ticket !== undefined, queued.record?.Prijmeni);
 
 // A refusal is a typed error with the bus's code and request id.
 try {

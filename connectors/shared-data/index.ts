@@ -21,12 +21,11 @@ export {
 export { ClientCode, InvalidCallError, PendingError, ProviderError, RefusedError, SharedDataError, UnavailableError } from './errors.ts';
 export {
   basicRegisters,
-  type Address,
   type AddressPlace,
   type BasicRegisters,
-  type CodeName,
   type LegalPerson,
   type Person,
+  type PersonQuery,
   type RegisterAnswer,
 } from './registers.ts';
 export { runCallCli, runCatalogueCli } from './cli.ts';

@@ -1,54 +1,53 @@
 /**
- * Typed reads from the bundled register mocks (ROB, ROS, RUIAN), built on the generic client: the
- * example of how an AIS wraps a service it uses. Each answers the register's record, or undefined
- * when the register says it does not know the subject (VysledekKod CHYBA); the register's other
- * answers and the bus's refusals come back as the client's typed errors.
+ * Typed reads from the basic registers over their ISZR services (E03 IszrRobCtiAifo, E05
+ * IszrRobCtiPodleUdaju, E20 IszrRosCtiIco, E36 IszrRuianCtiAdresu), built on the generic client: the
+ * example of how an AIS wraps a service it uses. The helpers write ZadostInfo from the call's options
+ * (agenda, role, OVM, user, purpose, the request id as AgendaZadostId) and the item list into
+ * AutorizaceInfo, name a person through MapaAifo, and read the answer back into plain records. Each
+ * answers the record, or undefined when the register does not know the subject (with ISZR's result
+ * code and sub-codes); the bus's refusals come back as the client's typed errors.
  */
+import { randomUUID } from 'node:crypto';
 import type { Answer, CallOptions, SharedDataClient } from './client.ts';
-
-export interface CodeName {
-  readonly Kod: string;
-  readonly Nazev: string;
-}
-
-export interface Address {
-  readonly AdresniMistoKod?: string;
-  readonly TextAdresy?: string;
-}
 
 /** A person as ROB answers (only the items the caller may see are present). */
 export interface Person {
-  readonly Aifo: string;
+  /** The person's AIFO in the caller's agenda. */
+  readonly aifo: string;
   readonly Jmeno?: string;
   readonly Prijmeni?: string;
   readonly DatumNarozeni?: string;
-  readonly MistoNarozeni?: CodeName;
   readonly DatumUmrti?: string;
-  readonly AdresaPobytu?: Address;
-  readonly Obcanstvi?: string;
+  /** RUIAN code of the Czech municipality of birth, or the place abroad and its state code. */
+  readonly MistoNarozeni?: { readonly obec: string } | { readonly misto: string; readonly stat: string };
+  /** RUIAN code of the address place (its text comes from RUIAN: `addressByCode`). */
+  readonly AdresaPobytu?: string;
+  /** Numeric state codes. */
+  readonly Obcanstvi?: readonly string[];
   readonly DatovaSchranka?: string;
 }
 
-/** A legal person or entrepreneur as ROS answers. */
+/** A legal person as ROS answers. */
 export interface LegalPerson {
   readonly Ico: string;
   readonly ObchodniNazev?: string;
-  readonly PravniForma?: CodeName;
+  readonly PravniForma?: { readonly Kod: string; readonly Nazev?: string };
   readonly DatumVzniku?: string;
-  readonly AdresaSidla?: Address;
+  /** RUIAN code of the seat's address place. */
+  readonly AdresaSidla?: string;
   readonly DatovaSchranka?: string;
-  readonly StatutarniOrgan?: unknown;
 }
 
 /** An address place as RUIAN answers. */
 export interface AddressPlace {
   readonly Kod: string;
-  readonly Obec?: CodeName;
-  readonly CastObce?: CodeName;
-  readonly Ulice?: CodeName;
+  readonly Obec?: { readonly Kod: string; readonly Nazev: string };
+  readonly CastObce?: { readonly Kod: string; readonly Nazev: string };
+  readonly Ulice?: { readonly Kod: string; readonly Nazev: string };
   readonly CisloDomovni?: string;
   readonly CisloOrientacni?: string;
   readonly Psc?: string;
+  /** The address in lines, joined. */
   readonly TextAdresy?: string;
 }
 
@@ -59,36 +58,187 @@ export interface RegisterAnswer<T> extends Omit<Answer, 'data'> {
   readonly result: { readonly code: string; readonly details: readonly string[] };
 }
 
+export interface PersonQuery {
+  readonly givenName: string;
+  readonly surname: string;
+  /** YYYY-MM-DD */
+  readonly birthDate: string;
+}
+
 export interface BasicRegisters {
+  /** E03: a person by the AIFO it has in the caller's agenda. */
   personByAifo(aifo: string, options: CallOptions): Promise<RegisterAnswer<Person>>;
+  /** E05: the persons with this name and birth date, each with its AIFO in the caller's agenda. */
+  personsByDetails(query: PersonQuery, options: CallOptions): Promise<RegisterAnswer<Person[]>>;
+  /** E20: a legal person by IČO. */
   legalPersonByIco(ico: string, options: CallOptions): Promise<RegisterAnswer<LegalPerson>>;
+  /** E36: an address place by its RUIAN code. */
   addressByCode(code: number | string, options: CallOptions): Promise<RegisterAnswer<AddressPlace>>;
 }
 
-type Reply = Record<string, unknown> & {
-  OdpovedInfo?: { Status?: { VysledekKod?: string; VysledekDetail?: { VysledekSubKod?: string } | { VysledekSubKod?: string }[] } };
-};
+type Node = Record<string, unknown>;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function basicRegisters(client: SharedDataClient): BasicRegisters {
-  async function read<T>(
+  async function call(
     service: string,
-    operation: string,
-    data: Record<string, unknown>,
-    recordKey: string,
+    request: (info: Node) => Node,
     options: CallOptions,
-  ): Promise<RegisterAnswer<T>> {
-    const { data: reply, ...rest } = await client.call<Reply>(service, operation, data, options);
-    const status = reply.OdpovedInfo?.Status;
-    const details =
-      status?.VysledekDetail === undefined
-        ? []
-        : (Array.isArray(status.VysledekDetail) ? status.VysledekDetail : [status.VysledekDetail]).map((d) => d.VysledekSubKod ?? '');
-    return { ...rest, record: reply[recordKey] as T | undefined, result: { code: status?.VysledekKod ?? '', details } };
+  ): Promise<Omit<Answer, 'data'> & { data: Node }> {
+    // ISZR names a request by a UUID (AgendaZadostId); the same id travels as X-Request-Id.
+    const requestId = options.requestId !== undefined && UUID.test(options.requestId) ? options.requestId : randomUUID();
+    const info: Node = {
+      ZadostInfo: {
+        CasZadosti: new Date(),
+        Agenda: client.context.agenda,
+        AgendovaRole: client.context.role,
+        Ovm: client.context.ovm,
+        Uzivatel: options.auditUserId.slice(0, 100),
+        DuvodUcel: options.purpose.slice(0, 255),
+        AgendaZadostId: requestId,
+      },
+      ...(options.dataItems !== undefined ? { AutorizaceInfo: { SeznamUdaju: options.dataItems.join(' ') } } : {}),
+    };
+    return client.call<Node>(service, service, request(info), { ...options, requestId });
   }
+
+  function answer<T>(reply: Omit<Answer, 'data'> & { data: Node }, record: T | undefined): RegisterAnswer<T> {
+    const { data, ...rest } = reply;
+    const status = obj(obj(data.OdpovedInfo)?.Status);
+    const details = list(status?.VysledekDetail).map((d) => text(obj(d)?.VysledekSubKod) ?? '');
+    return { ...rest, record, result: { code: text(status?.VysledekKod) ?? '', details } };
+  }
+
+  /** The AIFO each local number of the answer's map stands for. */
+  function aifoMap(data: Node): Map<string, string> {
+    return new Map(
+      list(obj(data.MapaAifo)?.PrevodAifo).map((p) => [text(obj(p)?.LokalniAifo) ?? '', text(obj(p)?.GlobalniAifo) ?? ''] as const),
+    );
+  }
+
   return {
-    personByAifo: (aifo, options) => read<Person>('rob', 'RobCtiAifo', { Aifo: aifo }, 'Osoba', options),
-    legalPersonByIco: (ico, options) => read<LegalPerson>('ros', 'RosCtiIco', { Ico: ico }, 'Subjekt', options),
-    addressByCode: (code, options) =>
-      read<AddressPlace>('ruian', 'RuianCtiAdresu', { AdresniMistoKod: String(code) }, 'AdresniMisto', options),
+    async personByAifo(aifo, options) {
+      const reply = await call(
+        'IszrRobCtiAifo',
+        (info) => ({
+          ...info,
+          MapaAifo: { PrevodAifo: { LokalniAifo: 1, GlobalniAifo: aifo } },
+          Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
+        }),
+        options,
+      );
+      const data = obj(obj(reply.data.RobOdpoved)?.RobCtiAifoDataResponse);
+      return answer(reply, data === undefined ? undefined : person(aifo, data));
+    },
+
+    async personsByDetails(query, options) {
+      const reply = await call(
+        'IszrRobCtiPodleUdaju',
+        (info) => ({
+          ...info,
+          Zadost: { RobCtiPodleUdajuData: { DatumNarozeni: query.birthDate, Jmeno: query.givenName, Prijmeni: query.surname } },
+        }),
+        options,
+      );
+      const map = aifoMap(reply.data);
+      const data = obj(obj(reply.data.RobOdpoved)?.RobCtiPodleUdajuDataResponse);
+      const found = list(data?.Osoba).map((o) => person(map.get(text(obj(o)?.Aifo) ?? '') ?? '', obj(o) ?? {}));
+      return answer(reply, data === undefined || found.length === 0 ? undefined : found);
+    },
+
+    async legalPersonByIco(ico, options) {
+      const reply = await call('IszrRosCtiIco', (info) => ({ ...info, Zadost: { RosCtiIcoData: { Ico: Number(ico) } } }), options);
+      const o = obj(obj(obj(reply.data.RosOdpoved)?.RosCtiIcoDataResponse)?.PravnickaOsoba);
+      if (o === undefined) return answer<LegalPerson>(reply, undefined);
+      const agenda = obj(o.OsobaAgendy);
+      const form = obj(o.PravniForma);
+      const record: LegalPerson = {
+        Ico: (text(o.Ico) ?? '').padStart(8, '0'),
+        ...defined('ObchodniNazev', text(agenda?.NazevOsoby)),
+        ...(form ? { PravniForma: { Kod: text(form.KodPravniFormy) ?? '', ...defined('Nazev', text(form.NazevPravniFormy)) } } : {}),
+        ...defined('DatumVzniku', text(agenda?.DatumVznikuOpravneni)),
+        ...defined('AdresaSidla', text(obj(agenda?.AdresaSidla)?.OdkazRuian)),
+        ...defined('DatovaSchranka', text(list(obj(o.DatoveSchranky)?.DatovaSchranka)[0])),
+      };
+      return answer(reply, record);
+    },
+
+    async addressByCode(code, options) {
+      const reply = await call(
+        'IszrRuianCtiAdresu',
+        (info) => ({ ...info, Zadost: { RuianCtiAdresuData: { Kod: String(code), FormatAdresy: 'VSECHNY' } } }),
+        options,
+      );
+      const adresa = obj(obj(obj(reply.data.RuianOdpoved)?.RuianCtiAdresuDataResponse)?.Adresa);
+      if (adresa === undefined) return answer<AddressPlace>(reply, undefined);
+      const p = obj(adresa.PolozkovaAdresa) ?? {};
+      const lines = obj(adresa.RadkovaAdresa);
+      const pair = (kod: string, nazev: string) => {
+        const k = text(p[kod]);
+        return k === undefined ? undefined : { Kod: k, Nazev: text(p[nazev]) ?? '' };
+      };
+      const record: AddressPlace = {
+        Kod: text(p.AdresniMistoKod) ?? text(lines?.AdresniMistoKod) ?? String(code),
+        ...defined('Obec', pair('ObecKod', 'ObecNazev')),
+        ...defined('CastObce', pair('CastObceKod', 'CastObceNazev')),
+        ...defined('Ulice', pair('UliceKod', 'UliceNazev')),
+        ...defined('CisloDomovni', text(p.CisloDomovni)),
+        ...defined('CisloOrientacni', text(p.CisloOrientacni)),
+        ...defined('Psc', text(p.PostaKod)),
+        ...defined(
+          'TextAdresy',
+          lines === undefined
+            ? undefined
+            : ['RadekAdresy1', 'RadekAdresy2', 'RadekAdresy3']
+                .map((k) => text(lines[k]))
+                .filter((l): l is string => l !== undefined)
+                .join(', '),
+        ),
+      };
+      return answer(reply, record);
+    },
   };
+}
+
+function person(aifo: string, o: Node): Person {
+  const place = obj(o.MistoNarozeni);
+  const abroad = obj(place?.NarozeniSvet);
+  const obcanstvi = list(o.Obcanstvi).map((v) => text(v) ?? '');
+  return {
+    aifo,
+    ...defined('Jmeno', text(o.Jmeno)),
+    ...defined('Prijmeni', text(o.Prijmeni)),
+    ...defined('DatumNarozeni', text(o.DatumNarozeni)),
+    ...defined('DatumUmrti', text(o.DatumUmrti)),
+    ...(place === undefined
+      ? {}
+      : {
+          MistoNarozeni:
+            abroad !== undefined
+              ? { misto: text(abroad.MistoSvet) ?? '', stat: text(abroad.Stat) ?? '' }
+              : { obec: text(place.NarozeniCr) ?? '' },
+        }),
+    ...defined('AdresaPobytu', text(o.AdresaPobytu)),
+    ...(obcanstvi.length > 0 ? { Obcanstvi: obcanstvi } : {}),
+    ...defined('DatovaSchranka', text(o.DatovaSchranka)),
+  };
+}
+
+function obj(value: unknown): Node | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Node) : undefined;
+}
+
+function list(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** An element's text, whether it came bare or with attributes (`$value`). */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const o = obj(value);
+  return typeof o?.$value === 'string' ? o.$value : undefined;
+}
+
+function defined<K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
 }

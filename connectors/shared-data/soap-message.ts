@@ -1,51 +1,22 @@
 /**
- * SOAP for callers who would rather not write XML: a plain object becomes the body element of an
- * operation's request (its element name and namespace from the catalogue), and an answer becomes a
- * plain object again. Every element is written in the request element's namespace, as schemas with
- * `elementFormDefault="qualified"` (ISZR's and the mocks') want, in the order of the object's keys,
- * which must follow the schema's sequence; arrays repeat an element. Text stays text: no number or
- * date is guessed from it, so IČO and AIFO keep their leading zeros and padding.
+ * SOAP envelopes for callers who would rather not write XML: the request element (written from the
+ * service's schemas, see schema-message.ts) goes in an envelope, and an answer becomes a plain object
+ * again: namespace prefixes dropped, attributes as `@name` keys beside `$value` where an element has
+ * them. Text stays text: no number or date is guessed from it, so IČO and AIFO keep their leading
+ * zeros and padding.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { escapeXml } from '../../contracts/index.ts';
 
 export type SoapVersion = '1.1' | '1.2';
-
-export interface QName {
-  readonly namespace: string;
-  readonly name: string;
-}
 
 const ENVELOPE: Readonly<Record<SoapVersion, string>> = {
   '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
   '1.2': 'http://www.w3.org/2003/05/soap-envelope',
 };
 
-export function envelopeOf(version: SoapVersion, input: QName, data: Readonly<Record<string, unknown>>): string {
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="${ENVELOPE[version]}"><s:Body>` +
-    `<m:${input.name} xmlns:m="${escapeXml(input.namespace)}">${children(data, input.name)}</m:${input.name}></s:Body></s:Envelope>`
-  );
-}
-
-const NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
-
-function children(data: Readonly<Record<string, unknown>>, path: string): string {
-  let out = '';
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue;
-    if (!NAME.test(key)) throw new TypeError(`${path}: ${JSON.stringify(key)} cannot be an XML element name`);
-    for (const item of Array.isArray(value) ? value : [value]) out += element(key, item, `${path}/${key}`);
-  }
-  return out;
-}
-
-function element(name: string, value: unknown, path: string): string {
-  if (value === null) return `<m:${name}/>`;
-  if (typeof value === 'object' && !(value instanceof Date))
-    return `<m:${name}>${children(value as Record<string, unknown>, path)}</m:${name}>`;
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return `<m:${name}>${escapeXml(text)}</m:${name}>`;
+/** The request element (written from the service's schemas) in a SOAP envelope. */
+export function envelopeOf(version: SoapVersion, element: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="${ENVELOPE[version]}"><s:Body>${element}</s:Body></s:Envelope>`;
 }
 
 export interface ReadEnvelope {
@@ -65,12 +36,28 @@ export interface ReadEnvelope {
 
 const parser = new XMLParser({
   removeNSPrefix: true,
-  ignoreAttributes: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '$value',
   parseTagValue: false,
+  parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
   ignoreDeclaration: true,
+  // Namespace declarations and xml:lang say nothing about the data.
+  updateTag: (_tag, _path, attributes) => {
+    for (const name of Object.keys(attributes))
+      if (name === '@xmlns' || name.startsWith('@xmlns:') || name === '@lang') delete attributes[name];
+    return true;
+  },
 });
+
+/** An element's text whether or not it carried attributes. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const o = asObject(value);
+  return typeof o?.$value === 'string' ? o.$value : undefined;
+}
 
 /** Reads a SOAP answer; throws a TypeError when it is not a SOAP envelope. */
 export function readEnvelope(xml: string): ReadEnvelope {
@@ -80,26 +67,28 @@ export function readEnvelope(xml: string): ReadEnvelope {
   if (envelope === undefined || body === undefined) throw new TypeError('the answer is not a SOAP envelope');
   const context = asObject(asObject(envelope.Header)?.Context);
   const items = (key: string): readonly string[] | undefined => {
-    const raw = context?.[key];
-    return typeof raw === 'string' ? raw.split(/\s+/).filter((i) => i !== '') : undefined;
+    const raw = textOf(context?.[key]);
+    return raw !== undefined ? raw.split(/\s+/).filter((i) => i !== '') : undefined;
   };
   const dataItems = items('dataItems');
   const refusedItems = items('refusedItems');
   const withItems = { ...(dataItems ? { dataItems } : {}), ...(refusedItems ? { refusedItems } : {}) };
   const fault = asObject(body.Fault);
   if (fault !== undefined) {
-    const text = String(fault.faultstring ?? asObject(fault.Reason)?.Text ?? 'SOAP fault');
+    const text = textOf(fault.faultstring) ?? textOf(asObject(fault.Reason)?.Text) ?? 'SOAP fault';
     const error = asObject(asObject(fault.detail ?? fault.Detail)?.Error);
+    const errorCode = textOf(error?.code);
+    const errorRequestId = textOf(error?.requestId);
     const entries = asObject(error?.errors)?.error;
     const errors = (Array.isArray(entries) ? entries : entries === undefined ? [] : [entries]).map((e) => {
       const o = asObject(e) ?? {};
-      return { location: String(o.location ?? ''), rule: String(o.rule ?? ''), message: String(o.message ?? '') };
+      return { location: textOf(o.location) ?? '', rule: textOf(o.rule) ?? '', message: textOf(o.message) ?? '' };
     });
     return {
       fault: {
         text,
-        ...(typeof error?.code === 'string' ? { code: error.code } : {}),
-        ...(typeof error?.requestId === 'string' ? { requestId: error.requestId } : {}),
+        ...(errorCode !== undefined ? { code: errorCode } : {}),
+        ...(errorRequestId !== undefined ? { requestId: errorRequestId } : {}),
         errors,
       },
       ...withItems,
