@@ -20,9 +20,10 @@ const person = await registers.personByAifo('I9d7lm3eVyZRZVAkDkHJQAk=', call);
 console.log('person:', person.record?.Jmeno, person.record?.Prijmeni, person.record?.DatumNarozeni, '| items:', person.dataItems.join(' '));
 
 const company = await registers.legalPersonByIco('64967611', call);
-const seat = company.record?.AdresaSidla;
-const address = seat === undefined ? undefined : await registers.addressByCode(seat, call);
-console.log('company:', company.record?.ObchodniNazev, '|', address?.record?.TextAdresy);
+console.log('company:', company.record?.ObchodniNazev, '| seat at address place', company.record?.AdresaSidla);
+
+const address = await registers.addressByCode(23213318, call);
+console.log('address:', address.record?.TextAdresy);
 
 // The same read, asynchronously: a ticket, then the result.
 const queued = await registers.personByAifo('I9d7lm3eVyZRZVAkDkHJQAk=', { ...call, mode: 'async', dataItems: ['Prijmeni'] });
