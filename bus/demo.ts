@@ -25,7 +25,12 @@ export async function startDemo(config: BusConfig, mocks: Omit<MocksOptions, 'rp
     ? await startMocks({
         ...mocks,
         rpp: registryRppSource(
-          { getAgenda: (code) => busNow().registry.getAgenda(code), listOvms: () => busNow().registry.listOvms() },
+          {
+            getAgenda: (code) => busNow().registry.getAgenda(code),
+            listAgendas: () => busNow().registry.listAgendas(),
+            listOvms: () => busNow().registry.listOvms(),
+            listAis: () => busNow().registry.listAis(),
+          },
           (agenda, role) => busNow().authorisations.list({ agenda, role }),
         ),
         usage: {

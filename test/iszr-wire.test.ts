@@ -20,6 +20,7 @@ const SERVICES = [
   'IszrRobCtiZmeny',
   'IszrRosCtiIco',
   'IszrRuianCtiAdresu',
+  'IszrRppVypisOpravneni',
   'IszrVypisOpravneniPolozky',
 ];
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
@@ -370,5 +371,43 @@ describe.runIf(ISZR_PRESENT)('ISZR wire compatibility', () => {
       Zadost: { RobCtiZmenyData: { CasOd: '2020-01-01T00:00:00Z', CasDo: since } },
     });
     expect(Number(long.answer.RobOdpoved.RobCtiZmenyDataResponse.ZmenaId)).toBe(1000);
+  });
+
+  it("E148: an agenda's activity roles with the reading AIS and what they may read today", async () => {
+    const { answer } = await call('IszrRppVypisOpravneni', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RppVypisOpravneniData: { KodAgendy: 'A343', DatumPlatnostiAgendyOd: '2020-01-01' } },
+    });
+    expect(status(answer).kod).toBe('OK');
+    const agenda = answer.RppOdpoved.RppVypisOpravneniDataResponse.Agenda;
+    expect(agenda.Kod).toBe('A343');
+    const activity = [agenda.SeznamCinnosti.CinnostAgendyPusobnostiOvm].flat()[0];
+    expect(activity.KodCinnostiAgendy).toBe('CR2001');
+    const ais = [activity.SeznamAis.Ais].flat() as Answer[];
+    expect(ais.map((a) => Number(a.Kod))).toContain(900002);
+    const scope = String(ais.find((a) => Number(a.Kod) === 900002)?.Opravneni);
+    expect(scope).toContain('ROB: Jmeno Prijmeni AdresaPobytu');
+    expect(scope).not.toContain('ROS:'); // expired at the end of 2019
+  });
+
+  it('E148: by OVM, every agenda it performs; an OVM that does not perform the agenda gets an empty list', async () => {
+    const byOvm = await call('IszrRppVypisOpravneni', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RppVypisOpravneniData: { KodOvm: '00064581' } },
+    });
+    const codes = [byOvm.answer.RppOdpoved.RppVypisOpravneniDataResponse.Agenda].flat().map((a: Answer) => a.Kod);
+    expect(codes.sort()).toEqual(['A1186', 'A121', 'A343']);
+    const none = await call('IszrRppVypisOpravneni', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: {
+        RppVypisOpravneniData: { KompletniIdentifikace: { KodAgendy: 'A343', DatumPlatnostiAgendyOd: '2020-01-01', KodOvm: '00007064' } },
+      },
+    });
+    expect(status(none.answer)).toEqual({ kod: 'VAROVANI', subKod: 'NENALEZENO' });
+    const unknown = await call('IszrRppVypisOpravneni', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RppVypisOpravneniData: { KodAgendy: 'A9999', DatumPlatnostiAgendyOd: '2020-01-01' } },
+    });
+    expect(status(unknown.answer)).toEqual({ kod: 'CHYBA', subKod: 'NENALEZENO' });
   });
 });

@@ -12,7 +12,7 @@ import { soapMock, type SoapHandler } from '../soap-mock.ts';
 import { iszrContext } from './iszr-message.ts';
 import { iszrChangeHandlers, iszrRobHandlers, iszrUsageHandlers } from './rob.ts';
 import type { UsageSource } from './usage.ts';
-import { iszrRppHandlers } from './rpp.ts';
+import { iszrRppAgendaHandlers, iszrRppHandlers } from './rpp.ts';
 import { iszrRuianHandlers } from './ruian.ts';
 import { iszrRosHandlers } from './ros.ts';
 import type { RppSource } from '../rpp/rpp-source.ts';
@@ -25,6 +25,7 @@ export const ISZR_SERVICES = {
   IszrRobCtiZmeny: 'rob',
   IszrRosCtiIco: 'ros',
   IszrRuianCtiAdresu: 'ruian',
+  IszrRppVypisOpravneni: 'rpp',
   IszrVypisOpravneniPolozky: 'rpp',
 } as const;
 export type IszrService = keyof typeof ISZR_SERVICES;
@@ -59,6 +60,7 @@ export function iszrMocks({ bundles, population, rpp, usage, faults }: IszrMocks
     ...iszrRosHandlers(population),
     ...iszrRuianHandlers(population),
     ...iszrRppHandlers(rpp),
+    ...iszrRppAgendaHandlers(rpp),
   };
   const app = new Hono();
   for (const [service, register] of Object.entries(ISZR_SERVICES) as [IszrService, IszrRegister][]) {

@@ -21,6 +21,8 @@ export const IszrNs = {
   ISZR_TYPES: 'urn:cz:isvs:iszr:schemas:IszrTypy:v1',
   ISZR_DATA: 'urn:cz:isvs:iszr:schemas:IszrDotazyData:v1',
   ITEM_RIGHTS: 'urn:cz:isvs:iszr:schemas:IszrDataVypisOpravneniPolozky:v1',
+  RPP_DATA: 'urn:cz:isvs:rpp:schemas:RppDotazyData:v1',
+  RPP_TYPES: 'urn:cz:isvs:rpp:schemas:RppTypy:v1',
   service: (name: string): string => `urn:cz:isvs:iszr:schemas:${name}:v1`,
 } as const;
 
@@ -38,6 +40,8 @@ export const PREFIXES = {
   iszr: IszrNs.ISZR_TYPES,
   iszd: IszrNs.ISZR_DATA,
   i33: IszrNs.ITEM_RIGHTS,
+  pdo: IszrNs.RPP_DATA,
+  rpp: IszrNs.RPP_TYPES,
 } as const;
 export type Prefix = keyof typeof PREFIXES;
 

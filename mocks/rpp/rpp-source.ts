@@ -26,15 +26,27 @@ export interface RppAuthorisation {
   readonly validTo?: string;
 }
 
+/** An AIS as RPP knows it: the agendas it serves and the OVMs it acts for. */
+export interface RppAis {
+  readonly id: number;
+  readonly agendas: readonly string[];
+  readonly actsFor: readonly string[];
+}
+
 export interface RppSource {
   agenda(code: string): Promise<RppAgenda | undefined>;
+  /** The codes of every agenda registered. */
+  agendaCodes(): Promise<readonly string[]>;
   /** The authorisations of an agenda that name this role (or all roles). */
   authorisations(agenda: string, role: string): Promise<readonly RppAuthorisation[]>;
+  /** The AIS in operation (blocked or suspended ones are left out). */
+  aisList(): Promise<readonly RppAis[]>;
 }
 
 interface SeedShape {
   agendas?: { code: string; name: string; roles?: { code: string; name: string }[] }[];
   ovms?: { code: string; agendas?: string[] }[];
+  ais?: { id: number; agendas?: string[]; actsFor?: string[] }[];
   authorisations?: (Omit<RppAuthorisation, 'id'> & { id?: string; agenda: string })[];
 }
 
@@ -48,17 +60,22 @@ export async function seedRppSource(file: string): Promise<RppSource> {
     agendas.set(a.code, { code: a.code, name: a.name, roles: a.roles ?? [], ovms });
   }
   const authorisations = (seed.authorisations ?? []).map((a, i) => ({ ...a, id: a.id ?? `seed-${i + 1}` }));
+  const ais = (seed.ais ?? []).map((a) => ({ id: a.id, agendas: a.agendas ?? [], actsFor: a.actsFor ?? [] }));
   return {
     agenda: async (code) => agendas.get(code),
+    agendaCodes: async () => [...agendas.keys()],
     authorisations: async (agenda, role) =>
       authorisations.filter((a) => a.agenda === agenda && (a.roles === '*' || a.roles.includes(role))),
+    aisList: async () => ais,
   };
 }
 
 /** The part of the bus's registry the RPP mock reads. */
 export interface RegistryReader {
   getAgenda(code: string): Promise<{ code: string; name: string; roles: readonly { code: string; name: string }[] }>;
+  listAgendas(): Promise<readonly { code: string }[]>;
   listOvms(): Promise<readonly { code: string; agendas: readonly string[] }[]>;
+  listAis(): Promise<readonly { id: number; agendas: readonly string[]; actsFor: readonly string[]; state: string }[]>;
 }
 
 /** RPP over the bus's own registry (`npm start`): what RPP answers is what the bus enforces. */
@@ -74,6 +91,9 @@ export function registryRppSource(registry: RegistryReader, authorisations: RppS
       const ovms = (await registry.listOvms()).filter((o) => o.agendas.includes(code)).map((o) => o.code);
       return { code: agenda.code, name: agenda.name, roles: agenda.roles.map((r) => ({ code: r.code, name: r.name })), ovms };
     },
+    agendaCodes: async () => (await registry.listAgendas()).map((a) => a.code),
     authorisations,
+    aisList: async () =>
+      (await registry.listAis()).filter((a) => a.state === 'active').map((a) => ({ id: a.id, agendas: a.agendas, actsFor: a.actsFor })),
   };
 }
