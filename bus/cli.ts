@@ -101,8 +101,9 @@ function buildProgram(out: Writer, err: Writer): Command {
 
   leaf(program, 'publish', 'compile and publish a contract bundle (manifest.json + WSDL/XSD or JSON Schemas)')
     .argument('<bundle-dir>')
-    .action(async (dir: string, o: Common) => {
-      const upload = await local(() => readBundleDir(dir), err);
+    .option('--manifest <name>', 'which manifest of a folder holding several services (<name>.manifest.json)')
+    .action(async (dir: string, o: Common & { manifest?: string }) => {
+      const upload = await local(() => readBundleDir(dir, o.manifest), err);
       const body = await bus(o).send('POST', '/publish', upload);
       bus(o).print(
         body,

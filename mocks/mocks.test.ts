@@ -1,11 +1,12 @@
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_HEADER, operationSubject } from '../connectors/index.ts';
 import { parseEnvelope } from '../contracts/index.ts';
 import { seedRppSource } from './rpp/rpp-source.ts';
-import { startMocks, type MockName, type RunningMocks } from './server.ts';
+import type { IszrService } from './iszr/index.ts';
+import { startMocks, type JsonMockName, type RunningMocks } from './server.ts';
 
 const SEED = fileURLToPath(new URL('./seed.yaml', import.meta.url));
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -26,21 +27,13 @@ afterAll(async () => {
   await mocks?.close();
 });
 
-const NS: Record<string, string> = {
-  rob: 'urn:egsb:mock:rob:v1',
-  ros: 'urn:egsb:mock:ros:v1',
-  ruian: 'urn:egsb:mock:ruian:v1',
-  rpp: 'urn:egsb:mock:rpp:v1',
-};
+const ABS = 'urn:cz:isvs:iszr:schemas:IszrAbstract:v1';
+const REG = 'urn:cz:isvs:reg:schemas:RegTypy:v1';
+const ROD = 'urn:cz:isvs:rob:schemas:RobDotazyData:v1';
 
-/** Every item a mock's contract declares, as the bus would ask for them: a mock asked for none answers none. */
-function allItems(mock: MockName): Record<string, string> {
+/** Every item a JSON mock's contract declares, as the bus would ask for them: a JSON mock asked for none answers none. */
+function allItems(mock: JsonMockName): Record<string, string> {
   return { 'x-egsb-data-items': mocks.bundles.get(mock)?.contract.plan.itemNames.join(' ') ?? '' };
-}
-
-function envelope(version: '1.1' | '1.2', mock: string, body: string): string {
-  const env = version === '1.1' ? 'http://schemas.xmlsoap.org/soap/envelope/' : 'http://www.w3.org/2003/05/soap-envelope';
-  return `<s:Envelope xmlns:s="${env}"><s:Body><m:${body.replace(/^(\w+)/, `$1 xmlns:m="${NS[mock]}"`)}</s:Body></s:Envelope>`;
 }
 
 interface SoapResult {
@@ -51,24 +44,51 @@ interface SoapResult {
   fault: boolean;
 }
 
+/** An ISZR request: ZadostInfo (agenda, role, OVM, a fresh AgendaZadostId), the item list if any, then `rest`. */
+function iszrRequest(
+  service: string,
+  element: string,
+  rest: string,
+  { agenda = 'A121', role = 'CR1001', items }: { agenda?: string; role?: string; items?: string } = {},
+): string {
+  return (
+    `<svc:${element} xmlns:svc="urn:cz:isvs:iszr:schemas:${service}:v1" xmlns:abs="${ABS}" xmlns:reg="${REG}" xmlns:rod="${ROD}">` +
+    `<abs:ZadostInfo><reg:CasZadosti>2026-12-01T10:00:00Z</reg:CasZadosti><reg:Agenda>${agenda}</reg:Agenda><reg:AgendovaRole>${role}</reg:AgendovaRole>` +
+    `<reg:Ovm>00064581</reg:Ovm><reg:AgendaZadostId>${randomUUID()}</reg:AgendaZadostId></abs:ZadostInfo>` +
+    (items === undefined ? '' : `<abs:AutorizaceInfo><abs:SeznamUdaju>${items}</abs:SeznamUdaju></abs:AutorizaceInfo>`) +
+    `${rest}</svc:${element}>`
+  );
+}
+
+const mapa = (local: number, aifo: string): string =>
+  `<abs:MapaAifo><reg:PrevodAifo><reg:LokalniAifo>${local}</reg:LokalniAifo><reg:GlobalniAifo>${aifo}</reg:GlobalniAifo></reg:PrevodAifo></abs:MapaAifo>`;
+const e03Data = (local: number): string =>
+  `<svc:Zadost><svc:RobCtiAifoData><rod:Aifo>${local}</rod:Aifo><rod:VyuzitiPoskytnuti>vyuziti</rod:VyuzitiPoskytnuti></svc:RobCtiAifoData></svc:Zadost>`;
+const e03 = (aifo: string, options: { agenda?: string; role?: string; items?: string } = {}): string =>
+  iszrRequest('IszrRobCtiAifo', 'RobCtiAifo', mapa(1, aifo) + e03Data(1), options);
+
+const e36 = (code: number): string =>
+  iszrRequest(
+    'IszrRuianCtiAdresu',
+    'RuianCtiAdresu',
+    `<svc:Zadost><svc:RuianCtiAdresuData><ca:Kod xmlns:ca="urn:cz:isvs:ruian:schemas:CtiAdresa:v1">${code}</ca:Kod><ca:FormatAdresy xmlns:ca="urn:cz:isvs:ruian:schemas:CtiAdresa:v1">POLOZKOVY</ca:FormatAdresy></svc:RuianCtiAdresuData></svc:Zadost>`,
+  );
+
 async function soap(
-  mock: MockName,
-  body: string,
+  service: IszrService,
+  payload: string,
   { version = '1.1' as '1.1' | '1.2', headers = {} as Record<string, string>, raw = undefined as string | undefined } = {},
 ): Promise<SoapResult> {
-  const res = await fetch(`${mocks.url}/${mock}`, {
+  const env = version === '1.1' ? 'http://schemas.xmlsoap.org/soap/envelope/' : 'http://www.w3.org/2003/05/soap-envelope';
+  const res = await fetch(`${mocks.url}/iszr/${service}`, {
     method: 'POST',
-    headers: {
-      'content-type': version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8',
-      ...allItems(mock),
-      ...headers,
-    },
-    body: raw ?? envelope(version, mock, body),
+    headers: { 'content-type': version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8', ...headers },
+    body: raw ?? `<s:Envelope xmlns:s="${env}"><s:Body>${payload}</s:Body></s:Envelope>`,
   });
   const text = await res.text();
   const parsed = parseEnvelope(Buffer.from(text));
   try {
-    const contract = mocks.bundles.get(mock)?.contract.soap;
+    const contract = mocks.iszrBundles.get(service)?.contract.soap;
     const violations =
       parsed.isFault || parsed.payload === undefined ? [] : (contract?.validate(parsed.payload) ?? []).map((e) => e.message);
     return { status: res.status, text, violations, fault: parsed.isFault };
@@ -77,7 +97,7 @@ async function soap(
   }
 }
 
-async function json(mock: MockName, operation: string, body: unknown, headers: Record<string, string> = {}) {
+async function json(mock: JsonMockName, operation: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${mocks.url}/${mock}/${operation}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...allItems(mock), ...headers },
@@ -90,40 +110,33 @@ async function json(mock: MockName, operation: string, body: unknown, headers: R
 
 const agendaHeaders = { 'x-egsb-agenda': 'A121' };
 
-describe('ROB mock', () => {
-  it('reads a person by the agenda AIFO, with only the wanted items, in SOAP 1.1 and 1.2', async () => {
+describe('ROB mock (ISZR E03, E05)', () => {
+  it('reads a person by the agenda AIFO, with the items asked for, in SOAP 1.1 and 1.2', async () => {
     const aifo = mocks.population.org.aifoOf(7, 'A121');
     const person = mocks.population.person(7);
     for (const version of ['1.1', '1.2'] as const) {
-      const all = await soap('rob', `RobCtiAifo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, { version, headers: agendaHeaders });
+      const all = await soap('IszrRobCtiAifo', e03(aifo), { version });
       expect(all.status).toBe(200);
       expect(all.violations).toEqual([]);
-      expect(all.text).toContain(`<rob:Jmeno>${person.givenName}</rob:Jmeno>`);
-      expect(all.text).toContain(`<rob:AdresaPobytu><rob:AdresniMistoKod>${mocks.population.addressPlace(person.address).code}<`);
-      const some = await soap(
-        'rob',
-        `RobCtiAifo><m:AutorizaceInfo><m:SeznamUdaju>Prijmeni</m:SeznamUdaju></m:AutorizaceInfo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`,
-        { version, headers: agendaHeaders },
-      );
+      expect(all.text).toContain(`<rod:Jmeno stav="spravny">${person.givenName}</rod:Jmeno>`);
+      expect(all.text).toContain(`<rod:AdresaPobytu stav="spravny">${mocks.population.addressPlace(person.address).code}<`);
+      const some = await soap('IszrRobCtiAifo', e03(aifo, { items: 'Prijmeni' }), { version });
       expect(some.violations).toEqual([]);
-      expect(some.text).toContain(`<rob:Prijmeni>${person.surname}</rob:Prijmeni>`);
-      expect(some.text).not.toContain('<rob:Jmeno>');
-      expect(some.text).not.toContain('<rob:DatumNarozeni>');
+      expect(some.text).toContain(`<rod:Prijmeni stav="spravny">${person.surname}</rod:Prijmeni>`);
+      expect(some.text).not.toContain('<rod:Jmeno');
+      expect(some.text).not.toContain('<rod:DatumNarozeni');
     }
   });
 
-  it('answers no data item to a call that names none, never every item', async () => {
+  it('answers only what both the request and the bus allow when both name items', async () => {
     const aifo = mocks.population.org.aifoOf(7, 'A121');
-    for (const items of ['', '   ']) {
-      const none = await soap('rob', `RobCtiAifo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, {
-        headers: { ...agendaHeaders, 'x-egsb-data-items': items },
-      });
-      expect(none.status).toBe(200);
-      expect(none.violations).toEqual([]);
-      expect(none.text).toContain('<rob:VysledekKod>OK</rob:VysledekKod>');
-      for (const item of ['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu', 'Obcanstvi'])
-        expect(none.text).not.toContain(`<rob:${item}>`);
-    }
+    const both = await soap('IszrRobCtiAifo', e03(aifo, { items: 'Jmeno Prijmeni' }), {
+      headers: { 'x-egsb-data-items': 'Prijmeni Obcanstvi' },
+    });
+    expect(both.violations).toEqual([]);
+    expect(both.text).toContain('<rod:Prijmeni');
+    expect(both.text).not.toContain('<rod:Jmeno');
+    expect(both.text).not.toContain('<rod:Obcanstvi');
     const vehicle = mocks.population.vehicle(0);
     const bare = await json('vozidla', 'ctiVozidlo', { vin: vehicle.vin }, { 'x-egsb-data-items': '' });
     expect(bare.res.status).toBe(200);
@@ -132,97 +145,105 @@ describe('ROB mock', () => {
 
   it('takes the agenda from ZadostInfo, and answers an AIFO of another agenda as unknown', async () => {
     const aifo = mocks.population.org.aifoOf(3, 'A343');
-    const ok = await soap(
-      'rob',
-      `RobCtiAifo><m:ZadostInfo><m:Agenda>A343</m:Agenda><m:AgendovaRole>CR2001</m:AgendovaRole></m:ZadostInfo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`,
-    );
-    expect(ok.text).toContain('<rob:VysledekKod>OK</rob:VysledekKod>');
-    const other = await soap('rob', `RobCtiAifo><m:Aifo>${aifo}</m:Aifo></m:RobCtiAifo>`, { headers: agendaHeaders });
+    const ok = await soap('IszrRobCtiAifo', e03(aifo, { agenda: 'A343', role: 'CR2001' }));
+    expect(ok.text).toContain('<reg:VysledekKod>OK</reg:VysledekKod>');
+    const other = await soap('IszrRobCtiAifo', e03(aifo));
     expect(other.status).toBe(200);
     expect(other.violations).toEqual([]);
-    expect(other.text).toContain('<rob:VysledekKod>CHYBA</rob:VysledekKod>');
-    expect(other.text).toContain('<rob:VysledekSubKod>AIFO NEEXISTUJE</rob:VysledekSubKod>');
+    expect(other.text).toContain('<reg:VysledekKod>CHYBA</reg:VysledekKod>');
+    expect(other.text).toContain('<reg:VysledekSubKod>AIFO NEEXISTUJE</reg:VysledekSubKod>');
   });
 
   it('finds by name and birth date, and says when nobody matches', async () => {
     const p = mocks.population.person(11);
-    const found = await soap(
-      'rob',
-      `RobCtiPodleUdaju><m:Jmeno>${p.givenName}</m:Jmeno><m:Prijmeni>${p.surname}</m:Prijmeni><m:DatumNarozeni>${p.birthDate}</m:DatumNarozeni></m:RobCtiPodleUdaju>`,
-      { headers: agendaHeaders },
-    );
+    const query = (jmeno: string, prijmeni: string, datum: string): string =>
+      iszrRequest(
+        'IszrRobCtiPodleUdaju',
+        'RobCtiPodleUdaju',
+        `<svc:Zadost><svc:RobCtiPodleUdajuData><rod:DatumNarozeni>${datum}</rod:DatumNarozeni><rod:Jmeno>${jmeno}</rod:Jmeno><rod:Prijmeni>${prijmeni}</rod:Prijmeni></svc:RobCtiPodleUdajuData></svc:Zadost>`,
+      );
+    const found = await soap('IszrRobCtiPodleUdaju', query(p.givenName, p.surname, p.birthDate));
     expect(found.violations).toEqual([]);
-    expect(found.text).toContain(`<rob:Aifo>${mocks.population.org.aifoOf(11, 'A121')}</rob:Aifo>`);
-    const none = await soap(
-      'rob',
-      `RobCtiPodleUdaju><m:Jmeno>Nikdo</m:Jmeno><m:Prijmeni>Neznámý</m:Prijmeni><m:DatumNarozeni>1900-01-01</m:DatumNarozeni></m:RobCtiPodleUdaju>`,
-      { headers: agendaHeaders },
-    );
+    expect(found.text).toContain(`<reg:GlobalniAifo>${mocks.population.org.aifoOf(11, 'A121')}</reg:GlobalniAifo>`);
+    const none = await soap('IszrRobCtiPodleUdaju', query('Nikdo', 'Neznámý', '1900-01-01'));
     expect(none.violations).toEqual([]);
-    expect(none.text).toContain('OSOBA NENALEZENA');
+    expect(none.text).toContain('ZAZNAM NENALEZEN');
   });
 
   it('answers malformed and out-of-contract requests with a SOAP fault', async () => {
-    const missingAgenda = await soap('rob', `RobCtiAifo><m:Aifo>${mocks.population.org.aifoOf(1, 'A121')}</m:Aifo></m:RobCtiAifo>`);
-    expect(missingAgenda).toMatchObject({ status: 500, fault: true });
-    expect(missingAgenda.text).toContain('X-Egsb-Agenda');
-    const badAifo = await soap('rob', 'RobCtiAifo><m:Aifo>nope</m:Aifo></m:RobCtiAifo>', { version: '1.2', headers: agendaHeaders });
+    const badAifo = await soap('IszrRobCtiAifo', e03('nope'), { version: '1.2', headers: agendaHeaders });
     expect(badAifo).toMatchObject({ status: 400, fault: true });
     expect(badAifo.text).toContain('Sender');
-    const doctype = await soap('rob', '', { raw: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' });
+    const doctype = await soap('IszrRobCtiAifo', '', { raw: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' });
     expect(doctype).toMatchObject({ status: 500, fault: true });
     expect(doctype.text).not.toContain('root:');
-    const unknown = await soap('rob', 'Neznama/>');
+    const unknown = await soap('IszrRobCtiAifo', `<m:Neznama xmlns:m="urn:x"/>`);
     expect(unknown.fault).toBe(true);
-    const agenda = await soap('rob', `RobCtiAifo><m:Aifo>${mocks.population.org.aifoOf(1, 'A121')}</m:Aifo></m:RobCtiAifo>`, {
-      headers: { 'x-egsb-agenda': 'a121' },
-    });
+    const agenda = await soap('IszrRobCtiAifo', e03(mocks.population.org.aifoOf(1, 'A121'), { agenda: 'a121' }));
     expect(agenda.fault).toBe(true);
   });
 });
 
-describe('ROS mock', () => {
+describe('ROS mock (ISZR E20)', () => {
+  const e20 = (ico: number): string =>
+    iszrRequest(
+      'IszrRosCtiIco',
+      'RosCtiIco',
+      `<svc:Zadost><svc:RosCtiIcoData><sdo:Ico xmlns:sdo="urn:cz:isvs:ros:schemas:RosDotazyData:v2">${ico}</sdo:Ico></svc:RosCtiIcoData></svc:Zadost>`,
+      { agenda: 'A1186', role: 'CR3001' },
+    );
   it('reads a legal person by IČO, and answers a bad check digit and an unknown IČO in the contract', async () => {
     const lp = mocks.population.legalPerson(5);
-    const ok = await soap('ros', `RosCtiIco><m:Ico>${lp.ico}</m:Ico></m:RosCtiIco>`, { headers: agendaHeaders });
+    const ok = await soap('IszrRosCtiIco', e20(Number(lp.ico)));
     expect(ok.violations).toEqual([]);
-    expect(ok.text).toContain(`<ros:ObchodniNazev>${lp.name}</ros:ObchodniNazev>`);
-    expect(ok.text).toContain(`<ros:Aifo>${mocks.population.org.aifoOf(lp.statutoryBody[0]?.person ?? 0, 'A121')}</ros:Aifo>`);
-    const prague = await soap('ros', 'RosCtiIco><m:Ico>00064581</m:Ico></m:RosCtiIco>');
+    expect(ok.text).toContain(`<dot:NazevOsoby stav="spravny">${lp.name}</dot:NazevOsoby>`);
+    const prague = await soap('IszrRosCtiIco', e20(64581));
     expect(prague.text).toContain('Hlavní město Praha');
-    const badCheck = await soap('ros', 'RosCtiIco><m:Ico>00064582</m:Ico></m:RosCtiIco>');
+    const badCheck = await soap('IszrRosCtiIco', e20(64582));
     expect(badCheck.violations).toEqual([]);
-    expect(badCheck.text).toContain('ICO NEPLATNE');
-    const unknown = await soap('ros', 'RosCtiIco><m:Ico>00000019</m:Ico></m:RosCtiIco>');
+    expect(badCheck.text).toContain('ICO CHYBA MODULO');
+    const unknown = await soap('IszrRosCtiIco', e20(19));
     expect(unknown.violations).toEqual([]);
     expect(unknown.text).toContain('ICO NEEXISTUJE');
   });
 });
 
-describe('RUIAN mock', () => {
+describe('RUIAN mock (ISZR E36)', () => {
   it('reads an address place by code, and answers an unknown code with ADRESA NEEXISTUJE', async () => {
     const place = mocks.population.addressPlace(9);
-    const ok = await soap('ruian', `RuianCtiAdresu><m:AdresniMistoKod>${place.code}</m:AdresniMistoKod></m:RuianCtiAdresu>`);
+    const ok = await soap('IszrRuianCtiAdresu', e36(place.code));
     expect(ok.violations).toEqual([]);
-    expect(ok.text).toContain(`<ruian:Psc>${place.postcode}</ruian:Psc>`);
-    const unknown = await soap('ruian', 'RuianCtiAdresu><m:AdresniMistoKod>1</m:AdresniMistoKod></m:RuianCtiAdresu>');
+    expect(ok.text).toContain(`<ca:PostaKod>${Number(place.postcode)}</ca:PostaKod>`);
+    const unknown = await soap('IszrRuianCtiAdresu', e36(1));
     expect(unknown.violations).toEqual([]);
     expect(unknown.text).toContain('ADRESA NEEXISTUJE');
   });
 });
 
-describe('RPP mock', () => {
-  it('reads an agenda with its roles and OVMs from the registry the bus loads', async () => {
-    const agenda = await soap('rpp', 'RppCtiAgendu><m:KodAgendy>A121</m:KodAgendy></m:RppCtiAgendu>');
+describe('RPP mock (ISZR E148, E227)', () => {
+  it("reads an agenda's roles and what they may read from the registry the bus loads", async () => {
+    const pdo = 'urn:cz:isvs:rpp:schemas:RppDotazyData:v1';
+    const agenda = await soap(
+      'IszrRppVypisOpravneni',
+      iszrRequest(
+        'IszrRppVypisOpravneni',
+        'RppVypisOpravneni',
+        `<svc:Zadost><svc:RppVypisOpravneniData><p:KodAgendy xmlns:p="${pdo}">A121</p:KodAgendy><p:DatumPlatnostiAgendyOd xmlns:p="${pdo}">2020-01-01</p:DatumPlatnostiAgendyOd></svc:RppVypisOpravneniData></svc:Zadost>`,
+      ),
+    );
     expect(agenda.violations).toEqual([]);
-    expect(agenda.text).toContain('<rpp:Kod>CR1001</rpp:Kod>');
-    expect(agenda.text).toContain('<rpp:Ovm>00064581</rpp:Ovm>');
-    const unknown = await soap('rpp', 'RppCtiAgendu><m:KodAgendy>A999999</m:KodAgendy></m:RppCtiAgendu>');
-    expect(unknown.violations).toEqual([]);
-    expect(unknown.text).toContain('AGENDA NEEXISTUJE');
-    const role = await soap('rpp', 'RppVypisOpravneni><m:KodAgendy>A121</m:KodAgendy><m:KodRole>CR2001</m:KodRole></m:RppVypisOpravneni>');
+    expect(agenda.text).toContain('<pdo:KodCinnostiAgendy>CR1001</pdo:KodCinnostiAgendy>');
+    const i33 = 'urn:cz:isvs:iszr:schemas:IszrDataVypisOpravneniPolozky:v1';
+    const role = await soap(
+      'IszrVypisOpravneniPolozky',
+      iszrRequest(
+        'IszrVypisOpravneniPolozky',
+        'IszrVypisOpravneniPolozky',
+        `<svc:Zadost><svc:IszrVypisOpravneniPolozkyData><i:Agenda xmlns:i="${i33}">A121</i:Agenda><i:AgendovaRole xmlns:i="${i33}">CR2001</i:AgendovaRole><i:Ovm xmlns:i="${i33}">00064581</i:Ovm></svc:IszrVypisOpravneniPolozkyData></svc:Zadost>`,
+      ),
+    );
     expect(role.violations).toEqual([]);
-    expect(role.text).toContain('ROLE NEEXISTUJE');
+    expect(role.text).toContain('<reg:VysledekSubKod>NENALEZENO</reg:VysledekSubKod>');
   });
 });
 
@@ -307,11 +328,11 @@ describe('fault injection', () => {
   const aifo = () => mocks.population.org.aifoOf(1, 'A121');
 
   it('per request: error, contract break, drop, timeout and latency', async () => {
-    const error = await soap('rob', `RobCtiAifo><m:Aifo>${aifo()}</m:Aifo></m:RobCtiAifo>`, {
+    const error = await soap('IszrRobCtiAifo', e03(aifo()), {
       headers: { ...agendaHeaders, 'x-mock-fault': 'error' },
     });
     expect(error).toMatchObject({ status: 500, fault: true });
-    const broken = await soap('rob', `RobCtiAifo><m:Aifo>${aifo()}</m:Aifo></m:RobCtiAifo>`, {
+    const broken = await soap('IszrRobCtiAifo', e03(aifo()), {
       headers: { ...agendaHeaders, 'x-mock-fault': 'break-contract' },
     });
     expect(broken.status).toBe(200);
@@ -342,16 +363,10 @@ describe('fault injection', () => {
       body: JSON.stringify({ errorRate: 1 }),
     });
     expect(set.status).toBe(200);
-    const failing = await soap(
-      'ruian',
-      `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(0).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`,
-    );
+    const failing = await soap('IszrRuianCtiAdresu', e36(mocks.population.addressPlace(0).code));
     expect(failing).toMatchObject({ status: 500, fault: true });
     expect((await fetch(`${mocks.url}/_control/faults/ruian`, { method: 'DELETE' })).status).toBe(204);
-    const back = await soap(
-      'ruian',
-      `RuianCtiAdresu><m:AdresniMistoKod>${mocks.population.addressPlace(0).code}</m:AdresniMistoKod></m:RuianCtiAdresu>`,
-    );
+    const back = await soap('IszrRuianCtiAdresu', e36(mocks.population.addressPlace(0).code));
     expect(back.violations).toEqual([]);
     expect(back.fault).toBe(false);
     const bad = await fetch(`${mocks.url}/_control/faults/ruian`, {

@@ -16,17 +16,16 @@ import { jsonMock, jsonOperationRunner, problem } from './json-mock.ts';
 import { loadMockBundle, type MockBundle } from './mock-bundle.ts';
 import { sleep } from './mock-http.ts';
 import { rejstrikTrestuHandlers } from './rejstrik-trestu/rejstrik-trestu-mock.ts';
-import { robHandlers } from './rob/rob-mock.ts';
-import { rosHandlers } from './ros/ros-mock.ts';
-import { rppHandlers } from './rpp/rpp-mock.ts';
 import type { RppSource } from './rpp/rpp-source.ts';
-import { ruianHandlers } from './ruian/ruian-mock.ts';
-import { soapMock } from './soap-mock.ts';
 import { vozidlaHandlers } from './vozidla/vozidla-mock.ts';
 import { iszrMocks, loadIszrBundles, type IszrService, type UsageSource } from './iszr/index.ts';
 
+/** The registers and sources, each with its own faults: the registers answer over ISZR services (`/iszr/…`). */
 export const MOCK_NAMES = ['rob', 'ros', 'ruian', 'rpp', 'vozidla', 'rejstrik-trestu'] as const;
 export type MockName = (typeof MOCK_NAMES)[number];
+/** The authoritative sources with a JSON contract of their own, each under `/<name>`. */
+export const JSON_MOCKS = ['vozidla', 'rejstrik-trestu'] as const;
+export type JsonMockName = (typeof JSON_MOCKS)[number];
 
 /** The NATS subject the vehicle register serves by default: `egsb.mock.vozidla.<operation>`. */
 export const VOZIDLA_SUBJECT = 'egsb.mock.vozidla';
@@ -59,7 +58,7 @@ export interface RunningMocks {
   readonly url: string;
   readonly population: Population;
   /** Each mock's bundle, its endpoints pointed at this server. */
-  readonly bundles: ReadonlyMap<MockName, MockBundle>;
+  readonly bundles: ReadonlyMap<JsonMockName, MockBundle>;
   /** Each ISZR service's bundle (served under `/iszr/<service>`), its endpoint pointed at this server. */
   readonly iszrBundles: ReadonlyMap<IszrService, MockBundle>;
   readonly faults: ReadonlyMap<MockName, FaultInjector>;
@@ -70,7 +69,7 @@ export interface RunningMocks {
   close(): Promise<void>;
 }
 
-const bundleDir = (name: MockName): string => fileURLToPath(new URL(`./${name}/bundle`, import.meta.url));
+const bundleDir = (name: JsonMockName): string => fileURLToPath(new URL(`./${name}/bundle`, import.meta.url));
 
 export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
   const { port = 8091, host = '127.0.0.1', seed = 'egsb', persons = 10_000, natsSubject = VOZIDLA_SUBJECT, logger } = options;
@@ -90,21 +89,17 @@ export async function startMocks(options: MocksOptions): Promise<RunningMocks> {
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
-  const bundles = new Map<MockName, MockBundle>();
+  const bundles = new Map<JsonMockName, MockBundle>();
   let iszrBundles = new Map<IszrService, MockBundle>();
   let nc: NatsConnection | undefined;
   try {
-    for (const name of MOCK_NAMES) bundles.set(name, await loadMockBundle(bundleDir(name), url));
+    for (const name of JSON_MOCKS) bundles.set(name, await loadMockBundle(bundleDir(name), url));
     iszrBundles = await loadIszrBundles(url);
-    const contract = (name: MockName) => (bundles.get(name) as MockBundle).contract;
+    const contract = (name: JsonMockName) => (bundles.get(name) as MockBundle).contract;
     const injector = (name: MockName) => faults.get(name) as FaultInjector;
     const vozidla = vozidlaHandlers(population);
 
     app = new Hono();
-    app.route('/rob', soapMock({ contract: contract('rob'), handlers: robHandlers(population), faults: injector('rob') }));
-    app.route('/ros', soapMock({ contract: contract('ros'), handlers: rosHandlers(population), faults: injector('ros') }));
-    app.route('/ruian', soapMock({ contract: contract('ruian'), handlers: ruianHandlers(population), faults: injector('ruian') }));
-    app.route('/rpp', soapMock({ contract: contract('rpp'), handlers: rppHandlers(options.rpp), faults: injector('rpp') }));
     app.route('/vozidla', jsonMock({ contract: contract('vozidla'), handlers: vozidla, faults: injector('vozidla') }));
     app.route(
       '/rejstrik-trestu',

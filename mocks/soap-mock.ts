@@ -19,7 +19,6 @@ import {
 import { FAULT_HEADER, FaultKind, type FaultInjector, type FaultPlan } from './faults.ts';
 import { mockContext, MockInputError, type MockContext } from './mock-context.ts';
 import { drop, hang, isTooLarge, readBody, sleep } from './mock-http.ts';
-import { childText, childElement } from './xml-read.ts';
 
 /** Answers one operation: returns the answer element as XML text (namespaced, no envelope). */
 export type SoapHandler = (request: XmlElement, context: MockContext) => string | Promise<string>;
@@ -29,13 +28,13 @@ export interface SoapMockOptions {
   /** By WSDL operation name. */
   readonly handlers: Readonly<Record<string, SoapHandler>>;
   readonly faults: FaultInjector;
-  /** Reads the caller's context from the request body (default: a ZadostInfo in the operation's namespace). */
-  readonly readContext?: (payload: XmlElement) => Partial<Record<keyof MockContext, string>>;
+  /** Reads the caller's context from the request body (for ISZR services: ZadostInfo and AutorizaceInfo). */
+  readonly readContext: (payload: XmlElement) => Partial<Record<keyof MockContext, string>>;
 }
 
 export const MOCK_FAULT_NS = 'urn:egsb:mock:fault:v1';
 
-export function soapMock({ contract, handlers, faults, readContext = zadostInfo }: SoapMockOptions): Hono {
+export function soapMock({ contract, handlers, faults, readContext }: SoapMockOptions): Hono {
   const soap = contract.soap;
   if (soap === undefined) throw new Error(`${contract.manifest.code} is not a SOAP contract`);
   const byElement = new Map<string, { name: string; handler: SoapHandler }>();
@@ -96,22 +95,6 @@ export function soapMock({ contract, handlers, faults, readContext = zadostInfo 
   });
   app.all('/', (c) => c.text('a SOAP endpoint: POST an envelope', 405, { allow: 'POST' }));
   return app;
-}
-
-/** The ISZR-style request header, read into the context fields. */
-function zadostInfo(payload: XmlElement): Partial<Record<keyof MockContext, string>> {
-  const info = childElement(payload, 'ZadostInfo');
-  const items = childElement(childElement(payload, 'AutorizaceInfo'), 'SeznamUdaju');
-  const fields: Partial<Record<keyof MockContext, string | undefined>> = {
-    agenda: childText(info, 'Agenda'),
-    role: childText(info, 'AgendovaRole'),
-    ovm: childText(info, 'Ovm'),
-    userId: childText(info, 'Uzivatel'),
-    purpose: childText(info, 'DuvodUcel'),
-    requestId: childText(info, 'AgendaZadostId'),
-    dataItems: items?.content,
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Record<keyof MockContext, string>>;
 }
 
 function contentType(version: SoapVersion): string {

@@ -335,7 +335,7 @@ describe.runIf(ISZR_PRESENT)('ISZR wire compatibility', () => {
   it('E20: an unknown IČO is ICO NEEXISTUJE; an agenda whose ROS authorisation expired is refused', async () => {
     const { answer } = await call('IszrRosCtiIco', {
       ZadostInfo: zadostInfo('A1186', 'CR3001'),
-      Zadost: { RosCtiIcoData: { Ico: 99_999_999 } },
+      Zadost: { RosCtiIcoData: { Ico: 19 } },
     });
     expect(status(answer)).toEqual({ kod: 'CHYBA', subKod: 'NENALEZENO' });
     expect(answer.RosOdpoved.RosCtiIcoDataResponse.AplikacniStatus.VysledekDetail.VysledekSubKod).toBe('ICO NEEXISTUJE');

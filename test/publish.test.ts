@@ -36,7 +36,7 @@ const post = (path: string, body: unknown, key = PUBLISHER) =>
 describe('publishing', () => {
   it('lists the seeded and published services in the catalogue with operations and data items', async () => {
     const seeded = (await (await bus.app.request('/catalog')).json()) as { services: { code: string }[] };
-    expect(seeded.services.map((s) => s.code)).toContain('rob');
+    expect(seeded.services.map((s) => s.code)).toContain('IszrRobCtiAifo');
     const res = await bus.app.request('/catalog');
     const body = (await res.json()) as {
       services: { code: string; version: number; protocol: string; operations: string[]; dataItems: string[] }[];

@@ -122,7 +122,7 @@ describe('README examples', () => {
 
   it('has the examples it promises', () => {
     expect(all.length).toBeGreaterThanOrEqual(5);
-    expect(all[0]?.script).toContain('/soap/rob/v1');
+    expect(all[0]?.script).toContain('/soap/IszrRobCtiAifo/v1');
   });
 
   for (const example of examples(README)) {

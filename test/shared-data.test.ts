@@ -24,6 +24,11 @@ import { ISZR_SERVICES } from '../mocks/index.ts';
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const KEY = 'egsb_demo_reader_key_00000002';
 const CALL = { auditUserId: 'referent.novák', purpose: 'řízení č. j. ZU/7/2026' };
+/** E03's data part: the client writes ZadostInfo and the item list itself. */
+const e03 = (aifo: string | undefined): Record<string, unknown> => ({
+  MapaAifo: { PrevodAifo: { LokalniAifo: 1, GlobalniAifo: aifo ?? '' } },
+  Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
+});
 
 let demo: Demo;
 let servers: RunningServers;
@@ -142,8 +147,13 @@ describe('reading every register mock through the client', () => {
       const extract = await registry.result<{ vypis: { osoba: { prijmeni: string } } }>(ticket, { waitMs: 10_000 });
       expect(extract.data.vypis.osoba.prijmeni).toBeTruthy();
       await expect(registry.call('rejstrik-trestu', 'vypis', { aifo }, CALL)).rejects.toMatchObject({ code: 'EGSB_ASYNC_ONLY' });
-      const agenda = await registry.call<{ Agenda?: { Kod: string } }>('rpp', 'RppCtiAgendu', { KodAgendy: 'A121' }, CALL);
-      expect(JSON.stringify(agenda.data)).toContain('A121');
+      const agenda = await registry.call<{ RppOdpoved: { RppVypisOpravneniDataResponse: { Agenda: { Kod: string } } } }>(
+        'IszrRppVypisOpravneni',
+        'IszrRppVypisOpravneni',
+        { Zadost: { RppVypisOpravneniData: { KodAgendy: 'A121', DatumPlatnostiAgendyOd: '2020-01-01' } } },
+        CALL,
+      );
+      expect(agenda.data.RppOdpoved.RppVypisOpravneniDataResponse.Agenda.Kod).toBe('A121');
     } finally {
       await registry.close();
     }
@@ -151,11 +161,9 @@ describe('reading every register mock through the client', () => {
 
   it('discovers services and explains what its agenda and role would get', async () => {
     const services = await trade.catalogue();
-    expect(services.map((s) => s.code).sort()).toEqual(
-      [...Object.keys(ISZR_SERVICES), 'rejstrik-trestu', 'rob', 'ros', 'rpp', 'ruian', 'vozidla'].sort(),
-    );
-    expect(services.find((s) => s.code === 'rob')?.operations).toContain('RobCtiAifo');
-    const explained = await trade.explain('rob');
+    expect(services.map((s) => s.code).sort()).toEqual([...Object.keys(ISZR_SERVICES), 'rejstrik-trestu', 'vozidla'].sort());
+    expect(services.find((s) => s.code === 'IszrRobCtiAifo')?.operations).toEqual(['IszrRobCtiAifo']);
+    const explained = await trade.explain('IszrRobCtiAifo');
     expect(explained.dataItems).toEqual(['Jmeno', 'Prijmeni', 'DatumNarozeni', 'AdresaPobytu']);
     expect(explained.authorisations.map((a) => a.id)).toEqual(['a1186-rob']);
   });
@@ -167,15 +175,17 @@ describe('errors are typed and carry the code and request id', () => {
     const noRos = client('A121', 'CR1001');
     try {
       const a = await wrongRole
-        .call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { ...CALL, requestId: 'sdk-refused-1' })
+        .call('IszrRobCtiAifo', 'IszrRobCtiAifo', e03(sample.persons[0]?.aifo), { ...CALL, requestId: 'sdk-refused-1' })
         .catch((e: unknown) => e);
       expect(a).toBeInstanceOf(RefusedError);
       expect(a).toMatchObject({ code: 'EGSB_AGENDA_NOT_ALLOWED', requestId: 'sdk-refused-1', status: 403 });
-      const b = await noRos.call('ros', 'RosCtiIco', { Ico: '00007064' }, CALL).catch((e: unknown) => e);
+      const b = await basicRegisters(noRos)
+        .legalPersonByIco('00007064', CALL)
+        .catch((e: unknown) => e);
       expect(b).toMatchObject({ code: 'EGSB_NOT_AUTHORISED' });
       expect(b).toBeInstanceOf(RefusedError);
       const c = await trade
-        .call('rob', 'RobCtiAifo', { Aifo: sample.persons[0]?.aifo }, { ...CALL, dataItems: ['Obcanstvi'] })
+        .call('IszrRobCtiAifo', 'IszrRobCtiAifo', e03(sample.persons[0]?.aifo), { ...CALL, dataItems: ['Obcanstvi'] })
         .catch((e: unknown) => e);
       expect(c).toMatchObject({ code: 'EGSB_DATA_ITEMS_NOT_AUTHORISED' });
       const d = await createSharedDataClient({
@@ -185,7 +195,7 @@ describe('errors are typed and carry the code and request id', () => {
         agenda: 'A121',
         role: 'CR1001',
       })
-        .call('rob', 'RobCtiAifo', {}, CALL)
+        .call('IszrRobCtiAifo', 'IszrRobCtiAifo', {}, CALL)
         .catch((e: unknown) => e);
       expect(d).toBeInstanceOf(RefusedError);
       expect(d).toMatchObject({ code: 'EGSB_AUTH_INVALID', status: 401 });
@@ -196,7 +206,7 @@ describe('errors are typed and carry the code and request id', () => {
   });
 
   it('an invalid request comes back with the contract errors (SOAP fault and problem+json alike)', async () => {
-    const soap = await trade.call('rob', 'RobCtiAifo', { Aifo: 'not an aifo' }, CALL).catch((e: unknown) => e);
+    const soap = await trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', e03('not an aifo'), CALL).catch((e: unknown) => e);
     expect(soap).toBeInstanceOf(InvalidCallError);
     expect(soap).toMatchObject({ code: 'EGSB_REQUEST_INVALID' });
     expect((soap as InvalidCallError).requestId).toBeTruthy();
@@ -209,19 +219,29 @@ describe('errors are typed and carry the code and request id', () => {
   });
 
   it('finds what it can before sending: audit user, purpose, unknown service or operation, wrong mode', async () => {
-    await expect(trade.call('rob', 'RobCtiAifo', {}, { auditUserId: '', purpose: 'x' })).rejects.toMatchObject({
+    await expect(trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', {}, { auditUserId: '', purpose: 'x' })).rejects.toMatchObject({
       code: 'EGSB_CLIENT_USAGE',
       message: /auditUserId is required/,
     });
-    await expect(trade.call('rob', 'RobCtiAifo', {}, { auditUserId: 'a', purpose: ' ' })).rejects.toMatchObject({
+    await expect(trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', {}, { auditUserId: 'a', purpose: ' ' })).rejects.toMatchObject({
       code: 'EGSB_CLIENT_USAGE',
       message: /purpose is required/,
     });
-    await expect(trade.call('rob', 'RobCtiAifo', {}, undefined as never)).rejects.toBeInstanceOf(InvalidCallError);
-    await expect(trade.call('nope', 'X', {}, CALL)).rejects.toMatchObject({ code: 'EGSB_SERVICE_NOT_FOUND', message: /it has: .*rob/ });
-    await expect(trade.call('rob', 'RobSmaz', {}, CALL)).rejects.toMatchObject({ code: 'EGSB_OPERATION_NOT_FOUND', message: /RobCtiAifo/ });
-    await expect(trade.call('rpp', 'RppCtiAgendu', {}, { ...CALL, mode: 'async' })).rejects.toMatchObject({ code: 'EGSB_SYNC_ONLY' });
-    await expect(trade.call('rob', 'RobCtiAifo', {}, { ...CALL, requestId: 'číslo 1' })).rejects.toMatchObject({
+    await expect(trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', {}, undefined as never)).rejects.toBeInstanceOf(InvalidCallError);
+    await expect(trade.call('nope', 'X', {}, CALL)).rejects.toMatchObject({
+      code: 'EGSB_SERVICE_NOT_FOUND',
+      message: /it has: .*IszrRobCtiAifo/,
+    });
+    await expect(trade.call('IszrRobCtiAifo', 'RobSmaz', {}, CALL)).rejects.toMatchObject({
+      code: 'EGSB_OPERATION_NOT_FOUND',
+      message: /IszrRobCtiAifo/,
+    });
+    await expect(
+      trade.call('IszrVypisOpravneniPolozky', 'IszrVypisOpravneniPolozky', {}, { ...CALL, mode: 'async' }),
+    ).rejects.toMatchObject({
+      code: 'EGSB_SYNC_ONLY',
+    });
+    await expect(trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', {}, { ...CALL, requestId: 'číslo 1' })).rejects.toMatchObject({
       code: 'EGSB_CLIENT_USAGE',
       message: /requestId/,
     });
@@ -239,7 +259,7 @@ describe('errors are typed and carry the code and request id', () => {
       agenda: 'A121',
       role: 'CR1001',
     });
-    await expect(away.call('rob', 'RobCtiAifo', {}, CALL)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(away.call('IszrRobCtiAifo', 'IszrRobCtiAifo', {}, CALL)).rejects.toBeInstanceOf(UnavailableError);
     await away.close();
     const registry = client('A121', 'CR1001');
     try {
@@ -263,12 +283,11 @@ describe('errors are typed and carry the code and request id', () => {
   });
 
   it('passes Czech text in the audit user and purpose through to the provider unchanged', async () => {
-    await trade.call(
-      'rob',
-      'RobCtiAifo',
-      { Aifo: sample.persons[0]?.aifo },
-      { auditUserId: 'Jiří Šťastný', purpose: 'řízení o živnosti', requestId: 'sdk-czech-1' },
-    );
+    await trade.call('IszrRobCtiAifo', 'IszrRobCtiAifo', e03(sample.persons[0]?.aifo), {
+      auditUserId: 'Jiří Šťastný',
+      purpose: 'řízení o živnosti',
+      requestId: 'sdk-czech-1',
+    });
     await demo.bus.audit.drain();
     const { records } = (await (
       await fetch(`${busUrl}/audit?requestId=sdk-czech-1`, { headers: { authorization: `Bearer ${KEY}` } })
@@ -287,38 +306,52 @@ describe('egsb call and egsb catalogue', () => {
   it('answers readably, and with --json for scripts; async shows the ticket as it runs', async () => {
     const out = capture();
     const err = capture();
-    const data = JSON.stringify({ Aifo: sample.persons[0]?.aifo });
+    const data = JSON.stringify(e03(sample.persons[0]?.aifo));
     expect(
       await runCallCli(
-        ['rob', 'RobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1'],
+        ['IszrRobCtiAifo', 'IszrRobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1'],
         out.writer,
         err.writer,
         env(),
       ),
     ).toBe(0);
     expect(out.text.join('')).toMatch(/data items: Jmeno Prijmeni DatumNarozeni AdresaPobytu/);
-    expect(out.text.join('')).toContain(`"Prijmeni": "${sample.persons[0]?.prijmeni}"`);
+    expect(out.text.join('')).toContain(`"$value": "${sample.persons[0]?.prijmeni}"`);
     const json = capture();
     expect(
       await runCallCli(
-        ['rob', 'RobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1', '--async', '--json'],
+        ['IszrRobCtiAifo', 'IszrRobCtiAifo', '--data', data, '--user', 'referent.novak', '--purpose', 'spis 1', '--async', '--json'],
         json.writer,
         err.writer,
         env(),
       ),
     ).toBe(0);
-    const parsed = JSON.parse(json.text.join('')) as { ticket: string; dataItems: string[]; data: { Osoba: { Prijmeni: string } } };
-    expect(parsed.data.Osoba.Prijmeni).toBe(sample.persons[0]?.prijmeni);
+    const parsed = JSON.parse(json.text.join('')) as {
+      ticket: string;
+      dataItems: string[];
+      data: { RobOdpoved: { RobCtiAifoDataResponse: { Prijmeni: { $value: string } } } };
+    };
+    expect(parsed.data.RobOdpoved.RobCtiAifoDataResponse.Prijmeni.$value).toBe(sample.persons[0]?.prijmeni);
     expect(err.text.join('')).toMatch(new RegExp(`ticket ${parsed.ticket}: queued[\\s\\S]*ticket ${parsed.ticket}: succeeded`));
   });
 
   it('tells refused, invalid, unavailable and usage apart by exit code', async () => {
-    const data = JSON.stringify({ Aifo: sample.persons[0]?.aifo });
+    const data = JSON.stringify(e03(sample.persons[0]?.aifo));
     const base = ['--data', data, '--user', 'referent.novak', '--purpose', 'spis 1'];
     const refused = capture();
     expect(
       await runCallCli(
-        ['ros', 'RosCtiIco', '--data', '{"Ico":"00007064"}', '--user', 'u', '--purpose', 'p', '--json'],
+        [
+          'IszrRosCtiIco',
+          'IszrRosCtiIco',
+          '--data',
+          '{"Zadost":{"RosCtiIcoData":{"Ico":7064}}}',
+          '--user',
+          'u',
+          '--purpose',
+          'p',
+          '--json',
+        ],
         refused.writer,
         capture().writer,
         { ...env(), EGSB_AGENDA: 'A121', EGSB_ROLE: 'CR1001' },
@@ -327,33 +360,50 @@ describe('egsb call and egsb catalogue', () => {
     expect(JSON.parse(refused.text.join(''))).toMatchObject({ error: { kind: 'RefusedError', code: 'EGSB_NOT_AUTHORISED' } });
     expect(
       await runCallCli(
-        ['rob', 'RobCtiAifo', '--data', '{"Aifo":"x"}', '--user', 'u', '--purpose', 'p'],
+        ['IszrRobCtiAifo', 'IszrRobCtiAifo', '--data', JSON.stringify(e03('x')), '--user', 'u', '--purpose', 'p'],
         capture().writer,
         capture().writer,
         env(),
       ),
     ).toBe(5);
     expect(
-      await runCallCli(['rob', 'RobCtiAifo', ...base], capture().writer, capture().writer, { ...env(), EGSB_URL: 'http://127.0.0.1:9' }),
+      await runCallCli(['IszrRobCtiAifo', 'IszrRobCtiAifo', ...base], capture().writer, capture().writer, {
+        ...env(),
+        EGSB_URL: 'http://127.0.0.1:9',
+      }),
     ).toBe(3);
     const usage = capture();
-    expect(await runCallCli(['rob', 'RobCtiAifo', '--data', data, '--user', 'u'], capture().writer, usage.writer, env())).toBe(2);
     expect(
-      await runCallCli(['rob', 'RobCtiAifo', '--data', '/no/such/file.json', ...base.slice(2)], capture().writer, capture().writer, env()),
+      await runCallCli(['IszrRobCtiAifo', 'IszrRobCtiAifo', '--data', data, '--user', 'u'], capture().writer, usage.writer, env()),
     ).toBe(2);
-    expect(await runCallCli(['rob'], capture().writer, capture().writer, env())).toBe(2);
-    expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--async', '--wait', 'soon'], capture().writer, capture().writer, env())).toBe(
-      2,
-    );
-    expect(await runCallCli(['rob', 'RobCtiAifo', ...base, '--version', 'v1'], capture().writer, capture().writer, env())).toBe(2);
+    expect(
+      await runCallCli(
+        ['IszrRobCtiAifo', 'IszrRobCtiAifo', '--data', '/no/such/file.json', ...base.slice(2)],
+        capture().writer,
+        capture().writer,
+        env(),
+      ),
+    ).toBe(2);
+    expect(await runCallCli(['IszrRobCtiAifo'], capture().writer, capture().writer, env())).toBe(2);
+    expect(
+      await runCallCli(
+        ['IszrRobCtiAifo', 'IszrRobCtiAifo', ...base, '--async', '--wait', 'soon'],
+        capture().writer,
+        capture().writer,
+        env(),
+      ),
+    ).toBe(2);
+    expect(
+      await runCallCli(['IszrRobCtiAifo', 'IszrRobCtiAifo', ...base, '--version', 'v1'], capture().writer, capture().writer, env()),
+    ).toBe(2);
   });
 
   it('lists the catalogue', async () => {
     const out = capture();
     expect(await runCatalogueCli([], out.writer, capture().writer, { EGSB_URL: busUrl, EGSB_API_KEY: KEY })).toBe(0);
-    expect(out.text.join('')).toMatch(/^rob v1 {2}soap sync\+async {2}source ROB/m);
+    expect(out.text.join('')).toMatch(/^IszrRobCtiAifo v1 {2}soap sync\+async {2}source ROB/m);
     const json = capture();
     expect(await runCatalogueCli(['--json'], json.writer, capture().writer, { EGSB_URL: busUrl, EGSB_API_KEY: KEY })).toBe(0);
-    expect((JSON.parse(json.text.join('')) as { services: unknown[] }).services).toHaveLength(6 + Object.keys(ISZR_SERVICES).length);
+    expect((JSON.parse(json.text.join('')) as { services: unknown[] }).services).toHaveLength(2 + Object.keys(ISZR_SERVICES).length);
   });
 });

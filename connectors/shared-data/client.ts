@@ -12,7 +12,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { encodeHeaderText } from '../../contracts/index.ts';
 import { ClientCode, PendingError, ProviderError, SharedDataError, errorFor, usageError, type ErrorEntry } from './errors.ts';
 import { envelopeOf, readEnvelope, type SoapVersion } from './soap-message.ts';
-import { loadSchemas, writeElement, type SchemaSet } from './schema-message.ts';
+import { elementNames, loadSchemas, writeElement, type SchemaSet } from './schema-message.ts';
 
 export type Credentials =
   { readonly apiKey: string } | { readonly cert: string | Buffer; readonly key: string | Buffer; readonly ca?: string | Buffer };
@@ -116,6 +116,7 @@ export interface SharedDataClient {
 }
 
 const AGENDA = /^A\d{1,6}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ROLE = /^CR\d{1,6}$/;
 const OVM = /^\d{8}$/;
 const PRINTABLE = /^[^\p{Cc}]{1,256}$/u;
@@ -170,6 +171,36 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
       if (signal?.aborted) throw signal.reason;
       throw errorFor(ClientCode.UNREACHABLE, `the bus at ${base} cannot be reached: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * A service of the ISZR interface asks for ZadostInfo (and the items in AutorizaceInfo): when the
+   * data leave them out, they are written from this client's context and the call's options, the
+   * request id as AgendaZadostId where it is a UUID (a fresh one otherwise).
+   */
+  function withIszrHeader(
+    schemas: SchemaSet,
+    input: { namespace: string; name: string },
+    data: Readonly<Record<string, unknown>>,
+    requestId: string,
+    o: CallOptions,
+  ): Readonly<Record<string, unknown>> {
+    const allowed = elementNames(schemas, input);
+    const filled: Record<string, unknown> = {};
+    if (allowed.includes('ZadostInfo') && data.ZadostInfo === undefined)
+      filled.ZadostInfo = {
+        CasZadosti: new Date(),
+        Agenda: options.agenda,
+        AgendovaRole: options.role,
+        Ovm: options.ovm,
+        Uzivatel: o.auditUserId.slice(0, 100),
+        DuvodUcel: o.purpose.slice(0, 255),
+        AgendaZadostId: UUID.test(requestId) ? requestId : randomUUID(),
+      };
+    const items = o.dataItems ?? defaults.dataItems;
+    if (allowed.includes('AutorizaceInfo') && data.AutorizaceInfo === undefined && items !== undefined)
+      filled.AutorizaceInfo = { SeznamUdaju: items.join(' ') };
+    return Object.keys(filled).length === 0 ? data : { ...filled, ...data };
   }
 
   const schemaSets = new Map<string, Promise<SchemaSet>>();
@@ -295,7 +326,7 @@ export function createSharedDataClient(options: SharedDataClientOptions): Shared
       } else headers['content-type'] = `application/soap+xml; charset=utf-8${action ? `; action="${action}"` : ''}`;
       const schemas = await schemasOf(service);
       try {
-        body = envelopeOf(soapVersion, writeElement(schemas, op.input, data));
+        body = envelopeOf(soapVersion, writeElement(schemas, op.input, withIszrHeader(schemas, op.input, data, requestId, o)));
       } catch (error) {
         throw usageError((error as Error).message);
       }

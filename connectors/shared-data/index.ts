@@ -1,11 +1,12 @@
 /**
  * The shared-data connector: a reader AIS's client for the basic registers and authoritative sources
- * behind the bus, over JSON or SOAP, synchronous or asynchronous, with typed errors; typed helpers
- * for the bundled register mocks; and the `egsb call` / `egsb catalogue` commands built on it.
+ * behind the bus, over JSON or SOAP (written from the service's schemas), synchronous or asynchronous,
+ * with typed errors; typed helpers for the registers' ISZR services; and the `egsb call` /
+ * `egsb catalogue` commands built on it.
  *
  * @example
  * const client = createSharedDataClient({ busUrl: 'http://127.0.0.1:8080', credentials: { apiKey }, ovm: '00064581', agenda: 'A121', role: 'CR1001' });
- * const { data, dataItems } = await client.call('rob', 'RobCtiAifo', { Aifo: aifo }, { auditUserId: 'referent.novak', purpose: 'spis 12/2026' });
+ * const { record } = await basicRegisters(client).personByAifo(aifo, { auditUserId: 'referent.novak', purpose: 'spis 12/2026' });
  */
 export {
   createSharedDataClient,

@@ -1,13 +1,12 @@
 /**
  * Typed reads from the basic registers over their ISZR services (E03 IszrRobCtiAifo, E05
  * IszrRobCtiPodleUdaju, E20 IszrRosCtiIco, E36 IszrRuianCtiAdresu), built on the generic client: the
- * example of how an AIS wraps a service it uses. The helpers write ZadostInfo from the call's options
- * (agenda, role, OVM, user, purpose, the request id as AgendaZadostId) and the item list into
- * AutorizaceInfo, name a person through MapaAifo, and read the answer back into plain records. Each
+ * example of how an AIS wraps a service it uses. The client writes ZadostInfo from its context and the
+ * call's options (the request id as AgendaZadostId) and the item list into AutorizaceInfo; the helpers
+ * name a person through MapaAifo and read the answer back into plain records. Each
  * answers the record, or undefined when the register does not know the subject (with ISZR's result
  * code and sub-codes); the bus's refusals come back as the client's typed errors.
  */
-import { randomUUID } from 'node:crypto';
 import type { Answer, CallOptions, SharedDataClient } from './client.ts';
 
 /** A person as ROB answers (only the items the caller may see are present). */
@@ -77,30 +76,10 @@ export interface BasicRegisters {
 }
 
 type Node = Record<string, unknown>;
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function basicRegisters(client: SharedDataClient): BasicRegisters {
-  async function call(
-    service: string,
-    request: (info: Node) => Node,
-    options: CallOptions,
-  ): Promise<Omit<Answer, 'data'> & { data: Node }> {
-    // ISZR names a request by a UUID (AgendaZadostId); the same id travels as X-Request-Id.
-    const requestId = options.requestId !== undefined && UUID.test(options.requestId) ? options.requestId : randomUUID();
-    const info: Node = {
-      ZadostInfo: {
-        CasZadosti: new Date(),
-        Agenda: client.context.agenda,
-        AgendovaRole: client.context.role,
-        Ovm: client.context.ovm,
-        Uzivatel: options.auditUserId.slice(0, 100),
-        DuvodUcel: options.purpose.slice(0, 255),
-        AgendaZadostId: requestId,
-      },
-      ...(options.dataItems !== undefined ? { AutorizaceInfo: { SeznamUdaju: options.dataItems.join(' ') } } : {}),
-    };
-    return client.call<Node>(service, service, request(info), { ...options, requestId });
-  }
+  // The client writes ZadostInfo (and the item list) from its context and the call's options.
+  const call = (service: string, request: Node, options: CallOptions) => client.call<Node>(service, service, request, options);
 
   function answer<T>(reply: Omit<Answer, 'data'> & { data: Node }, record: T | undefined): RegisterAnswer<T> {
     const { data, ...rest } = reply;
@@ -120,11 +99,10 @@ export function basicRegisters(client: SharedDataClient): BasicRegisters {
     async personByAifo(aifo, options) {
       const reply = await call(
         'IszrRobCtiAifo',
-        (info) => ({
-          ...info,
+        {
           MapaAifo: { PrevodAifo: { LokalniAifo: 1, GlobalniAifo: aifo } },
           Zadost: { RobCtiAifoData: { Aifo: 1, VyuzitiPoskytnuti: 'vyuziti' } },
-        }),
+        },
         options,
       );
       const data = obj(obj(reply.data.RobOdpoved)?.RobCtiAifoDataResponse);
@@ -134,10 +112,7 @@ export function basicRegisters(client: SharedDataClient): BasicRegisters {
     async personsByDetails(query, options) {
       const reply = await call(
         'IszrRobCtiPodleUdaju',
-        (info) => ({
-          ...info,
-          Zadost: { RobCtiPodleUdajuData: { DatumNarozeni: query.birthDate, Jmeno: query.givenName, Prijmeni: query.surname } },
-        }),
+        { Zadost: { RobCtiPodleUdajuData: { DatumNarozeni: query.birthDate, Jmeno: query.givenName, Prijmeni: query.surname } } },
         options,
       );
       const map = aifoMap(reply.data);
@@ -147,7 +122,7 @@ export function basicRegisters(client: SharedDataClient): BasicRegisters {
     },
 
     async legalPersonByIco(ico, options) {
-      const reply = await call('IszrRosCtiIco', (info) => ({ ...info, Zadost: { RosCtiIcoData: { Ico: Number(ico) } } }), options);
+      const reply = await call('IszrRosCtiIco', { Zadost: { RosCtiIcoData: { Ico: Number(ico) } } }, options);
       const o = obj(obj(obj(reply.data.RosOdpoved)?.RosCtiIcoDataResponse)?.PravnickaOsoba);
       if (o === undefined) return answer<LegalPerson>(reply, undefined);
       const agenda = obj(o.OsobaAgendy);
@@ -166,7 +141,7 @@ export function basicRegisters(client: SharedDataClient): BasicRegisters {
     async addressByCode(code, options) {
       const reply = await call(
         'IszrRuianCtiAdresu',
-        (info) => ({ ...info, Zadost: { RuianCtiAdresuData: { Kod: String(code), FormatAdresy: 'VSECHNY' } } }),
+        { Zadost: { RuianCtiAdresuData: { Kod: String(code), FormatAdresy: 'VSECHNY' } } },
         options,
       );
       const adresa = obj(obj(obj(reply.data.RuianOdpoved)?.RuianCtiAdresuDataResponse)?.Adresa);

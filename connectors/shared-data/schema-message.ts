@@ -276,6 +276,26 @@ interface SchemaSetWritable {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
 
+/** The names of the elements an element's content may hold (its type's, a base type's included). */
+export function elementNames(set: SchemaSet, root: QName): string[] {
+  const decl = set.elements.get(key(root));
+  let type = decl?.inline ?? (decl?.type ? set.types.get(key(decl.type)) : undefined);
+  const names: string[] = [];
+  const visit = (p: Particle, depth: number): void => {
+    if (depth > 32) return;
+    if (p.kind === 'element') names.push(p.decl.name);
+    else if (p.kind === 'group') {
+      const g = set.groups.get(key(p.ref));
+      if (g) visit(g, depth + 1);
+    } else if (p.kind !== 'any') for (const i of p.items) visit(i, depth + 1);
+  };
+  for (let depth = 0; type !== undefined && depth < 32; depth++) {
+    if (type.content) visit(type.content, 0);
+    type = type.extension && type.base ? set.types.get(key(type.base)) : undefined;
+  }
+  return names;
+}
+
 /** Writes `root` with `data` as the schemas describe it, every namespace declared on the root element. */
 export function writeElement(set: SchemaSet, root: QName, data: Readonly<Record<string, unknown>>): string {
   const decl = set.elements.get(key(root));

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:mocks` (not part of `npm test`): how fast the synthetic population is made, and how
- * much server time a ROB read by AIFO costs — in process (envelope parse, contract validation,
+ * much server time a ROB read by AIFO (ISZR E03) costs — in process (envelope parse, contract validation,
  * lookup, answer) and over HTTP on loopback. BENCH_PERSONS (default 1,000,000) sets the size.
  */
 import { Hono } from 'hono';
@@ -9,7 +9,9 @@ import { Pool } from 'undici';
 import { createPopulation } from '../data/population.ts';
 import { createFaultInjector } from '../faults.ts';
 import { loadMockBundle } from '../mock-bundle.ts';
-import { robHandlers } from '../rob/rob-mock.ts';
+import { iszrContext } from '../iszr/iszr-message.ts';
+import { ISZR_BUNDLE_DIR } from '../iszr/index.ts';
+import { iszrRobHandlers } from '../iszr/rob.ts';
 import { seedRppSource } from '../rpp/rpp-source.ts';
 import { startMocks } from '../server.ts';
 import { soapMock } from '../soap-mock.ts';
@@ -40,7 +42,7 @@ for (const size of [10_000, 100_000, persons].filter((n, i, all) => n <= persons
 
 const population = createPopulation({ persons });
 population.org.warm('A121');
-const bundle = await loadMockBundle(fileURLToPath(new URL('../rob/bundle', import.meta.url)));
+const bundle = await loadMockBundle(ISZR_BUNDLE_DIR, undefined, 'IszrRobCtiAifo.manifest.json');
 // Server time: from the request reaching the mock's routes to its answer being made.
 let serverStart = 0;
 let serverTime = 0;
@@ -50,10 +52,24 @@ const app = new Hono()
     await next();
     serverTime = performance.now() - serverStart;
   })
-  .route('/', soapMock({ contract: bundle.contract, handlers: robHandlers(population), faults: createFaultInjector('bench') }));
+  .route(
+    '/',
+    soapMock({
+      contract: bundle.contract,
+      handlers: iszrRobHandlers(population),
+      faults: createFaultInjector('bench'),
+      readContext: iszrContext,
+    }),
+  );
+// E03 as an ISZR client sends it: ZadostInfo, the item list, the AIFO map, the data part.
 const envelopeOf = (i: number): string =>
-  `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><rob:RobCtiAifo xmlns:rob="urn:egsb:mock:rob:v1">` +
-  `<rob:Aifo>${population.org.aifoOf((i * 7919) % persons, 'A121')}</rob:Aifo></rob:RobCtiAifo></s:Body></s:Envelope>`;
+  `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><e:RobCtiAifo xmlns:e="urn:cz:isvs:iszr:schemas:IszrRobCtiAifo:v1" ` +
+  `xmlns:a="urn:cz:isvs:iszr:schemas:IszrAbstract:v1" xmlns:r="urn:cz:isvs:reg:schemas:RegTypy:v1" xmlns:d="urn:cz:isvs:rob:schemas:RobDotazyData:v1">` +
+  `<a:ZadostInfo><r:CasZadosti>2026-12-01T10:00:00Z</r:CasZadosti><r:Agenda>A121</r:Agenda><r:AgendovaRole>CR1001</r:AgendovaRole><r:Ovm>00064581</r:Ovm>` +
+  `<r:AgendaZadostId>00000000-0000-4000-8000-${String(i).padStart(12, '0')}</r:AgendaZadostId></a:ZadostInfo>` +
+  `<a:AutorizaceInfo><a:SeznamUdaju>Jmeno Prijmeni DatumNarozeni AdresaPobytu</a:SeznamUdaju></a:AutorizaceInfo>` +
+  `<a:MapaAifo><r:PrevodAifo><r:LokalniAifo>1</r:LokalniAifo><r:GlobalniAifo>${population.org.aifoOf((i * 7919) % persons, 'A121')}</r:GlobalniAifo></r:PrevodAifo></a:MapaAifo>` +
+  `<e:Zadost><e:RobCtiAifoData><d:Aifo>1</d:Aifo><d:VyuzitiPoskytnuti>vyuziti</d:VyuzitiPoskytnuti></e:RobCtiAifoData></e:Zadost></e:RobCtiAifo></s:Body></s:Envelope>`;
 const bodies = Array.from({ length: 1000 }, (_, i) => envelopeOf(i));
 const headers = { 'content-type': 'text/xml; charset=utf-8', 'x-egsb-agenda': 'A121' };
 
@@ -103,7 +119,7 @@ await Promise.all(
   Array.from({ length: 16 }, async (_, w) => {
     for (let i = w; performance.now() < until; i += 16) {
       const t = performance.now();
-      const res = await pool.request({ path: '/rob', method: 'POST', headers, body: bodies[i % 1000] });
+      const res = await pool.request({ path: '/iszr/IszrRobCtiAifo', method: 'POST', headers, body: bodies[i % 1000] });
       await res.body.text();
       latencies.push(performance.now() - t);
       count++;

@@ -4,6 +4,7 @@
  * agenda A1186 by Praha (00064581), and writes a change id derived from the person.
  */
 import type { XmlElement } from 'libxml2-wasm';
+import { isValidIco } from '../data/ico.ts';
 import type { Population } from '../data/population.ts';
 import type { MockContext } from '../mock-context.ts';
 import type { SoapHandler } from '../soap-mock.ts';
@@ -55,7 +56,15 @@ export function iszrRosHandlers(population: Population): Readonly<Record<string,
           ),
         );
 
-      const index = population.legalByIco(String(ico).padStart(8, '0'));
+      const digits = String(ico).padStart(8, '0');
+      if (!isValidIco(digits)) {
+        const popis = `IČO ${digits} nemá platnou kontrolní číslici`;
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.NEVALIDNI_ZADOST, popis },
+          ros(VysledekKod.CHYBA, '', 'ICO CHYBA MODULO', popis),
+        );
+      }
+      const index = population.legalByIco(digits);
       if (index === undefined) {
         const popis = `IČO ${ico} v ROS není`;
         return reply({ kod: VysledekKod.CHYBA, subKod: SubKod.NENALEZENO, popis }, ros(VysledekKod.CHYBA, '', 'ICO NEEXISTUJE', popis));
