@@ -472,7 +472,17 @@ export async function createBus(
       }),
     );
     // ISZR's queue services are the bus's own, over its tickets: mounted before the published services.
-    app.route('/', iszrQueueApi({ tickets, resultTtlMs: config.async.resultTtlMs }));
+    app.route(
+      '/',
+      iszrQueueApi({
+        tickets,
+        resultTtlMs: config.async.resultTtlMs,
+        limit: (caller, address) =>
+          caller.kind === 'ais'
+            ? limits.forAis(caller.aisId, registryView.current().ais.get(caller.aisId)?.rateLimit)
+            : limits.forAddress(address),
+      }),
+    );
     app.route('/', callApi({ pipeline }));
     app.route('/', auditApi({ audit: auditStore, evidence: (range) => readEvidence(db, range), retention: () => listRetention(db) }));
     app.route(

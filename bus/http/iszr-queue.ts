@@ -7,6 +7,7 @@
  * the interface's namespaces; a stored answer travels inside `AsyncDotazDataResponse` as it was given.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { XmlElement } from 'libxml2-wasm';
 import { readBody } from '../../connectors/index.ts';
@@ -35,11 +36,15 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const MAX_REQUEST_BYTES = 64 * 1024;
 /** Queue items listed at once; the answer says where the next page starts. */
 const PAGE = 500;
+/** Pages of older tickets passed over at most to reach the asked start (a queue this long is a backlog). */
+const MAX_PAGES_SCANNED = 20;
 
 export interface IszrQueueOptions {
   readonly tickets: TicketStore;
   /** How long a finished ticket's result is kept: the queue item's expiry when the row has none yet. */
   readonly resultTtlMs: number;
+  /** Counts a request against the caller's rate (an AIS's, or its address's without credentials); throws when over. */
+  readonly limit: (caller: Caller, address: string) => Promise<void>;
 }
 
 interface Status {
@@ -48,14 +53,16 @@ interface Status {
   readonly popis?: string;
 }
 
-export function iszrQueueApi({ tickets, resultTtlMs }: IszrQueueOptions): Hono<BusEnv> {
+export function iszrQueueApi({ tickets, resultTtlMs, limit }: IszrQueueOptions): Hono<BusEnv> {
   const api = new Hono<BusEnv>();
   const handlers = new Map<string, (c: Context<BusEnv>) => Promise<Response>>();
   // One route of the same shape as the published services' (Hono's router mismatches those when a
   // literal path of that shape stands beside them); anything not the queue's goes on to the call path.
   api.post('/soap/:service/v:major', (c, next) => {
     const handler = c.req.param('major') === '1' ? handlers.get(c.req.param('service')) : undefined;
-    return handler === undefined ? next() : handler(c);
+    if (handler === undefined) return next();
+    const address = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
+    return limit(c.get('caller'), address).then(() => handler(c));
   });
 
   handlers.set('IszrAsyncVypisFronty', (c) =>
@@ -71,7 +78,7 @@ export function iszrQueueApi({ tickets, resultTtlMs }: IszrQueueOptions): Hono<B
       const items: Ticket[] = [];
       let after: string | undefined;
       // Tickets come in creation order; those before the asked start are passed over page by page.
-      for (let scanned = 0; items.length <= PAGE && scanned < 100; scanned++) {
+      for (let scanned = 0; items.length <= PAGE && scanned < MAX_PAGES_SCANNED; scanned++) {
         const page = await tickets.list(aisId, { status: open, limit: PAGE + 1, ...(after !== undefined ? { after } : {}) });
         items.push(...page.filter((t) => t.createdAt.getTime() >= since));
         if (page.length <= PAGE) break;
