@@ -19,6 +19,7 @@ const SERVICES = [
   'IszrRobVypisVyuzitiPoskytnuti',
   'IszrRobCtiZmeny',
   'IszrRosCtiIco',
+  'IszrRosCtiPodleUdaju',
   'IszrRuianCtiAdresu',
   'IszrRppVypisOpravneni',
   'IszrVypisOpravneniPolozky',
@@ -409,5 +410,39 @@ describe.runIf(ISZR_PRESENT)('ISZR wire compatibility', () => {
       Zadost: { RppVypisOpravneniData: { KodAgendy: 'A9999', DatumPlatnostiAgendyOd: '2020-01-01' } },
     });
     expect(status(unknown.answer)).toEqual({ kod: 'CHYBA', subKod: 'NENALEZENO' });
+  });
+
+  it('IszrRosCtiPodleUdaju: finds legal persons by the start of the name, each item narrowed on its own', async () => {
+    const lp = mocks.population.legalPerson(5);
+    const { answer } = await call('IszrRosCtiPodleUdaju', {
+      ZadostInfo: zadostInfo('A1186', 'CR3001'),
+      AutorizaceInfo: { SeznamUdaju: 'ObchodniNazev' },
+      Zadost: { RosCtiPodleUdajuData: { OsobaAgendy: { NazevOsoby: lp.name.slice(0, 8).toUpperCase() } } },
+    });
+    expect(['OK', 'VAROVANI']).toContain(status(answer).kod);
+    const osoby = [answer.RosOdpoved.RosCtiPodleUdajuDataResponse.PravnickaOsoba].flat() as Answer[];
+    const mine = osoby.find((o) => String(o.Ico).padStart(8, '0') === lp.ico);
+    expect(value(mine?.OsobaAgendy.NazevOsoby)).toBe(lp.name);
+    expect(mine?.PravniForma).toBeUndefined();
+    expect(mine?.DatoveSchranky).toBeUndefined();
+  });
+
+  it('IszrRosCtiPodleUdaju: over the maximum is PREKROCEN SEZNAM with the first ones; nothing found; a filter the mock does not search by', async () => {
+    const many = await call('IszrRosCtiPodleUdaju', {
+      ZadostInfo: zadostInfo('A1186', 'CR3001'),
+      Zadost: { RosCtiPodleUdajuData: { MaximalniPocet: 2, KodPravniFormy: 112 } },
+    });
+    expect(status(many.answer)).toEqual({ kod: 'VAROVANI', subKod: 'PREKROCEN SEZNAM' });
+    expect([many.answer.RosOdpoved.RosCtiPodleUdajuDataResponse.PravnickaOsoba].flat()).toHaveLength(2);
+    const none = await call('IszrRosCtiPodleUdaju', {
+      ZadostInfo: zadostInfo('A1186', 'CR3001'),
+      Zadost: { RosCtiPodleUdajuData: { OsobaAgendy: { NazevOsoby: 'Žádná taková firma' } } },
+    });
+    expect(status(none.answer)).toEqual({ kod: 'VAROVANI', subKod: 'NENALEZENO' });
+    const branch = await call('IszrRosCtiPodleUdaju', {
+      ZadostInfo: zadostInfo('A1186', 'CR3001'),
+      Zadost: { RosCtiPodleUdajuData: { Provozovna: { Icp: 1000000018 } } },
+    });
+    expect(status(branch.answer)).toEqual({ kod: 'CHYBA', subKod: 'NENI IMPLEMENTOVANO' });
   });
 });

@@ -14,7 +14,7 @@ import { iszrChangeHandlers, iszrRobHandlers, iszrUsageHandlers } from './rob.ts
 import type { UsageSource } from './usage.ts';
 import { iszrRppAgendaHandlers, iszrRppHandlers } from './rpp.ts';
 import { iszrRuianHandlers } from './ruian.ts';
-import { iszrRosHandlers } from './ros.ts';
+import { iszrRosHandlers, iszrRosSearchHandlers } from './ros.ts';
 import type { RppSource } from '../rpp/rpp-source.ts';
 
 /** The ISZR services the mocks serve, each with the register whose faults it shares. */
@@ -24,6 +24,7 @@ export const ISZR_SERVICES = {
   IszrRobVypisVyuzitiPoskytnuti: 'rob',
   IszrRobCtiZmeny: 'rob',
   IszrRosCtiIco: 'ros',
+  IszrRosCtiPodleUdaju: 'ros',
   IszrRuianCtiAdresu: 'ruian',
   IszrRppVypisOpravneni: 'rpp',
   IszrVypisOpravneniPolozky: 'rpp',
@@ -58,6 +59,7 @@ export function iszrMocks({ bundles, population, rpp, usage, faults }: IszrMocks
     ...iszrUsageHandlers(population, usage),
     ...iszrChangeHandlers(population),
     ...iszrRosHandlers(population),
+    ...iszrRosSearchHandlers(population),
     ...iszrRuianHandlers(population),
     ...iszrRppHandlers(rpp),
     ...iszrRppAgendaHandlers(rpp),

@@ -96,3 +96,136 @@ export function iszrRosHandlers(population: Population): Readonly<Record<string,
     },
   };
 }
+
+/** Persons one search answers at most unless MaximalniPocet says otherwise. */
+const DEFAULT_MAXIMUM = 100;
+
+/**
+ * ROS behind IszrRosCtiPodleUdaju: legal persons found by IČO, name (the start of it, any case), legal
+ * form or data box, all given filters together. The other filters the interface allows (statutory
+ * body, branch, natural person, legal state, agenda, dates, addresses) are refused as not implemented
+ * rather than ignored. Each item is optional here, so each narrows on its own.
+ */
+export function iszrRosSearchHandlers(population: Population): Readonly<Record<string, SoapHandler>> {
+  return {
+    IszrRosCtiPodleUdaju(request: XmlElement, context: MockContext): string {
+      const service = 'IszrRosCtiPodleUdaju';
+      const ns = IszrNs.service(service);
+      const data = child(child(request, ns, 'Zadost'), ns, 'RosCtiPodleUdajuData');
+      const reply = (status: IszrStatus, ...parts: string[]): string =>
+        answerRoot(
+          service,
+          'RosCtiPodleUdajuResponse',
+          ['sdo', 'dot', 'ros', 'edi'],
+          odpovedInfo(status, context.requestId as string),
+          ...parts,
+        );
+      const ros = (kod: VysledekKod, persons = '', subKod?: string, popis?: string): string =>
+        x(
+          'svc:RosOdpoved',
+          {},
+          x(
+            'svc:RosCtiPodleUdajuDataResponse',
+            {},
+            x(
+              'sdo:AplikacniStatus',
+              {},
+              t('ros:VysledekKod', kod),
+              subKod === undefined
+                ? ''
+                : x('ros:VysledekDetail', {}, t('ros:VysledekSubKod', subKod), popis === undefined ? '' : t('ros:VysledekPopis', popis)),
+            ),
+            persons,
+          ),
+        );
+
+      const agendaFilter = child(data, IszrNs.ROS_DATA, 'OsobaAgendy');
+      const unsupported = ['KodPravnihoStavu', 'StatutarniOrgan', 'Provozovna', 'Fo']
+        .filter((name) => child(data, IszrNs.ROS_DATA, name) !== undefined)
+        .concat(
+          ['KodAgendy', 'KodOvm', 'DatumVznikuOpravneni', 'DatumZanikuOpravneni', 'AdresaSidla']
+            .filter((name) => child(agendaFilter, IszrNs.ROS_QUERY_TYPES, name) !== undefined)
+            .map((name) => `OsobaAgendy/${name}`),
+        );
+      if (unsupported.length > 0) {
+        const popis = `mock hledá podle IČO, názvu, právní formy a datové schránky, ne podle ${unsupported.join(', ')}`;
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.NENI_IMPLEMENTOVANO, popis },
+          ros(VysledekKod.CHYBA, '', 'OBECNA CHYBA SLUZBY', popis),
+        );
+      }
+      const icoText = text(data, IszrNs.ROS_DATA, 'Ico');
+      const form = text(data, IszrNs.ROS_DATA, 'KodPravniFormy');
+      const name = text(agendaFilter, IszrNs.ROS_QUERY_TYPES, 'NazevOsoby')?.toLocaleLowerCase('cs');
+      const box = text(child(data, IszrNs.ROS_DATA, 'DatovaSchranka'), IszrNs.ROS_QUERY_TYPES, 'IdDatoveSchranky');
+      if (icoText === undefined && form === undefined && name === undefined && box === undefined) {
+        const popis = 'zadejte IČO, název, právní formu nebo datovou schránku';
+        return reply(
+          { kod: VysledekKod.CHYBA, subKod: SubKod.NEVALIDNI_ZADOST, popis },
+          ros(VysledekKod.CHYBA, '', 'NEVALIDNI ZADOST', popis),
+        );
+      }
+      const maximum = Number(text(data, IszrNs.ROS_DATA, 'MaximalniPocet') ?? DEFAULT_MAXIMUM);
+      const candidates =
+        icoText !== undefined
+          ? [population.legalByIco(icoText.padStart(8, '0'))].filter((i): i is number => i !== undefined)
+          : Array.from({ length: population.counts.legalPersons }, (_, i) => i);
+      const found = candidates.filter((i) => {
+        const p = population.legalPerson(i);
+        return (
+          (form === undefined || String(p.legalForm.code) === form) &&
+          (name === undefined || p.name.toLocaleLowerCase('cs').startsWith(name)) &&
+          (box === undefined || p.dataBox === box)
+        );
+      });
+      if (found.length === 0) {
+        const popis = 'zadaným údajům neodpovídá žádná osoba';
+        return reply(
+          { kod: VysledekKod.VAROVANI, subKod: SubKod.NENALEZENO, popis },
+          ros(VysledekKod.VAROVANI, '', 'NEVYHOVUJE ZAZNAM OSOBY', popis),
+        );
+      }
+      const shown = found.slice(0, maximum);
+      const addresses: number[] = [];
+      const persons = shown.map((i) => {
+        const p = population.legalPerson(i);
+        const address = population.addressPlace(p.address).code;
+        if (answers(context, 'AdresaSidla')) addresses.push(address);
+        return x(
+          'sdo:PravnickaOsoba',
+          {},
+          t('dot:Ico', Number(p.ico)),
+          t('dot:CasZmeny', '2026-01-01T00:00:00Z'),
+          t('dot:IdZmeny', 1_000_000 + i),
+          answers(context, 'DatovaSchranka')
+            ? x('dot:DatoveSchranky', {}, t('dot:DatovaSchranka', p.dataBox, { typ: DATA_BOX_TYPE_PO, stav: 'spravny' }))
+            : '',
+          answers(context, 'PravniForma')
+            ? x(
+                'dot:PravniForma',
+                { stav: 'spravny' },
+                t('dot:KodPravniFormy', p.legalForm.code),
+                t('dot:NazevPravniFormy', p.legalForm.name),
+              )
+            : '',
+          x(
+            'dot:OsobaAgendy',
+            {},
+            t('dot:KodAgendy', REGISTERED_IN.agenda),
+            t('dot:KodOvm', REGISTERED_IN.ovm),
+            answers(context, 'ObchodniNazev') ? t('dot:NazevOsoby', p.name, { stav: 'spravny' }) : '',
+            answers(context, 'DatumVzniku') ? t('dot:DatumVznikuOpravneni', p.established, { stav: 'spravny' }) : '',
+            answers(context, 'AdresaSidla') ? x('dot:AdresaSidla', { stav: 'spravny' }, t('ros:OdkazRuian', address)) : '',
+          ),
+        );
+      });
+      const over = found.length > maximum;
+      const popis = over ? `nalezeno ${found.length} osob, uvedeno prvních ${maximum}` : undefined;
+      return reply(
+        over ? { kod: VysledekKod.VAROVANI, subKod: SubKod.PREKROCEN_SEZNAM, ...(popis ? { popis } : {}) } : OK,
+        seznamIdAdres(addresses),
+        ros(over ? VysledekKod.VAROVANI : VysledekKod.OK, persons.join(''), over ? 'PREKROCEN POCET' : undefined, popis),
+      );
+    },
+  };
+}
