@@ -445,4 +445,15 @@ describe.runIf(ISZR_PRESENT)('ISZR wire compatibility', () => {
     });
     expect(status(branch.answer)).toEqual({ kod: 'CHYBA', subKod: 'NENI IMPLEMENTOVANO' });
   });
+
+  it('each remaining sub-code in the real shape: a bad IČO check digit, a yearly extract the mock does not keep', async () => {
+    const modulo = await call('IszrRosCtiIco', { ZadostInfo: zadostInfo('A1186', 'CR3001'), Zadost: { RosCtiIcoData: { Ico: 64582 } } });
+    expect(status(modulo.answer)).toEqual({ kod: 'CHYBA', subKod: 'NEVALIDNI ZADOST' });
+    expect(modulo.answer.RosOdpoved.RosCtiIcoDataResponse.AplikacniStatus.VysledekDetail.VysledekSubKod).toBe('ICO CHYBA MODULO');
+    const yearly = await call('IszrRobVypisVyuzitiPoskytnuti', {
+      ZadostInfo: zadostInfo('A121', 'CR1001'),
+      Zadost: { RobVypisVyuzitiPoskytnutiData: { RocniVypisCislo: 1, CasOd: '2026-01-01T00:00:00Z' } },
+    });
+    expect(status(yearly.answer)).toEqual({ kod: 'CHYBA', subKod: 'NENI IMPLEMENTOVANO' });
+  });
 });
