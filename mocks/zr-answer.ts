@@ -3,16 +3,12 @@
  * Status, and the result codes they use (the ISZR-shaped registers write theirs in iszr/).
  */
 import { randomUUID } from 'node:crypto';
+import { VysledekKod, type RegisterStatus } from './iszr/iszr-message.ts';
 import type { MockContext } from './mock-context.ts';
 
-export const VysledekKod = { OK: 'OK', VAROVANI: 'VAROVANI', CHYBA: 'CHYBA' } as const;
-export type VysledekKod = (typeof VysledekKod)[keyof typeof VysledekKod];
-
-export interface Status {
-  readonly kod: VysledekKod;
-  readonly subKod?: string;
-  readonly popis?: string;
-}
+export { VysledekKod };
+/** A result code with an optional sub-code and description (the JSON sources' sub-codes are their own). */
+export type Status = RegisterStatus;
 
 export const OK: Status = { kod: VysledekKod.OK };
 

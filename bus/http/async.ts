@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { EgsbError, ErrorCode } from '../../contracts/index.ts';
 import { type AsyncQueue, readAsyncStatus } from '../async/index.ts';
 import { isTicket, ticketState, TicketStatus, type TicketStore } from '../tickets/index.ts';
-import type { BusEnv } from './support.ts';
+import { readerOf, type BusEnv } from './support.ts';
 import { requireOperator, type Caller } from '../registry/index.ts';
 
 const MAX_LIMIT = 1000;
@@ -27,7 +27,7 @@ export function asyncApi({ tickets, queue, nudge, resultTtlMs }: AsyncApiOptions
   const api = new Hono<BusEnv>();
 
   api.get('/async/:ticket', async function readTicket(c) {
-    const aisId = readerOf(c.get('caller'));
+    const aisId = readerOf(c.get('caller'), 'a ticket');
     const id = c.req.param('ticket');
     const ticket = await tickets.get(id);
     if (ticket === undefined || ticket.aisId !== aisId)
@@ -55,7 +55,7 @@ export function asyncApi({ tickets, queue, nudge, resultTtlMs }: AsyncApiOptions
   });
 
   api.get('/async', async function listTickets(c) {
-    const aisId = readerOf(c.get('caller'));
+    const aisId = readerOf(c.get('caller'), 'a ticket');
     const statusRaw = c.req.query('status') ?? 'queued,running';
     const status = statusRaw === 'all' ? [...STATUSES] : statusRaw.split(',');
     const unknown = status.find((s) => !STATUSES.has(s));
@@ -106,14 +106,6 @@ export function asyncApi({ tickets, queue, nudge, resultTtlMs }: AsyncApiOptions
   });
 
   return api;
-}
-
-function readerOf(caller: Caller): number {
-  if (caller.kind === 'anonymous')
-    throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'tickets are read with the credentials of the AIS that submitted the call');
-  if (caller.kind !== 'ais')
-    throw new EgsbError(ErrorCode.FORBIDDEN, 'tickets belong to reader AIS; the operator sees queues at /admin/async');
-  return caller.aisId;
 }
 
 function ticketConflict(id: string, status: string, rule: string): EgsbError {

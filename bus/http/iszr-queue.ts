@@ -24,7 +24,7 @@ import {
 import { RESERVED_SERVICE_CODES } from '../publishing/index.ts';
 import type { Caller } from '../registry/index.ts';
 import { isTicket, TicketStatus, type Ticket, type TicketStore } from '../tickets/index.ts';
-import type { BusEnv } from './support.ts';
+import { readerOf, type BusEnv } from './support.ts';
 
 /** The queue's services, which no publisher may take. */
 export const ISZR_QUEUE_SERVICES = RESERVED_SERVICE_CODES;
@@ -193,7 +193,7 @@ async function serve(
   service: string,
   answer: (payload: XmlElement, aisId: number) => Promise<string>,
 ): Promise<Response> {
-  const aisId = readerOf(c.get('caller'));
+  const aisId = readerOf(c.get('caller'), 'the queue');
   const bytes = await readBody(c.req.raw, MAX_REQUEST_BYTES);
   const envelope = parseEnvelope(bytes);
   try {
@@ -269,14 +269,6 @@ function dateTime(value: string, field: string): number {
   const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(at)) throw invalid(`${field} must be an xs:dateTime`);
   return at;
-}
-
-function readerOf(caller: Caller): number {
-  if (caller.kind === 'anonymous')
-    throw new EgsbError(ErrorCode.AUTH_REQUIRED, 'the queue is read with the credentials of the AIS whose calls it holds');
-  if (caller.kind !== 'ais')
-    throw new EgsbError(ErrorCode.FORBIDDEN, 'the queue belongs to reader AIS; the operator sees queues at /admin/async');
-  return caller.aisId;
 }
 
 function invalid(message: string): EgsbError {

@@ -64,3 +64,12 @@ export interface BusEnv {
     csrf?: string;
   };
 }
+
+/** The reader AIS asking about its own asynchronous calls (tickets, ISZR's queue): anyone else is refused. */
+export function readerOf(caller: Caller, what: string): number {
+  if (caller.kind === 'anonymous')
+    throw new EgsbError(ErrorCode.AUTH_REQUIRED, `${what} is read with the credentials of the AIS that submitted the calls`);
+  if (caller.kind !== 'ais')
+    throw new EgsbError(ErrorCode.FORBIDDEN, `${what} belongs to reader AIS; the operator sees queues at /admin/async`);
+  return caller.aisId;
+}

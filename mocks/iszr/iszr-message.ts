@@ -114,6 +114,30 @@ export function odpovedInfo(status: IszrStatus, requestId: string, iszrRequestId
   );
 }
 
+/** A register's own status inside its data part. */
+export interface RegisterStatus {
+  readonly kod: VysledekKod;
+  readonly subKod?: string;
+  readonly popis?: string;
+}
+
+/**
+ * The register's status element (`element`), its result code under `codeName` and any detail, the
+ * children in the register's prefix: ROB, ROS, RPP and ISZR each name the code element their own way.
+ */
+export function registerStatus(element: string, prefix: Prefix, codeName: string, status: RegisterStatus): string {
+  const detail =
+    status.subKod === undefined
+      ? ''
+      : x(
+          `${prefix}:VysledekDetail`,
+          {},
+          t(`${prefix}:VysledekSubKod`, status.subKod),
+          status.popis === undefined ? '' : t(`${prefix}:VysledekPopis`, status.popis.slice(0, 1024)),
+        );
+  return x(element, {}, t(`${prefix}:${codeName}`, status.kod), detail);
+}
+
 /** A child by namespace and local name. */
 export function child(parent: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {
   if (parent === undefined) return undefined;

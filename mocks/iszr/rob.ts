@@ -20,6 +20,7 @@ import {
   mapaAifo,
   odpovedInfo,
   readMapaAifo,
+  registerStatus,
   seznamIdAdres,
   t,
   text,
@@ -38,19 +39,7 @@ interface RobStatus {
 }
 
 function robStatus(status: RobStatus): string {
-  return x(
-    'rod:RobAplikacniStatus',
-    {},
-    t('rob:VysledekRobKodType', status.kod),
-    status.subKod === undefined
-      ? ''
-      : x(
-          'rob:VysledekDetail',
-          {},
-          t('rob:VysledekSubKod', status.subKod),
-          status.popis === undefined ? '' : t('rob:VysledekPopis', status.popis),
-        ),
-  );
+  return registerStatus('rod:RobAplikacniStatus', 'rob', 'VysledekRobKodType', status);
 }
 
 const SPRAVNY = { stav: 'spravny' } as const;

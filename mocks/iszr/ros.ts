@@ -17,11 +17,13 @@ import {
   answers,
   child,
   odpovedInfo,
+  registerStatus,
   seznamIdAdres,
   t,
   text,
   x,
   type IszrStatus,
+  type RegisterStatus,
 } from './iszr-message.ts';
 
 /** The agenda and OVM the mock names as having registered every legal person (synthetic). */
@@ -38,23 +40,7 @@ export function iszrRosHandlers(population: Population): Readonly<Record<string,
       const reply = (status: IszrStatus, ...parts: string[]): string =>
         answerRoot(service, 'RosCtiIcoResponse', ['sdo', 'dot', 'ros', 'edi'], odpovedInfo(status, context.requestId as string), ...parts);
       const ros = (kod: VysledekKod, person = '', subKod?: string, popis?: string): string =>
-        x(
-          'svc:RosOdpoved',
-          {},
-          x(
-            'svc:RosCtiIcoDataResponse',
-            {},
-            x(
-              'sdo:AplikacniStatus',
-              {},
-              t('ros:VysledekKod', kod),
-              subKod === undefined
-                ? ''
-                : x('ros:VysledekDetail', {}, t('ros:VysledekSubKod', subKod), popis === undefined ? '' : t('ros:VysledekPopis', popis)),
-            ),
-            person,
-          ),
-        );
+        rosPart('svc:RosCtiIcoDataResponse', { kod, ...(subKod ? { subKod } : {}), ...(popis ? { popis } : {}) }, person);
 
       const digits = String(ico).padStart(8, '0');
       if (!isValidIco(digits)) {
@@ -97,6 +83,11 @@ export function iszrRosHandlers(population: Population): Readonly<Record<string,
   };
 }
 
+/** ROS's part of an answer: its status, then the persons. */
+function rosPart(dataResponse: string, status: RegisterStatus, persons: string): string {
+  return x('svc:RosOdpoved', {}, x(dataResponse, {}, registerStatus('sdo:AplikacniStatus', 'ros', 'VysledekKod', status), persons));
+}
+
 /** Persons one search answers at most unless MaximalniPocet says otherwise. */
 const DEFAULT_MAXIMUM = 100;
 
@@ -121,23 +112,7 @@ export function iszrRosSearchHandlers(population: Population): Readonly<Record<s
           ...parts,
         );
       const ros = (kod: VysledekKod, persons = '', subKod?: string, popis?: string): string =>
-        x(
-          'svc:RosOdpoved',
-          {},
-          x(
-            'svc:RosCtiPodleUdajuDataResponse',
-            {},
-            x(
-              'sdo:AplikacniStatus',
-              {},
-              t('ros:VysledekKod', kod),
-              subKod === undefined
-                ? ''
-                : x('ros:VysledekDetail', {}, t('ros:VysledekSubKod', subKod), popis === undefined ? '' : t('ros:VysledekPopis', popis)),
-            ),
-            persons,
-          ),
-        );
+        rosPart('svc:RosCtiPodleUdajuDataResponse', { kod, ...(subKod ? { subKod } : {}), ...(popis ? { popis } : {}) }, persons);
 
       const agendaFilter = child(data, IszrNs.ROS_DATA, 'OsobaAgendy');
       const unsupported = ['KodPravnihoStavu', 'StatutarniOrgan', 'Provozovna', 'Fo']

@@ -6,7 +6,21 @@ import type { XmlElement } from 'libxml2-wasm';
 import type { MockContext } from '../mock-context.ts';
 import type { RppAgenda, RppAuthorisation, RppSource } from '../rpp/rpp-source.ts';
 import type { SoapHandler } from '../soap-mock.ts';
-import { IszrNs, OK, SubKod, VysledekKod, answerRoot, child, odpovedInfo, t, text, x, type IszrStatus } from './iszr-message.ts';
+import {
+  IszrNs,
+  OK,
+  SubKod,
+  VysledekKod,
+  answerRoot,
+  child,
+  odpovedInfo,
+  registerStatus,
+  t,
+  text,
+  x,
+  type IszrStatus,
+  type RegisterStatus,
+} from './iszr-message.ts';
 
 export function iszrRppHandlers(
   rpp: RppSource,
@@ -32,14 +46,10 @@ export function iszrRppHandlers(
             x(
               'svc:IszrVypisOpravneniPolozkyDataResponse',
               {},
-              x(
-                'iszd:IszrAplikacniStatus',
-                {},
-                t('iszr:VysledekIszrKodType', iszr.kod),
-                iszr.popis === undefined
-                  ? ''
-                  : x('iszr:VysledekDetail', {}, t('iszr:VysledekSubKod', 'SPECIFIKACE V POPISU'), t('iszr:VysledekPopis', iszr.popis)),
-              ),
+              registerStatus('iszd:IszrAplikacniStatus', 'iszr', 'VysledekIszrKodType', {
+                kod: iszr.kod,
+                ...(iszr.popis === undefined ? {} : { subKod: 'SPECIFIKACE V POPISU', popis: iszr.popis }),
+              }),
               ...items,
             ),
           ),
@@ -95,7 +105,7 @@ export function iszrRppAgendaHandlers(
       const dateAsked = text(full ?? data, full ? IszrNs.RPP_TYPES : IszrNs.RPP_DATA, 'DatumPlatnostiAgendyOd');
       const ovm = text(full ?? data, full ? IszrNs.RPP_TYPES : IszrNs.RPP_DATA, 'KodOvm');
       const now = today();
-      const reply = (status: IszrStatus, rppStatus: { kod: VysledekKod; subKod?: string; popis?: string }, agendas = ''): string =>
+      const reply = (status: IszrStatus, rppStatus: RegisterStatus, agendas = ''): string =>
         answerRoot(
           service,
           'RppVypisOpravneniResponse',
@@ -104,24 +114,7 @@ export function iszrRppAgendaHandlers(
           x(
             'svc:RppOdpoved',
             {},
-            x(
-              'svc:RppVypisOpravneniDataResponse',
-              {},
-              x(
-                'pdo:AplikacniStatus',
-                {},
-                t('rpp:VysledekKod', rppStatus.kod),
-                rppStatus.subKod === undefined
-                  ? ''
-                  : x(
-                      'rpp:VysledekDetail',
-                      {},
-                      t('rpp:VysledekSubKod', rppStatus.subKod),
-                      rppStatus.popis === undefined ? '' : t('rpp:VysledekPopis', rppStatus.popis),
-                    ),
-              ),
-              agendas,
-            ),
+            x('svc:RppVypisOpravneniDataResponse', {}, registerStatus('pdo:AplikacniStatus', 'rpp', 'VysledekKod', rppStatus), agendas),
           ),
         );
 
