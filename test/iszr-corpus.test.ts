@@ -18,7 +18,10 @@ import {
 
 const ROOT = new URL('../../shared/contracts/iszr/wsdl/', import.meta.url).pathname;
 const present = existsSync(join(ROOT, 'egon/wsdl'));
-if (!present) console.warn(`ISZR corpus test skipped: ${ROOT} is absent`);
+if (!present) {
+  if (process.env.EGSB_REQUIRE_ISZR === '1') throw new Error(`ISZR corpus test: ${ROOT} is absent (EGSB_REQUIRE_ISZR=1)`);
+  console.warn(`ISZR corpus test skipped: ${ROOT} is absent`);
+}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
