@@ -119,7 +119,9 @@ export function iszrQueueApi({ tickets, resultTtlMs, limit }: IszrQueueOptions):
         'IszrZadostId',
       );
       if (id === undefined || !UUID.test(id)) throw invalid('Zadost/IszrAsyncOdpovedZFrontyData/IszrZadostId must be a UUID');
-      const ticket = isTicket(id) ? await tickets.get(id) : undefined;
+      // Another AIS's ticket is as unknown as none: nothing of it (not even its service) is told.
+      const found = isTicket(id) ? await tickets.get(id) : undefined;
+      const ticket = found?.aisId === aisId ? found : undefined;
       const reply = (status: Status, extra = '', data = ''): string =>
         root(
           service,
@@ -128,7 +130,7 @@ export function iszrQueueApi({ tickets, resultTtlMs, limit }: IszrQueueOptions):
             odpovedInfo('svc:OdpovedInfo', status, requestId, id, extra) +
             data,
         );
-      if (ticket === undefined || ticket.aisId !== aisId || ticket.service !== asked)
+      if (ticket === undefined || ticket.service !== asked)
         return reply({ kod: 'CHYBA', subKod: 'NENALEZENO', popis: `ve frontě této AIS není žádost ${id} služby ${asked.slice(0, 50)}` });
       if (ticket.status === TicketStatus.QUEUED || ticket.status === TicketStatus.RUNNING)
         return reply({ kod: 'VAROVANI', subKod: 'PROBIHA ZPRACOVANI', popis: 'odpověď ještě není' }, '<svc:CekaciCas>1</svc:CekaciCas>');
