@@ -1,7 +1,8 @@
 /**
- * All mocks on one HTTP server, each under its own path (`/rob`, `/ros`, `/ruian`, `/rpp`,
- * `/vozidla`, `/rejstrik-trestu`), over one synthetic population; the vehicle register also answers
- * over NATS. A control API sets faults at run time and hands out sample identifiers to try.
+ * All mocks on one HTTP server over one synthetic population: the registers' ISZR services under
+ * `/iszr/<service>`, the JSON sources under `/vozidla` and `/rejstrik-trestu` (the vehicle register
+ * also over NATS). A control API sets faults at run time (per register or source) and hands out
+ * sample identifiers to try.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
