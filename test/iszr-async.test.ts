@@ -13,12 +13,23 @@ import { readConfig, startServers, type RunningServers } from '../bus/index.ts';
 import type { CompiledContract } from '../contracts/index.ts';
 import type { RunningMocks } from '../mocks/index.ts';
 import { NATS_URL, natsPrefix } from './async-support.ts';
-import { ISZR_PRESENT, prevodAifo, stateContracts, stateErrors, stateWsdl, zadostInfo } from './iszr-support.ts';
+import {
+  ISZR_PRESENT,
+  at,
+  callOperation,
+  listAt,
+  prevodAifo,
+  stateContracts,
+  stateErrors,
+  stateWsdl,
+  textAt,
+  zadostInfo,
+  type SoapAnswer,
+} from './iszr-support.ts';
 
 const SEED = fileURLToPath(new URL('../mocks/seed.yaml', import.meta.url));
 const READER = 'Bearer egsb_demo_reader_key_00000002';
 const OTHER = 'Bearer egsb_demo_publisher_key_0001';
-type Answer = Record<string, any>;
 
 describe.runIf(ISZR_PRESENT)('ISZR asynchronous queue through the bus', () => {
   let demo: Demo;
@@ -59,9 +70,9 @@ describe.runIf(ISZR_PRESENT)('ISZR asynchronous queue through the bus', () => {
     service: string,
     args: Record<string, unknown>,
     { async = false, key = READER } = {},
-  ): Promise<{ answer: Answer; raw: string }> {
+  ): Promise<{ answer: SoapAnswer; raw: string }> {
     const c = await client(service, `${base()}/${service}/v1${async ? '?async' : ''}`, key);
-    const [answer, raw] = (await (c as any)[`${service}Async`](args)) as [Answer, string];
+    const { answer, raw } = await callOperation(c, service, args);
     expect(stateErrors(state, service, raw)).toEqual([]);
     return { answer, raw };
   }
@@ -90,25 +101,30 @@ describe.runIf(ISZR_PRESENT)('ISZR asynchronous queue through the bus', () => {
       },
       { async: true },
     );
-    expect(accepted.answer.OdpovedInfo.Status.VysledekKod).toBe('OK');
-    expect(accepted.answer.OdpovedInfo.AgendaZadostId).toBe(info.AgendaZadostId);
-    const ticket = accepted.answer.OdpovedInfo.IszrZadostId as string;
+    expect(at(accepted.answer, 'OdpovedInfo', 'Status', 'VysledekKod')).toBe('OK');
+    expect(at(accepted.answer, 'OdpovedInfo', 'AgendaZadostId')).toBe(info.AgendaZadostId);
+    const ticket = at(accepted.answer, 'OdpovedInfo', 'IszrZadostId') as string;
     expect(ticket).toMatch(/^[0-9a-f-]{36}$/);
-    expect(accepted.answer.RobOdpoved).toBeUndefined();
+    expect(at(accepted.answer, 'RobOdpoved')).toBeUndefined();
 
     const listed = await call('IszrAsyncVypisFronty', { ZadostInfo: zadostInfo('A121', 'CR1001') });
-    const items = [listed.answer.IszrOdpoved.IszrAsyncVypisFrontyDataResponse.PolozkyFronty.PolozkaFronty].flat() as Answer[];
-    expect(items.map((i) => i.IszrZadostId)).toContain(ticket);
-    expect(items.find((i) => i.IszrZadostId === ticket)?.KodAsyncSluzby).toBe('IszrRobCtiAifo');
+    const items = listAt(listed.answer, 'IszrOdpoved', 'IszrAsyncVypisFrontyDataResponse', 'PolozkyFronty', 'PolozkaFronty');
+    expect(items.map((i) => at(i, 'IszrZadostId'))).toContain(ticket);
+    expect(
+      at(
+        items.find((i) => at(i, 'IszrZadostId') === ticket),
+        'KodAsyncSluzby',
+      ),
+    ).toBe('IszrRobCtiAifo');
 
     let fetched = await fetchAnswer(ticket);
-    for (let i = 0; i < 100 && fetched.answer.OdpovedInfo.Status.VysledekKod !== 'OK'; i++) {
-      expect(fetched.answer.OdpovedInfo.Status.VysledekDetail.VysledekSubKod).toBe('PROBIHA ZPRACOVANI');
+    for (let i = 0; i < 100 && at(fetched.answer, 'OdpovedInfo', 'Status', 'VysledekKod') !== 'OK'; i++) {
+      expect(at(fetched.answer, 'OdpovedInfo', 'Status', 'VysledekDetail', 'VysledekSubKod')).toBe('PROBIHA ZPRACOVANI');
       await new Promise((r) => setTimeout(r, 100));
       fetched = await fetchAnswer(ticket);
     }
-    expect(fetched.answer.OdpovedInfo.Status.VysledekKod).toBe('OK');
-    expect(fetched.answer.OdpovedInfo.IszrZadostId).toBe(ticket);
+    expect(at(fetched.answer, 'OdpovedInfo', 'Status', 'VysledekKod')).toBe('OK');
+    expect(at(fetched.answer, 'OdpovedInfo', 'IszrZadostId')).toBe(ticket);
     expect(fetched.raw).toContain(`<rod:Jmeno stav="spravny">${person.givenName}</rod:Jmeno>`);
     expect(fetched.raw).not.toContain('DatumNarozeni');
     // The stored answer is E03's own, valid against the state's schema of E03.
@@ -131,31 +147,34 @@ describe.runIf(ISZR_PRESENT)('ISZR asynchronous queue through the bus', () => {
       },
       { key: OTHER },
     );
-    expect(foreign.answer.OdpovedInfo.Status).toMatchObject({ VysledekKod: 'CHYBA', VysledekDetail: { VysledekSubKod: 'NENALEZENO' } });
-    expect(foreign.answer.KodAsyncSluzby).toBe('IszrRosCtiIco');
+    expect(at(foreign.answer, 'OdpovedInfo', 'Status')).toMatchObject({
+      VysledekKod: 'CHYBA',
+      VysledekDetail: { VysledekSubKod: 'NENALEZENO' },
+    });
+    expect(at(foreign.answer, 'KodAsyncSluzby')).toBe('IszrRosCtiIco');
     expect(foreign.raw).not.toContain('IszrRobCtiAifo');
 
     const deleted = await call('IszrAsyncSmazatFrontu', {
       ZadostInfo: zadostInfo('A121', 'CR1001'),
       Zadost: { IszrAsyncSmazatFrontuData: { IszrZadostIdPolozky: { IszrZadostId: [ticket] } } },
     });
-    expect(deleted.answer.OdpovedInfo.Status.VysledekKod).toBe('OK');
+    expect(at(deleted.answer, 'OdpovedInfo', 'Status', 'VysledekKod')).toBe('OK');
     const after = await fetchAnswer(ticket);
-    expect(after.answer.OdpovedInfo.Status).toMatchObject({ VysledekKod: 'CHYBA' });
+    expect(at(after.answer, 'OdpovedInfo', 'Status')).toMatchObject({ VysledekKod: 'CHYBA' });
     const relisted = await call('IszrAsyncVypisFronty', { ZadostInfo: zadostInfo('A121', 'CR1001') });
-    const left = [relisted.answer.IszrOdpoved.IszrAsyncVypisFrontyDataResponse.PolozkyFronty?.PolozkaFronty ?? []].flat() as Answer[];
-    expect(left.map((i) => i.IszrZadostId)).not.toContain(ticket);
+    const left = [at(relisted.answer, 'IszrOdpoved', 'IszrAsyncVypisFrontyDataResponse', 'PolozkyFronty', 'PolozkaFronty') ?? []].flat();
+    expect(left.map((i) => at(i, 'IszrZadostId'))).not.toContain(ticket);
     // Deleting it again finds nothing to delete.
     const again = await call('IszrAsyncSmazatFrontu', {
       ZadostInfo: zadostInfo('A121', 'CR1001'),
       Zadost: { IszrAsyncSmazatFrontuData: { IszrZadostIdPolozky: { IszrZadostId: [ticket] } } },
     });
-    expect(again.answer.OdpovedInfo.Status.VysledekKod).toBe('VAROVANI');
+    expect(at(again.answer, 'OdpovedInfo', 'Status', 'VysledekKod')).toBe('VAROVANI');
   });
 
   it('an unknown IszrZadostId is NENALEZENO; the queue without a credential is a SOAP fault', async () => {
     const { answer } = await fetchAnswer('0b6b2f3e-5c1d-4e4f-8a9b-123456789abc');
-    expect(answer.OdpovedInfo.Status).toMatchObject({ VysledekKod: 'CHYBA', VysledekDetail: { VysledekSubKod: 'NENALEZENO' } });
+    expect(at(answer, 'OdpovedInfo', 'Status')).toMatchObject({ VysledekKod: 'CHYBA', VysledekDetail: { VysledekSubKod: 'NENALEZENO' } });
     const res = await fetch(`${base()}/IszrAsyncVypisFronty/v1`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"IszrAsyncVypisFronty"' },

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Client } from 'soap';
 import { EMPTY_CATALOGUE, compileContract, createBundle, parseEnvelope, type CompiledContract } from '../contracts/index.ts';
 
 export const ISZR_ROOT = fileURLToPath(new URL('../../shared/contracts/iszr/wsdl/', import.meta.url));
@@ -93,4 +94,43 @@ export function zadostInfo(agenda: string, role: string, extra: Record<string, u
   };
   const order = ['CasZadosti', 'Agenda', 'AgendovaRole', 'Ovm', 'Ais', 'Subjekt', 'Uzivatel', 'DuvodUcel', 'AgendaZadostId'];
   return Object.fromEntries(order.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
+}
+
+/**
+ * An answer as node-soap reads it: each element under its name (a repeated one as an array), text
+ * as a string, an element with attributes as `{ attributes, $value }`. Tests read it through `at`,
+ * `textAt` and `listAt`; a path the answer lacks reads as undefined.
+ */
+export type SoapAnswer = { readonly [name: string]: unknown };
+
+/** The value at a path of element names, or undefined where the answer has none. */
+export function at(value: unknown, ...path: string[]): unknown {
+  let here = value;
+  for (const name of path) {
+    if (here === null || typeof here !== 'object' || Array.isArray(here)) return undefined;
+    here = (here as SoapAnswer)[name];
+  }
+  return here;
+}
+
+/** The text at a path, whether the element came bare or with attributes (`$value`). */
+export function textAt(value: unknown, ...path: string[]): string | undefined {
+  const found = at(value, ...path);
+  if (typeof found === 'string' || typeof found === 'number') return String(found);
+  const inner = at(found, '$value');
+  return typeof inner === 'string' || typeof inner === 'number' ? String(inner) : undefined;
+}
+
+/** The elements at a path as a list: none, one, or the repeated ones. */
+export function listAt(value: unknown, ...path: string[]): unknown[] {
+  const found = at(value, ...path);
+  return found === undefined ? [] : Array.isArray(found) ? found : [found];
+}
+
+/** Calls an operation of a client generated from a WSDL: its answer as read and the raw XML. */
+export async function callOperation(client: Client, operation: string, args: object): Promise<{ answer: SoapAnswer; raw: string }> {
+  const method = client[`${operation}Async`] as ((args: object) => Promise<[SoapAnswer, string]>) | undefined;
+  if (method === undefined) throw new Error(`the client has no operation ${operation}`);
+  const [answer, raw] = await method.call(client, args);
+  return { answer, raw };
 }
