@@ -4,10 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { contractError, type Bundle, type SchemaCatalogue } from './bundle.ts';
+import { iszrAcceptanceXml } from './iszr-acceptance.ts';
 import { compileJsonContract, type CompiledJsonContract } from './json-contract.ts';
 import { parseManifest } from './manifest.ts';
 import { createMessagePlan, type MessagePlan } from './message-plan.ts';
 import { compileSoapContract, type CompiledSoapContract } from './soap-contract.ts';
+import { ENVELOPE_NS } from './errors.ts';
+import { parseEnvelope } from './soap-envelope.ts';
 import type { ContractModel, Manifest } from './types.ts';
 
 export interface CompiledContract {
@@ -51,6 +54,7 @@ export function compileContract({ manifest: rawManifest, bundle, catalogue }: Co
         throw contractError(`manifest: idempotentOperations names ${op}, which the contract does not define`, { rule: 'manifest' });
     }
     if (soap && soap.model.soapVersions.length === 0) throw contractError('the WSDL has no SOAP binding', { rule: 'wsdl' });
+    if (soap && manifest.asyncAnswer === 'iszr') checkIszrAcceptance(soap);
     try {
       plan = createMessagePlan(manifest);
     } catch (error) {
@@ -86,4 +90,24 @@ function digestOf(manifest: Manifest, files: ReadonlyMap<string, Uint8Array>): s
     hash.update(`\u0000${path}\u0000`).update(files.get(path) ?? new Uint8Array());
   }
   return hash.digest('hex');
+}
+
+/** `asyncAnswer: "iszr"` promises an answer of OdpovedInfo alone: each operation's contract must take it. */
+function checkIszrAcceptance(soap: CompiledSoapContract): void {
+  const sample = '00000000-0000-4000-8000-000000000000';
+  for (const op of soap.model.operations) {
+    if (op.output === undefined) continue;
+    const xml = iszrAcceptanceXml(op.output, sample, sample, new Date(0));
+    const envelope = parseEnvelope(Buffer.from(`<s:Envelope xmlns:s="${ENVELOPE_NS['1.1']}"><s:Body>${xml}</s:Body></s:Envelope>`));
+    try {
+      const problem = soap.validate(envelope.payload)[0];
+      if (problem !== undefined)
+        throw contractError(
+          `manifest: asyncAnswer "iszr" answers ${op.name} with OdpovedInfo alone, which its answer {${op.output.namespace}}${op.output.name} does not take: ${problem.message}`,
+          { rule: 'manifest' },
+        );
+    } finally {
+      envelope.dispose();
+    }
+  }
 }

@@ -19,6 +19,7 @@ export {
   type SchemaCatalogue,
 } from './bundle.ts';
 export { compileContract, type CompiledContract, type CompileInput } from './compile.ts';
+export { iszrAcceptanceXml } from './iszr-acceptance.ts';
 export { parseManifest, manifestSchema, majorOf, minorOf, MAX_TIMEOUT_MS } from './manifest.ts';
 export { loadSchemaCatalogue } from './schema-catalogue.ts';
 export { compileSchemaFile } from './soap-contract.ts';

@@ -96,6 +96,20 @@ describe('publishing', () => {
     expect(await bus.db.query("SELECT 1 FROM service WHERE code = 'doctype-test'")).toEqual([]);
   });
 
+  it("refuses asyncAnswer iszr on a contract whose answers do not take ISZR's OdpovedInfo alone, and a JSON contract", async () => {
+    const soap = await readBundleDir(`${bundles}persons-soap`);
+    const res = await post('/publish', { ...soap, manifest: { ...(soap.manifest as object), code: 'iszr-misfit', asyncAnswer: 'iszr' } });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      code: 'EGSB_CONTRACT_INVALID',
+      detail: expect.stringContaining('asyncAnswer "iszr" answers CtiOsobu'),
+    });
+    const json = await readBundleDir(`${bundles}persons-json`);
+    const jsonRes = await post('/publish', { ...json, manifest: { ...(json.manifest as object), code: 'iszr-json', asyncAnswer: 'iszr' } });
+    expect(jsonRes.status).toBe(422);
+    expect(await bus.db.query("SELECT 1 FROM service WHERE code IN ('iszr-misfit', 'iszr-json')")).toEqual([]);
+  });
+
   it('refuses a 50 MB upload with EGSB_MESSAGE_TOO_LARGE', async () => {
     const res = await bus.app.request('/publish', {
       method: 'POST',

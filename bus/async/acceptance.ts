@@ -12,7 +12,7 @@ import {
   EgsbError,
   ENVELOPE_NS,
   ErrorCode,
-  escapeXml,
+  iszrAcceptanceXml,
   SOAP_CONTENT_TYPE,
   SoapVersion,
   type CheckedCall,
@@ -126,26 +126,17 @@ function acceptedAnswer(ticket: string, call: CheckedCall): OutboundAnswer {
   return { status: 202, contentType: SOAP_CONTENT_TYPE[call.soapVersion], headers, body: encoder.encode(xml) };
 }
 
-const ISZR_ABSTRACT_NS = 'urn:cz:isvs:iszr:schemas:IszrAbstract:v1';
-const ISZR_REG_NS = 'urn:cz:isvs:reg:schemas:RegTypy:v1';
-
 /**
  * ISZR's acceptance: an ordinary answer of the operation holding only OdpovedInfo, whose IszrZadostId
  * is the ticket; the reader then asks the queue (IszrAsyncOdpovedZFronty) or `GET /async/{ticket}`.
  */
 function iszrAcceptedAnswer(ticket: string, call: CheckedCall, element: { namespace: string; name: string }, at: Date): OutboundAnswer {
   const version = call.soapVersion ?? SoapVersion.V11;
-  const location = `/async/${ticket}`;
-  const xml =
-    `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${ENVELOPE_NS[version]}"><env:Body>` +
-    `<svc:${element.name} xmlns:svc="${escapeXml(element.namespace)}" xmlns:abs="${ISZR_ABSTRACT_NS}" xmlns:reg="${ISZR_REG_NS}">` +
-    `<abs:OdpovedInfo><reg:CasOdpovedi>${at.toISOString()}</reg:CasOdpovedi><reg:Status><reg:VysledekKod>OK</reg:VysledekKod></reg:Status>` +
-    `<reg:AgendaZadostId>${escapeXml(call.requestId)}</reg:AgendaZadostId><reg:IszrZadostId>${ticket}</reg:IszrZadostId></abs:OdpovedInfo>` +
-    `</svc:${element.name}></env:Body></env:Envelope>`;
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${ENVELOPE_NS[version]}"><env:Body>${iszrAcceptanceXml(element, call.requestId, ticket, at)}</env:Body></env:Envelope>`;
   return {
     status: 200,
     contentType: SOAP_CONTENT_TYPE[version],
-    headers: { location, 'x-egsb-ticket': ticket },
+    headers: { location: `/async/${ticket}`, 'x-egsb-ticket': ticket },
     body: encoder.encode(xml),
   };
 }
