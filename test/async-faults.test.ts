@@ -149,7 +149,7 @@ async function serve(bus: Bus): Promise<{ url: string; close(): Promise<void> }>
 }
 
 function forkBus(env: Record<string, string>, providerUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(new URL('./bench/bus-child.ts', import.meta.url).pathname, [], {
+  const child = fork(new URL('./bus-child.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env, BENCH_PROVIDER_URL: providerUrl, BENCH_MANIFEST: JSON.stringify(ASYNC) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

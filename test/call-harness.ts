@@ -56,18 +56,23 @@ export async function startHarness({
   };
 }
 
-/**
- * Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider, and
- * authorises agenda A121, role CR1001 to read every item of source ROB through them.
- */
+/** A bus in this process, or one reached over HTTP at an origin (`http://127.0.0.1:8080`). */
+export type BusTarget = Bus | { readonly origin: string };
+
+function requester(target: BusTarget): (path: string, init?: RequestInit) => Promise<Response> {
+  if ('app' in target) return async (path, init) => target.app.request(path, init);
+  return (path, init) => fetch(`${target.origin}${path}`, init);
+}
+
 /** The operator approves, for the test publisher, the origins of these endpoints (keeping those approved before). */
-export async function approveOrigins(bus: Bus, endpoints: readonly string[], aisId = 900001): Promise<void> {
+export async function approveOrigins(bus: BusTarget, endpoints: readonly string[], aisId = 900001): Promise<void> {
+  const request = requester(bus);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` };
-  const current = await bus.app.request(`/admin/ais/${aisId}/publishing`, { headers });
+  const current = await request(`/admin/ais/${aisId}/publishing`, { headers });
   const known = current.status === 200 ? ((await current.json()) as { quota: number; origins: string[] }) : { quota: 20, origins: [] };
   const wanted = endpoints.map((e) => (e.startsWith('nats:') ? e : new URL(e).origin));
   const origins = [...new Set([...known.origins, ...wanted])];
-  const res = await bus.app.request(`/admin/ais/${aisId}/publishing`, {
+  const res = await request(`/admin/ais/${aisId}/publishing`, {
     method: 'PUT',
     headers,
     body: JSON.stringify({ quota: known.quota, origins }),
@@ -75,7 +80,12 @@ export async function approveOrigins(bus: Bus, endpoints: readonly string[], ais
   if (res.status >= 300) throw new Error(`approving origins failed: ${res.status} ${await res.text()}`);
 }
 
-export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutMs: number, extra: object = {}): Promise<void> {
+/**
+ * Publishes the demo JSON and SOAP contracts (and a SOAP 1.1-only twin) against a provider, and
+ * authorises agenda A121, role CR1001 to read every item of source ROB through them. A bus reached
+ * over HTTP sees its own registry writes at once; one in this process has its view refreshed here.
+ */
+export async function publishDemoBundles(bus: BusTarget, providerUrl: string, timeoutMs: number, extra: object = {}): Promise<void> {
   const extraEndpoints = (extra as { endpoints?: { url: string }[] }).endpoints?.map((e) => e.url) ?? [];
   await approveOrigins(bus, [providerUrl, ...extraEndpoints]);
   const json = await readBundleDir(`${bundles}persons-json`);
@@ -101,13 +111,13 @@ export async function publishDemoBundles(bus: Bus, providerUrl: string, timeoutM
       ...extra,
     },
   });
-  const res = await bus.app.request('/admin/authorisations/test-a121-rob', {
+  const res = await requester(bus)('/admin/authorisations/test-a121-rob', {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
     body: JSON.stringify(TEST_AUTHORISATION),
   });
   if (res.status >= 300) throw new Error(`authorising failed: ${res.status} ${await res.text()}`);
-  await bus.view.refresh();
+  if ('view' in bus) await bus.view.refresh();
 }
 
 export const TEST_AUTHORISATION = {
@@ -120,8 +130,8 @@ export const TEST_AUTHORISATION = {
   validFrom: '2020-01-01',
 } as const;
 
-async function publish(bus: Bus, upload: object): Promise<void> {
-  const res = await bus.app.request('/publish', {
+async function publish(bus: BusTarget, upload: object): Promise<void> {
+  const res = await requester(bus)('/publish', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${PUBLISHER_KEY}` },
     body: JSON.stringify(upload),

@@ -12,7 +12,7 @@
  */
 import { Pool } from 'undici';
 import { ADMIN, AIFO, READER_KEY, bulkRequest, bulkUpload, PUBLISHER_KEY } from '../call-harness.ts';
-import { startChild, stopChild } from './children.ts';
+import { startBus, startChild, stopChild } from './children.ts';
 
 const ATTACK_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const reader = {
@@ -56,8 +56,8 @@ async function run(defences: boolean, providerUrl: string): Promise<Row[]> {
   const env: Record<string, string> = defences
     ? { EGSB_IN_MEMORY: '1' }
     : { EGSB_IN_MEMORY: '1', EGSB_CHECK_THREADS: '0', EGSB_ANONYMOUS_RATE_PER_SECOND: '1000000', EGSB_ANONYMOUS_RATE_BURST: '1000000' };
-  const { child, info } = await startChild('bus-child.ts', { ...env, BENCH_PROVIDER_URL: providerUrl });
-  const origin = `http://127.0.0.1:${String(info.port)}`;
+  const bus = await startBus(providerUrl, env);
+  const { origin } = bus;
   try {
     await admin(origin, '/publish', 'POST', await bulkUpload(providerUrl), PUBLISHER_KEY);
     await admin(origin, '/publish', 'POST', await bulkUpload(providerUrl, { code: 'redos-persons', pattern: '^(a+)+$' }), PUBLISHER_KEY);
@@ -149,7 +149,7 @@ async function run(defences: boolean, providerUrl: string): Promise<Row[]> {
     }
     return rows;
   } finally {
-    await stopChild(child);
+    await bus.close();
   }
 }
 

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { AIFO, READER_KEY } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
-import { startChild, stopChild } from './children.ts';
+import { startBus, startChild, stopChild } from './children.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
@@ -85,11 +85,9 @@ async function run(name: string, dispatch: boolean, providerUrl: string): Promis
     NATS_URL: NATS,
     EGSB_NATS_PREFIX: `bench${randomBytes(4).toString('hex')}`,
     EGSB_ASYNC_DISPATCH: dispatch ? '1' : '0',
-    BENCH_PROVIDER_URL: providerUrl,
-    BENCH_MANIFEST: JSON.stringify({ modes: ['sync', 'async'] }),
   };
-  const bus = await startChild('bus-child.ts', env);
-  const origin = `http://127.0.0.1:${String(bus.info.port)}`;
+  const bus = await startBus(providerUrl, env, { modes: ['sync', 'async'] });
+  const { origin } = bus;
   try {
     await new Promise((r) => setTimeout(r, 1000)); // JetStream streams set up in the background
     await submit(origin, 500, 'warm'); // JIT, pools, the consumer
@@ -106,7 +104,7 @@ async function run(name: string, dispatch: boolean, providerUrl: string): Promis
     const total = (performance.now() - started) / 1000;
     const recorded = Object.values(state).reduce((a, b) => a + b, 0) - 500;
     const finished = (state.succeeded ?? 0) + (state.failed ?? 0) - 500;
-    const stats = await stopChild(bus.child);
+    const stats = await bus.stop();
     const lost = sent.accepted - (dispatch ? finished : recorded);
     return [
       `${name}: ${sent.accepted} of ${CALLS} accepted in ${sent.seconds.toFixed(2)} s = ${Math.round(sent.accepted / sent.seconds)} accepted/s` +
@@ -116,12 +114,7 @@ async function run(name: string, dispatch: boolean, providerUrl: string): Promis
       `  lost: ${lost}; refused: ${JSON.stringify(Object.fromEntries(sent.refused))}; bus peak RSS ${Math.round(Number(stats.maxRssBytes ?? 0) / 1048576)} MiB`,
     ].join('\n');
   } finally {
-    // Told to stop above (or failed): give it a moment to exit on its own, e.g. to write a CPU profile.
-    if (bus.child.exitCode === null) {
-      const killer = setTimeout(() => bus.child.kill('SIGKILL'), 5000);
-      await new Promise((resolve) => bus.child.once('exit', resolve));
-      clearTimeout(killer);
-    }
+    await bus.close();
     await database.drop().catch(() => undefined);
   }
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { AIFO, READER_KEY, soapEnvelope } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
-import { startChild, stopChild } from './children.ts';
+import { startBus, startChild, stopChild, type BenchBus } from './children.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -20,6 +20,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 /** Load from wrk (Debian: wrk) when installed, unless BENCH_LOAD=node; else this process's own loader. */
 const WRK = process.env.BENCH_LOAD === 'node' ? undefined : ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
+/** Which storages the bus runs on: `pglite`, `postgres` or both (the default). */
+const STORAGES = (process.env.BENCH_STORAGE ?? 'pglite,postgres').split(',');
 
 interface Result {
   readonly name: string;
@@ -184,18 +186,20 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'egsb-bench-data-'));
   const database = await postgresDatabase();
   const nginx = await startNginx(providerUrl);
-  const buses: { storage: string; child: Awaited<ReturnType<typeof startChild>>['child'] }[] = [];
+  const buses: { storage: string; bus: BenchBus }[] = [];
   try {
     const targets: Target[] = [{ name: 'provider directly (JSON)', origin: providerUrl, path: '/persons', headers: json, body: jsonBody }];
     if (nginx) targets.push({ name: 'nginx proxy_pass (JSON)', origin: nginx.origin, path: '/persons', headers: json, body: jsonBody });
     const setups: [string, Record<string, string>][] = [
-      ['PGlite', { EGSB_DATA_DIR: dataDir }],
-      ...(database ? [['PostgreSQL', { DATABASE_URL: database.url }] as [string, Record<string, string>]] : []),
+      ...(STORAGES.includes('pglite') ? [['PGlite', { EGSB_DATA_DIR: dataDir }] as [string, Record<string, string>]] : []),
+      ...(database && STORAGES.includes('postgres')
+        ? [['PostgreSQL', { DATABASE_URL: database.url }] as [string, Record<string, string>]]
+        : []),
     ];
     for (const [storage, env] of setups) {
-      const bus = await startChild('bus-child.ts', { ...env, BENCH_PROVIDER_URL: providerUrl });
-      buses.push({ storage, child: bus.child });
-      const origin = `http://127.0.0.1:${String(bus.info.port)}`;
+      const bus = await startBus(providerUrl, env);
+      buses.push({ storage, bus });
+      const { origin } = bus;
       targets.push({ name: `bus JSON, ${storage}`, origin, path: '/rest/demo-persons/v1/ctiOsobu', headers: jsonHeaders, body: jsonBody });
       targets.push({ name: `bus SOAP 1.1, ${storage}`, origin, path: '/soap/demo-persons-soap/v1', headers: soapHeaders, body: soapBody });
     }
@@ -212,12 +216,13 @@ async function main(): Promise<void> {
       if (median) results.push({ ...median, spread: sorted.map((r) => Math.round(r.rps)) });
     }
     for (const bus of buses) {
-      const stats = await stopChild(bus.child);
+      const stats = await bus.bus.stop();
       memory.push(
         `${bus.storage}: bus peak RSS ${(Number(stats.maxRssBytes) / 2 ** 20).toFixed(0)} MiB, ${String(stats.auditRecords)} audit records in ${String(stats.auditBatches)} commits`,
       );
     }
   } finally {
+    await Promise.all(buses.map(({ bus }) => bus.close()));
     nginx?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     await database?.drop();
@@ -238,7 +243,9 @@ async function main(): Promise<void> {
     );
   }
   console.log(`\n${memory.join('\n')}`);
-  console.log('Targets: JSON ≥ 0.40× and SOAP ≥ 0.25× the reference calls/s; overhead p50 at light load ≤ 1 ms.');
+  console.log(
+    'Goals (issue 20): JSON ≥ 0.5× and SOAP ≥ 0.3× the reference calls/s; JSON overhead p50 at light load ≤ 1 ms; bus peak RSS ≤ 300 MiB on PostgreSQL.',
+  );
 }
 
 await main();

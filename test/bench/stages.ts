@@ -6,17 +6,14 @@
 import { Pool } from 'undici';
 import { AIFO, READER_KEY } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
-import { startChild, stopChild } from './children.ts';
+import { startBus, startChild, stopChild } from './children.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 const base = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 const database = await createTestDatabase(base).catch(() => undefined);
 const provider = await startChild('provider-child.ts', {});
-const bus = await startChild('bus-child.ts', {
-  BENCH_PROVIDER_URL: String(provider.info.url),
-  ...(database ? { DATABASE_URL: database.url } : { EGSB_IN_MEMORY: '1' }),
-});
-const origin = `http://127.0.0.1:${bus.info.port as number}`;
+const bus = await startBus(String(provider.info.url), database ? { DATABASE_URL: database.url } : { EGSB_IN_MEMORY: '1' });
+const { origin } = bus;
 const pool = new Pool(origin, { connections: 1 });
 const headers = {
   authorization: `Bearer ${READER_KEY}`,
@@ -66,6 +63,6 @@ console.log(row('  of which the audit commit (per batch)', commit.ms));
 console.log(row('  the rest (parse, checks, authorisation, validation, filtering, answer)', callAt.ms - providerAt.ms - commit.ms));
 console.log(`client p50 ${(times[Math.floor(times.length / 2)] ?? 0).toFixed(3)} ms; batches ${commit.n} for ${callAt.n} calls`);
 await pool.close();
-await stopChild(bus.child);
+await bus.close();
 provider.child.kill();
 await database?.drop();

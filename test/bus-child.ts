@@ -1,13 +1,13 @@
 /**
- * The bus under benchmark, in its own process: the test registry, the demo contracts published
- * against the benchmark's provider, plain HTTP on a free port. Reports its port, then its peak memory
- * when told to stop.
+ * The bus from source in a process of its own, for tests that kill it (the benchmarks run the build,
+ * see bench/children.ts): the test registry, the demo contracts published against BENCH_PROVIDER_URL,
+ * plain HTTP on a free port. Reports its port, then its peak memory when told to stop.
  */
-import { createBus, readConfig, startServers } from '../../bus/index.ts';
-import { ADMIN, SEED_FILE, publishDemoBundles } from '../call-harness.ts';
+import { createBus, readConfig, startServers } from '../bus/index.ts';
+import { ADMIN, SEED_FILE, publishDemoBundles } from './call-harness.ts';
 
 const providerUrl = process.env.BENCH_PROVIDER_URL ?? '';
-// The benchmark measures the bus, not its rate limit: one AIS makes every call.
+// The tests exercise faults, not the rate limit: one AIS makes every call.
 const bus = await createBus(
   readConfig({
     EGSB_RATE_PER_SECOND: '1000000',
