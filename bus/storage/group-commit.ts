@@ -1,7 +1,7 @@
 /**
- * Group commit for small writes: items that arrive while a write is in flight wait and go together
- * in the next one, so that under load one statement carries hundreds of them and at rest an item
- * waits only for its own. `flush` answers one result per item, in order.
+ * Group commit for small writes and lookups: items that arrive while a statement is in flight wait
+ * and go together in the next one, so that under load one statement carries hundreds of them and at
+ * rest an item waits only for its own. `flush` answers one result per item, in order.
  */
 
 export interface GroupCommitOptions {

@@ -237,6 +237,16 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
     });
   });
 
+  // Every asynchronous call asks whether its request id is taken: under load one query answers hundreds.
+  const digestOf = groupCommit<string, string | undefined>(async (batch) => {
+    const rows = await db.query<{ ticket: string; call_digest: string | null }>(
+      'SELECT ticket::text, call_digest FROM async_call WHERE ticket = ANY($1::uuid[])',
+      [[...new Set(batch)]],
+    );
+    const found = new Map(rows.map((r) => [r.ticket, r.call_digest ?? '']));
+    return batch.map((ticket) => found.get(ticket));
+  });
+
   const release = groupCommit<{ ticket: string; code: string; detail: string; count: boolean }, void>(async (batch) => {
     await db.query(RELEASE, [JSON.stringify(batch)]);
     return batch.map(() => undefined);
@@ -287,9 +297,7 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
       return { status: current?.status ?? 'unknown' };
     },
     async digestOf(ticket) {
-      if (!isTicket(ticket)) return undefined;
-      const [row] = await db.query<{ call_digest: string | null }>('SELECT call_digest FROM async_call WHERE ticket = $1', [ticket]);
-      return row === undefined ? undefined : (row.call_digest ?? '');
+      return isTicket(ticket) ? digestOf(ticket) : undefined;
     },
     release: (ticket, reason, countAttempt) => release({ ticket, ...reason, count: countAttempt }),
     finish: (ticket, outcome, ttlMs) => finish({ ticket, outcome, ttlMs }),

@@ -61,7 +61,8 @@ function metricSum(text: string, name: string): number {
 /**
  * The bus as it ships: `node dist/bus/main.js` (build it first), in its own process, with the test
  * registry, no mocks, plain HTTP on a free port, and the demo contracts published over HTTP against
- * the benchmark's provider. `env` adds to or overrides its settings (storage, NATS); `manifest` is
+ * the benchmark's provider. The caller's EGSB_* variables pass through; `env` adds to or overrides
+ * them (storage, NATS); `manifest` is
  * merged into every demo manifest. The rate limit is lifted: one AIS makes every call.
  */
 export async function startBus(providerUrl: string, env: Record<string, string>, manifest: object = {}): Promise<BenchBus> {
@@ -73,6 +74,8 @@ export async function startBus(providerUrl: string, env: Record<string, string>,
     env: {
       PATH: process.env.PATH ?? '',
       NATS_URL: '',
+      // Settings to try (EGSB_AUDIT_LANES=3 npm run bench) pass through.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('EGSB_'))),
       EGSB_RATE_PER_SECOND: '1000000',
       EGSB_RATE_BURST: '1000000',
       ...env,

@@ -127,6 +127,45 @@ describe('the work queue is not a source of truth', () => {
     };
     expect(records.records.filter((r) => r.code === 'EGSB_REQUEST_ID_REUSED')).toHaveLength(3);
   });
+
+  it('request ids asked about together (one lookup for many calls) each get their own answer', async () => {
+    // Each known call has its own user, so each has its own digest.
+    const call = (id: string, user: string, aifo?: string) =>
+      bus.app.request(
+        '/rest/demo-persons/v1/ctiOsobu',
+        jsonRequest(aifo === undefined ? undefined : { aifo }, { prefer: 'respond-async', 'x-request-id': id, 'audit-user-id': user }),
+      );
+    const tickets = new Map<string, string>();
+    for (let i = 0; i < 10; i++) {
+      const res = await call(`batch-known-${i}`, `user-${i}`);
+      expect(res.status).toBe(202);
+      tickets.set(`batch-known-${i}`, ((await res.json()) as { ticket: string }).ticket);
+    }
+    // Sent at once: the same call again, another call under a known id, and new ids, interleaved.
+    const sent = Array.from({ length: 30 }, (_, i) => {
+      const n = i % 10;
+      if (i < 10) return { id: `batch-known-${n}`, user: `user-${n}`, expect: 202, ticket: tickets.get(`batch-known-${n}`) };
+      if (i < 20) return { id: `batch-known-${n}`, user: `user-${n}`, aifo: 'AQIDBAUGBwgJCgsMDQ4PEBE=', expect: 409 };
+      return { id: `batch-new-${n}`, user: `user-${n}`, expect: 202 };
+    });
+    const answers = await Promise.all(sent.map((s) => call(s.id, s.user, s.aifo)));
+    const fresh = new Set<string>();
+    for (const [i, res] of answers.entries()) {
+      const s = sent[i];
+      expect(res.status, s?.id).toBe(s?.expect);
+      const body = (await res.json()) as { ticket?: string; code?: string };
+      if (s?.expect === 409) expect(body.code).toBe('EGSB_REQUEST_ID_REUSED');
+      else if (s?.ticket !== undefined) expect(body.ticket).toBe(s.ticket);
+      else fresh.add(body.ticket ?? '');
+    }
+    // Every new call got a ticket of its own, and it is on record.
+    expect(fresh.size).toBe(10);
+    for (const ticket of fresh) {
+      expect([...tickets.values()]).not.toContain(ticket);
+      const state = await bus.app.request(`/async/${ticket}`, { headers: jsonRequest().headers as Record<string, string> });
+      expect(state.status, ticket).toBe(200);
+    }
+  });
 });
 
 describe('two buses on one NATS with the same prefix', () => {
