@@ -230,7 +230,12 @@ export function createAuditWriter({
           const row = toRow(w.record);
           const prev = hash;
           hash = linkHash(prev, row);
-          return { ...row, chain: head.id, seq: ++seq, prev_hash: prev, hash };
+          // Set in place, not spread into a copy: the row keeps its shape, and a batch of hundreds costs less.
+          row.chain = head.id;
+          row.seq = ++seq;
+          row.prev_hash = prev;
+          row.hash = hash;
+          return row;
         }),
       );
       const tickets = batch.flatMap((w) => (w.ticket ? [acceptedRow(w.ticket)] : []));
@@ -324,7 +329,10 @@ function cleanAll(values: readonly string[], count: number, max: number): string
   return values.slice(0, count).map((v) => clean(v, max) ?? '');
 }
 
-function toRow(r: AuditRecord): RecordRow {
+/** A record as the batch carries it: the chained columns, then its place in the chain (set by the writer). */
+type BatchRow = RecordRow & { chain: string | null; seq: number | null; prev_hash: string | null; hash: string | null };
+
+function toRow(r: AuditRecord): BatchRow {
   return {
     id: r.id,
     time: r.time.toISOString(),
@@ -354,5 +362,9 @@ function toRow(r: AuditRecord): RecordRow {
     response_bytes: r.responseBytes,
     latency_ms: r.latencyMs,
     cause: clean(r.cause, 1024),
+    chain: null,
+    seq: null,
+    prev_hash: null,
+    hash: null,
   };
 }

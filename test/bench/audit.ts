@@ -47,6 +47,7 @@ const database = await createTestDatabase(base);
 const db = await openStorage({ databaseUrl: database.url });
 try {
   await migrate(db);
+  for (const sql of (process.env.BENCH_SQL ?? '').split(';').filter((x) => x.trim())) await db.query(sql);
   const audit = createAuditWriter({ db });
   const waits: number[] = [];
   const end = performance.now() + DURATION_MS;

@@ -20,6 +20,11 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 /** Load from wrk (Debian: wrk) when installed, unless BENCH_LOAD=node; else this process's own loader. */
 const WRK = process.env.BENCH_LOAD === 'node' ? undefined : ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
+/**
+ * Another build of the bus to measure beside this one, in the same run (`BENCH_BASELINE=../old/dist/bus/main.js`):
+ * its targets are marked "(baseline)". Build it first in its own checkout.
+ */
+const BASELINE = process.env.BENCH_BASELINE;
 /** Which storages the bus runs on: `pglite`, `postgres` or both (the default). */
 const STORAGES = (process.env.BENCH_STORAGE ?? 'pglite,postgres').split(',');
 
@@ -183,26 +188,34 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const memory: string[] = [];
   const json = { 'content-type': 'application/json' };
-  const dataDir = mkdtempSync(join(tmpdir(), 'egsb-bench-data-'));
-  const database = await postgresDatabase();
+  const dataDirs: string[] = [];
+  const databases: { url: string; drop(): Promise<void> }[] = [];
   const nginx = await startNginx(providerUrl);
   const buses: { storage: string; bus: BenchBus }[] = [];
   try {
     const targets: Target[] = [{ name: 'provider directly (JSON)', origin: providerUrl, path: '/persons', headers: json, body: jsonBody }];
     if (nginx) targets.push({ name: 'nginx proxy_pass (JSON)', origin: nginx.origin, path: '/persons', headers: json, body: jsonBody });
-    const setups: [string, Record<string, string>][] = [
-      ...(STORAGES.includes('pglite') ? [['PGlite', { EGSB_DATA_DIR: dataDir }] as [string, Record<string, string>]] : []),
-      ...(database && STORAGES.includes('postgres')
-        ? [['PostgreSQL', { DATABASE_URL: database.url }] as [string, Record<string, string>]]
-        : []),
-    ];
-    for (const [storage, env] of setups) {
-      const bus = await startBus(providerUrl, env);
-      buses.push({ storage, bus });
-      const { origin } = bus;
-      targets.push({ name: `bus JSON, ${storage}`, origin, path: '/rest/demo-persons/v1/ctiOsobu', headers: jsonHeaders, body: jsonBody });
-      targets.push({ name: `bus SOAP 1.1, ${storage}`, origin, path: '/soap/demo-persons-soap/v1', headers: soapHeaders, body: soapBody });
-    }
+    const builds: [string, string | undefined][] = [['', undefined], ...(BASELINE ? [[' (baseline)', BASELINE] as [string, string]] : [])];
+    for (const storage of STORAGES)
+      for (const [mark, main] of builds) {
+        let env: Record<string, string>;
+        if (storage === 'pglite') {
+          const dir = mkdtempSync(join(tmpdir(), 'egsb-bench-data-'));
+          dataDirs.push(dir);
+          env = { EGSB_DATA_DIR: dir };
+        } else {
+          const database = await postgresDatabase();
+          if (database === undefined) continue;
+          databases.push(database);
+          env = { DATABASE_URL: database.url };
+        }
+        const name = `${storage === 'pglite' ? 'PGlite' : 'PostgreSQL'}${mark}`;
+        const bus = await startBus(providerUrl, env, {}, main);
+        buses.push({ storage: name, bus });
+        const { origin } = bus;
+        targets.push({ name: `bus JSON, ${name}`, origin, path: '/rest/demo-persons/v1/ctiOsobu', headers: jsonHeaders, body: jsonBody });
+        targets.push({ name: `bus SOAP 1.1, ${name}`, origin, path: '/soap/demo-persons-soap/v1', headers: soapHeaders, body: soapBody });
+      }
     // Every target in every round, one after another: a machine that slows down mid-run slows all alike.
     const rounds = new Map<string, Result[]>();
     for (let round = 0; round < ROUNDS; round++)
@@ -224,8 +237,8 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(buses.map(({ bus }) => bus.close()));
     nginx?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    for (const database of databases) await database.drop();
     await stopChild(provider.child);
   }
   const reference = results.find((r) => r.name.startsWith('nginx')) ?? results[0];

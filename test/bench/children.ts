@@ -63,11 +63,16 @@ function metricSum(text: string, name: string): number {
  * registry, no mocks, plain HTTP on a free port, and the demo contracts published over HTTP against
  * the benchmark's provider. The caller's EGSB_* variables pass through; `env` adds to or overrides
  * them (storage, NATS); `manifest` is
- * merged into every demo manifest. The rate limit is lifted: one AIS makes every call.
+ * merged into every demo manifest; `main` is the entry of another build to run instead. The rate limit
+ * is lifted: one AIS makes every call.
  */
-export async function startBus(providerUrl: string, env: Record<string, string>, manifest: object = {}): Promise<BenchBus> {
-  const main = join(root, 'dist/bus/main.js');
-  if (!existsSync(main)) throw new Error('dist/bus/main.js is missing: run npm run build first');
+export async function startBus(
+  providerUrl: string,
+  env: Record<string, string>,
+  manifest: object = {},
+  main = join(root, 'dist/bus/main.js'),
+): Promise<BenchBus> {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, main], {
