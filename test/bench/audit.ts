@@ -3,6 +3,7 @@
  * or a provider. `BENCH_CONCURRENCY` callers each write a record and wait for its commit, over and
  * over, for `BENCH_DURATION_MS`; the figures are records/s, records per commit and the p50/p99 wait
  * for a commit. It shows the ceiling the audit puts on calls per second, whatever the rest costs.
+ * `BENCH_SQL` runs statements after the migrations, to try a schema change (`DROP INDEX …`).
  */
 import { randomUUID } from 'node:crypto';
 import { createAuditWriter, Decision, type AuditRecord } from '../../bus/audit/index.ts';
