@@ -3,7 +3,7 @@
  * request is sent whole and its answer read whole, within the caller's deadline and size limit.
  * Failures are sorted by whether the request can have reached the provider.
  */
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { FailureKind, ProviderFailure, type Connector, type ProviderAnswer, type ProviderRequest } from '../../routing/index.ts';
 
 export interface HttpConnectorOptions {
@@ -43,29 +43,25 @@ export function createHttpConnector({ connections = 128, keepAliveMs = 30_000 }:
     async send(request) {
       const url = new URL(request.endpoint);
       const remaining = Math.max(1, Math.round(request.deadline - performance.now()));
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), remaining);
+      const deadline = { passed: false };
       try {
-        const response = await agentFor(Math.min(request.connectTimeoutMs, remaining)).request({
-          origin: url.origin,
-          path: `${request.operationInPath ? `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(request.operation)}` : url.pathname}${url.search}`,
-          method: 'POST',
-          headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
-          body: request.body,
-          signal: abort.signal,
-          headersTimeout: remaining,
-          bodyTimeout: remaining,
-        });
-        const body = await readLimited(response.body, request.maxResponseBytes);
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-        }
-        return { status: response.statusCode, contentType: headers['content-type'] ?? '', headers, body } satisfies ProviderAnswer;
+        return await exchange(
+          agentFor(Math.min(request.connectTimeoutMs, remaining)),
+          {
+            origin: url.origin,
+            path: `${request.operationInPath ? `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(request.operation)}` : url.pathname}${url.search}`,
+            method: 'POST',
+            headers: { ...request.headers, 'content-length': String(request.body.byteLength) },
+            body: request.body,
+            headersTimeout: remaining,
+            bodyTimeout: remaining,
+          },
+          request.maxResponseBytes,
+          remaining,
+          deadline,
+        );
       } catch (error) {
-        throw classify(error, abort.signal.aborted, remaining);
-      } finally {
-        clearTimeout(timer);
+        throw classify(error, deadline.passed, remaining);
       }
     },
     async close() {
@@ -75,18 +71,78 @@ export function createHttpConnector({ connections = 128, keepAliveMs = 30_000 }:
   };
 }
 
-async function readLimited(body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown }, limit: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limit) {
-      body.destroy();
-      throw new ProviderFailure(FailureKind.TOO_LARGE, true, `the answer exceeds the service's limit of ${limit} bytes`);
+/**
+ * One request and its whole answer, straight from the dispatcher's callbacks: no stream, no abort
+ * signal, no async iterator for an answer that is read whole anyway. Past `waitMs` (marked in
+ * `deadline`) or past `limit` bytes of body, the exchange fails and its connection is dropped. A
+ * request still waiting for a free connection at its deadline fails then, and is never sent.
+ */
+function exchange(
+  agent: Agent,
+  options: Dispatcher.DispatchOptions,
+  limit: number,
+  waitMs: number,
+  deadline: { passed: boolean },
+): Promise<ProviderAnswer> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: unknown): void => {
+      clearTimeout(timer);
+      if (!settled) reject(error);
+      settled = true;
+    };
+    let controller: Dispatcher.DispatchController | undefined;
+    // Once given up, a request that gets its connection only later is aborted before it is written.
+    let givenUp: Error | undefined;
+    const timer = setTimeout(() => {
+      deadline.passed = true;
+      givenUp = new Error(`no complete answer within ${waitMs} ms`);
+      if (controller !== undefined && !controller.aborted) controller.abort(givenUp);
+      fail(givenUp);
+    }, waitMs);
+    let status = 0;
+    let headers: Record<string, string> = {};
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (givenUp !== undefined) c.abort(givenUp);
+      },
+      onResponseStart(_c, statusCode, raw) {
+        status = statusCode;
+        headers = {};
+        for (const [name, value] of Object.entries(raw)) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        chunks = [];
+        size = 0;
+      },
+      onResponseData(c, chunk) {
+        size += chunk.byteLength;
+        if (size > limit) {
+          c.abort(new ProviderFailure(FailureKind.TOO_LARGE, true, `the answer exceeds the service's limit of ${limit} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+        resolve({ status, contentType: headers['content-type'] ?? '', headers, body });
+      },
+      onResponseError(_c, error) {
+        fail(error);
+      },
+    };
+    try {
+      agent.dispatch(options, handler);
+    } catch (error) {
+      fail(error);
     }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
+  });
 }
 
 function classify(error: unknown, aborted: boolean, waitedMs: number): ProviderFailure {
