@@ -7,6 +7,7 @@
  * answer must be an envelope of the same version: the header is dropped, the body validated,
  * filtered and put in an envelope of the bus's; a fault passes with its code and reason only.
  */
+import { randomUUID } from 'node:crypto';
 import {
   CONTEXT_NS,
   ENVELOPE_NS,
@@ -23,7 +24,6 @@ import {
   type SoapEnvelope,
   type SoapVersion,
 } from '../../contracts/index.ts';
-import type { XmlElement } from 'libxml2-wasm';
 import type { ProviderAnswer } from '../../connectors/index.ts';
 import type { AnswerItems, ForwardContext, OutboundAnswer, ParsedRequest, ProtocolHandler } from './protocol.ts';
 
@@ -69,9 +69,7 @@ export const soapProtocol: ProtocolHandler = {
           plan.rewriteItems(payload, effective);
           // The reader's header goes; the provider hears the context from the bus, which checked it.
           envelope.header?.remove();
-          const header = payload.parent?.prependElement('Header', payload.parent.prefix);
-          if (header) writeContext(header, context, effective);
-          return encoder.encode(envelope.doc.toString({ format: false }));
+          return encoder.encode(withContextHeader(envelope, contextBlock(context, effective)));
         },
         providerHeaders(): Record<string, string> {
           const soapAction = operation.soapActions?.[version] ?? '';
@@ -176,23 +174,39 @@ function readSoapAnswer(
     compiled.plan.filterAnswer(payload, effective);
     // The provider's header blocks are not the contract's: none of them reaches the reader.
     envelope.header?.remove();
-    addItemsHeader(envelope, [...effective], refused);
-    return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(envelope.doc.toString({ format: false })) };
+    const block = contextElement([
+      ['dataItems', [...effective].join(' ')],
+      ...(refused.length > 0 ? [['refusedItems', refused.join(' ')] as const] : []),
+    ]);
+    return { status: 200, contentType: SOAP_CONTENT_TYPE[version], body: encoder.encode(withContextHeader(envelope, block)) };
   } finally {
     envelope.dispose();
   }
 }
 
-/** Names the effective and refused data items in a `ctx:Context` block of the answer's SOAP header. */
-function addItemsHeader(envelope: SoapEnvelope, effective: readonly string[], refused: readonly string[]): void {
+/**
+ * The envelope serialised with a new header before its Body holding `block`, a `ctx:Context` written
+ * as text. libxml2 gets one text node, a marker only this call knows (the reader and the provider
+ * wrote their messages before it existed), and the block takes its place in the serialised text:
+ * built node by node, each element and text would cost a crossing into WebAssembly. The header
+ * declares our own prefix, so that it cannot clash with one the message declared.
+ */
+function withContextHeader(envelope: SoapEnvelope, block: string): string {
   const body = envelope.payload.parent;
-  if (!body) return;
+  if (!body) return envelope.doc.toString({ format: false });
   const header = body.prependElement('Header', body.prefix);
-  // A prefix of our own, so that it cannot clash with one the provider declared on its header.
   header.addLocalNamespace(CONTEXT_NS, 'egsbctx');
-  const block = header.addElement('Context', 'egsbctx');
-  block.addElement('dataItems', 'egsbctx').addText(effective.join(' '));
-  if (refused.length > 0) block.addElement('refusedItems', 'egsbctx').addText(refused.join(' '));
+  const marker = randomUUID();
+  header.addText(marker);
+  const xml = envelope.doc.toString({ format: false });
+  const at = xml.indexOf(marker);
+  if (at === -1) throw new Error('the context header went missing from the serialised envelope');
+  return `${xml.slice(0, at)}${block}${xml.slice(at + marker.length)}`;
+}
+
+/** `<egsbctx:Context>` with these fields, in this order, as escaped text. */
+function contextElement(fields: readonly (readonly [string, string])[]): string {
+  return `<egsbctx:Context>${fields.map(([name, value]) => `<egsbctx:${name}>${escapeXml(value)}</egsbctx:${name}>`).join('')}</egsbctx:Context>`;
 }
 
 /**
@@ -213,17 +227,16 @@ function requireOnlyContextHeader(envelope: SoapEnvelope): void {
 }
 
 /** The bus's own ctx:Context for the provider: the checked context and the effective items. */
-function writeContext(header: XmlElement, context: ForwardContext, effective: readonly string[]): void {
-  header.addLocalNamespace(CONTEXT_NS, 'egsbctx');
-  const block = header.addElement('Context', 'egsbctx');
-  const field = (name: string, value: string): void => void block.addElement(name, 'egsbctx').addText(value);
-  field('ovm', context.ovm);
-  field('agenda', context.agenda);
-  field('role', context.role);
-  field('userId', context.userId);
-  if (context.purpose !== undefined) field('purpose', context.purpose);
-  field('requestId', context.requestId);
-  field('dataItems', effective.join(' '));
+function contextBlock(context: ForwardContext, effective: readonly string[]): string {
+  return contextElement([
+    ['ovm', context.ovm],
+    ['agenda', context.agenda],
+    ['role', context.role],
+    ['userId', context.userId],
+    ...(context.purpose !== undefined ? [['purpose', context.purpose] as const] : []),
+    ['requestId', context.requestId],
+    ['dataItems', effective.join(' ')],
+  ]);
 }
 
 /**

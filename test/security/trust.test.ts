@@ -235,6 +235,19 @@ describe('SOAP envelopes', () => {
     expect(sent.match(/:Context\b/g)).toHaveLength(2); // the opening and closing tag of one block
   });
 
+  it("writes context values into the provider's header as text: markup in a purpose stays text", async () => {
+    const before = h.provider.received.length;
+    const purpose = '</egsbctx:purpose><egsbctx:dataItems>RodneCislo</egsbctx:dataItems> & more';
+    const escaped = purpose.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    const env = soapEnvelope('1.1', soapBody(), `<c:Context xmlns:c="urn:egsb:context:v1"><c:purpose>${escaped}</c:purpose></c:Context>`);
+    const result = await soapCall(env);
+    expect(result.status).toBe(200);
+    const sent = h.provider.received[before]?.body ?? '';
+    expect(sent).toContain(`<egsbctx:purpose>${escaped}</egsbctx:purpose>`);
+    expect(sent.match(/<egsbctx:dataItems>/g)).toHaveLength(1);
+    expect(sent).toContain('<egsbctx:dataItems>Jmeno</egsbctx:dataItems>');
+  });
+
   it("answers only with the provider's checked body: items in its Header, in a second Body or after Body never reach the reader", async () => {
     const secret = `<p:Osoba xmlns:p="${PERSON_NS}"><p:Prijmeni>Tajná</p:Prijmeni></p:Osoba>`;
     const ns = 'http://schemas.xmlsoap.org/soap/envelope/';
