@@ -135,7 +135,9 @@ describe('the HTTP connector', () => {
   it('keeps the deadline of a request still waiting for a connection', async () => {
     const single = createHttpConnector({ connections: 1 });
     try {
+      const seen: string[] = [];
       const origin = await serve((req, res) => {
+        seen.push(req.url ?? '');
         if (req.url === '/slow') setTimeout(() => res.end('slow'), 1500);
         else res.end('quick');
       });
@@ -149,6 +151,9 @@ describe('the HTTP connector', () => {
       expect(waiting.kind).toBe(FailureKind.TIMEOUT);
       expect(performance.now() - started).toBeLessThan(1200);
       expect(new TextDecoder().decode((await slow).body)).toBe('slow');
+      // Given up while it waited, it is not sent once the connection frees up.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toEqual(['/slow']);
     } finally {
       await single.close();
     }

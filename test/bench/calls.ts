@@ -27,6 +27,7 @@ const WRK = process.env.BENCH_LOAD === 'node' ? undefined : ['/usr/bin/wrk', '/u
 const BASELINE = process.env.BENCH_BASELINE;
 /** Which storages the bus runs on: `pglite`, `postgres` or both (the default). */
 const STORAGES = (process.env.BENCH_STORAGE ?? 'pglite,postgres').split(',');
+if (STORAGES.some((s) => s !== 'pglite' && s !== 'postgres')) throw new Error('BENCH_STORAGE lists pglite, postgres or both');
 
 interface Result {
   readonly name: string;
