@@ -254,7 +254,8 @@ export function createAuditWriter({
         params.push(head.id, writerName.slice(0, 200));
         ctes.push(`new_chain AS (INSERT INTO audit_chain (id, writer) VALUES ($${params.length - 1}, $${params.length}))`);
       }
-      const write = db.query(`WITH ${ctes.join(', ')} ${INSERT}`, params);
+      // One of eight texts (daily figures, tickets, a new chain: each there or not), prepared once per connection.
+      const write = db.query(`WITH ${ctes.join(', ')} ${INSERT}`, params, { prepared: true });
       await Promise.race([write, timeout]);
       chain = Object.assign(head, { seq, hash, started: true });
       stats.batches++;

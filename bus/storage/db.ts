@@ -3,8 +3,17 @@
  * embedded PGlite and over a PostgreSQL server through `pg`. Everything above it speaks only `Db`.
  */
 
+export interface QueryOptions {
+  /**
+   * A statement run on every call or batch, one of a fixed few texts: on a PostgreSQL server each
+   * connection parses and plans it once and then only binds it, and its text is not sent again.
+   * Never for text built from input, nor for several statements in one.
+   */
+  readonly prepared?: boolean;
+}
+
 export interface Queryable {
-  query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
 }
 
 export const DbKind = { PGLITE: 'pglite', POSTGRES: 'postgres' } as const;

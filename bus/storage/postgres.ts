@@ -1,4 +1,5 @@
 /** A PostgreSQL server through `pg`, chosen with DATABASE_URL. */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { DbKind, type Db, type Queryable } from './db.ts';
 
@@ -35,10 +36,23 @@ export async function openPostgres({
     throw error;
   }
 
+  // A prepared statement is named after its text, so that each distinct text is prepared once per connection.
+  const names = new Map<string, string>();
+  const nameOf = (sql: string): string => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      name = `egsb_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+
   return {
     kind: DbKind.POSTGRES,
-    async query(sql, params = []) {
-      const result = await pool.query(sql, params as unknown[]);
+    async query(sql, params = [], options = {}) {
+      const result = options.prepared
+        ? await pool.query({ name: nameOf(sql), text: sql, values: params as unknown[] })
+        : await pool.query(sql, params as unknown[]);
       return result.rows;
     },
     reads: {

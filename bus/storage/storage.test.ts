@@ -18,6 +18,18 @@ function runStoreSuite(name: string, open: () => Promise<{ db: Db; done(): Promi
       expect(rows.map((r) => r.name)).toContain('0001_registry.sql');
     });
 
+    it('runs a prepared statement again and again, on every connection, with its own parameters each time', async () => {
+      const sql = 'SELECT $1::int * 2 AS doubled, pg_backend_pid() AS pid';
+      const rows = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => db.query<{ doubled: number; pid: number }>(sql, [i], { prepared: true })),
+      );
+      expect(rows.map((r) => r[0]?.doubled)).toEqual(Array.from({ length: 40 }, (_, i) => i * 2));
+      // Two texts prepared on the same connections do not take each other's place.
+      const other = await db.query<{ text: string }>('SELECT $1::text AS text', ['x'], { prepared: true });
+      expect(other).toEqual([{ text: 'x' }]);
+      if (db.kind === 'postgres') expect(new Set(rows.map((r) => r[0]?.pid)).size).toBeGreaterThan(1);
+    });
+
     it('rolls a failed transaction back whole', async () => {
       await expect(
         db.transaction(async (tx) => {

@@ -242,13 +242,14 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
     const rows = await db.query<{ ticket: string; call_digest: string | null }>(
       'SELECT ticket::text, call_digest FROM async_call WHERE ticket = ANY($1::uuid[])',
       [[...new Set(batch)]],
+      { prepared: true },
     );
     const found = new Map(rows.map((r) => [r.ticket, r.call_digest ?? '']));
     return batch.map((ticket) => found.get(ticket));
   });
 
   const release = groupCommit<{ ticket: string; code: string; detail: string; count: boolean }, void>(async (batch) => {
-    await db.query(RELEASE, [JSON.stringify(batch)]);
+    await db.query(RELEASE, [JSON.stringify(batch)], { prepared: true });
     return batch.map(() => undefined);
   });
 

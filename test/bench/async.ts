@@ -18,6 +18,9 @@ import { startBus, startChild, stopChild } from './children.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+/** Another build to measure in turn with this one (`BENCH_BASELINE=<checkout>/dist/bus/main.js`), as `npm run bench` does. */
+const BASELINE = process.env.BENCH_BASELINE;
 const NATS = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const DATABASE = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 
@@ -78,7 +81,7 @@ async function counts(url: string): Promise<Record<string, number>> {
   }
 }
 
-async function run(name: string, dispatch: boolean, providerUrl: string): Promise<string> {
+async function run(name: string, dispatch: boolean, providerUrl: string, main?: string): Promise<string> {
   const database = await createTestDatabase(DATABASE);
   const env = {
     DATABASE_URL: database.url,
@@ -86,7 +89,7 @@ async function run(name: string, dispatch: boolean, providerUrl: string): Promis
     EGSB_NATS_PREFIX: `bench${randomBytes(4).toString('hex')}`,
     EGSB_ASYNC_DISPATCH: dispatch ? '1' : '0',
   };
-  const bus = await startBus(providerUrl, env, { modes: ['sync', 'async'] });
+  const bus = await startBus(providerUrl, env, { modes: ['sync', 'async'] }, main);
   const { origin } = bus;
   try {
     await new Promise((r) => setTimeout(r, 1000)); // JetStream streams set up in the background
@@ -123,8 +126,13 @@ async function main(): Promise<void> {
   const provider = await startChild('provider-child.ts', {});
   try {
     console.log(`asynchronous calls: ${CALLS} per run, ${CONCURRENCY} connections, JSON, PostgreSQL, nats-server at ${NATS}`);
-    console.log(await run('accept only', false, String(provider.info.url)));
-    console.log(await run('accept and deliver', true, String(provider.info.url)));
+    // With a baseline build, the two take turns, round after round: figures differ between runs far more than within one.
+    const builds: [string, string | undefined][] = [['', undefined], ...(BASELINE ? [[' (baseline)', BASELINE] as [string, string]] : [])];
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [mark, main] of builds) {
+        console.log(await run(`accept only${mark}`, false, String(provider.info.url), main));
+        console.log(await run(`accept and deliver${mark}`, true, String(provider.info.url), main));
+      }
   } finally {
     await stopChild(provider.child);
   }
