@@ -171,9 +171,9 @@ export function acceptTicketsSql(param: string): string {
   ON CONFLICT (ticket) DO NOTHING`;
 }
 
-// CLAIM and FINISH are not prepared: with them prepared, delivery fell from 2.4k to 1.7k completed
-// calls/s (bench:async), as PostgreSQL's generic plan for a batch's join is worse than one planned
-// for the batch at hand.
+// CLAIM, RELEASE and FINISH (a batch joined to the table) are not prepared: with CLAIM and FINISH
+// prepared, delivery fell from 2.4k to 1.7k completed calls/s (bench:async), most likely because
+// PostgreSQL's generic plan for the join is worse than one planned for the batch at hand.
 // Locks the rows, moves the open ones to running, and tells each ticket what it was before.
 // A running ticket is taken over only once its delivery has gone stale ($2 ms): until then another
 // instance may still be delivering it, and the message is offered again later.
@@ -252,7 +252,7 @@ export function createTicketStore({ db, runningStaleMs = 60_000 }: TicketStoreOp
   });
 
   const release = groupCommit<{ ticket: string; code: string; detail: string; count: boolean }, void>(async (batch) => {
-    await db.query(RELEASE, [JSON.stringify(batch)], { prepared: true });
+    await db.query(RELEASE, [JSON.stringify(batch)]);
     return batch.map(() => undefined);
   });
 
