@@ -174,7 +174,8 @@ export function acceptTicketsSql(param: string): string {
 // CLAIM, RELEASE and FINISH (a batch joined to the table) are not prepared: with CLAIM and FINISH
 // prepared, delivery fell from 2.4k to 1.7k completed calls/s (bench:async), most likely because
 // PostgreSQL's generic plan for the join is worse than one planned for the batch at hand.
-// Locks the rows, moves the open ones to running, and tells each ticket what it was before.
+//
+// CLAIM locks the rows, moves the open ones to running, and tells each ticket what it was before.
 // A running ticket is taken over only once its delivery has gone stale ($2 ms): until then another
 // instance may still be delivering it, and the message is offered again later.
 const CLAIM = `WITH x AS (SELECT DISTINCT ticket FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid)),
