@@ -6,6 +6,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { ADMIN, SEED_FILE, publishDemoBundles } from '../call-harness.ts';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -62,9 +63,8 @@ function metricSum(text: string, name: string): number {
  * The bus as it ships: `node dist/bus/main.js` (build it first), in its own process, with the test
  * registry, no mocks, plain HTTP on a free port, and the demo contracts published over HTTP against
  * the benchmark's provider. The caller's EGSB_* variables pass through; `env` adds to or overrides
- * them (storage, NATS); `manifest` is
- * merged into every demo manifest; `main` is the entry of another build to run instead. The rate limit
- * is lifted: one AIS makes every call.
+ * them (storage, NATS); `manifest` is merged into every demo manifest; `main` is the entry of another
+ * build to run instead. The rate limit is lifted: one AIS makes every call.
  */
 export async function startBus(
   providerUrl: string,
@@ -79,7 +79,7 @@ export async function startBus(
     env: {
       PATH: process.env.PATH ?? '',
       NATS_URL: '',
-      // Settings to try (EGSB_AUDIT_LANES=3 npm run bench) pass through.
+      // Settings to try (EGSB_CHECK_THREADS=0 npm run bench) pass through.
       ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('EGSB_'))),
       EGSB_RATE_PER_SECOND: '1000000',
       EGSB_RATE_BURST: '1000000',
@@ -90,7 +90,11 @@ export async function startBus(
       EGSB_SEED_FILE: SEED_FILE,
       EGSB_LOG_LEVEL: 'error',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  // The seed's demo keys are printed at every start; anything else the bus says on stderr is passed on.
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (!line.startsWith('egsb: demo API key')) process.stderr.write(`${line}\n`);
   });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the bus exited with ${code}`))));
   const origin = `http://127.0.0.1:${port}`;
