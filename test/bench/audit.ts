@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createAuditWriter, Decision, type AuditRecord } from '../../bus/audit/index.ts';
-import { migrate, openStorage } from '../../bus/storage/index.ts';
+import { openStorage } from '../../bus/storage/index.ts';
 import { createTestDatabase } from '../postgres.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
@@ -47,7 +47,6 @@ function record(): AuditRecord {
 const database = await createTestDatabase(base);
 const db = await openStorage({ databaseUrl: database.url });
 try {
-  await migrate(db);
   for (const sql of (process.env.BENCH_SQL ?? '').split(';').filter((x) => x.trim())) await db.query(sql);
   const audit = createAuditWriter({ db });
   const waits: number[] = [];
