@@ -144,6 +144,12 @@ export function child(parent: XmlElement | undefined, ns: string, name: string):
   return elementChildren(parent).find((e) => e.name === name && e.namespaceUri === ns);
 }
 
+/** The request's data element (`svc:Zadost/svc:<element>`), in the service's own namespace. */
+export function zadostData(request: XmlElement, service: string, element: string): XmlElement | undefined {
+  const ns = IszrNs.service(service);
+  return child(child(request, ns, 'Zadost'), ns, element);
+}
+
 export function children(parent: XmlElement | undefined, ns: string, name: string): XmlElement[] {
   if (parent === undefined) return [];
   return elementChildren(parent).filter((e) => e.name === name && e.namespaceUri === ns);

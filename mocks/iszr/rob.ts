@@ -26,6 +26,7 @@ import {
   text,
   x,
   type IszrStatus,
+  zadostData,
 } from './iszr-message.ts';
 
 /** ISO 3166 numeric codes of the citizenships the population holds (ROB writes states as numbers). */
@@ -193,9 +194,8 @@ export function iszrUsageHandlers(population: Population, usage: UsageSource | u
   return {
     async IszrRobVypisVyuzitiPoskytnuti(request: XmlElement, context: MockContext): Promise<string> {
       const service = 'IszrRobVypisVyuzitiPoskytnuti';
-      const ns = IszrNs.service(service);
       const agenda = context.agenda as string;
-      const data = child(child(request, ns, 'Zadost'), ns, 'RobVypisVyuzitiPoskytnutiData');
+      const data = zadostData(request, service, 'RobVypisVyuzitiPoskytnutiData');
       const reply = (status: IszrStatus, ...parts: string[]): string =>
         answerRoot(
           service,
@@ -285,9 +285,8 @@ export function iszrChangeHandlers(population: Population, now: () => number = D
   return {
     IszrRobCtiZmeny(request: XmlElement, context: MockContext): string {
       const service = 'IszrRobCtiZmeny';
-      const ns = IszrNs.service(service);
       const agenda = context.agenda as string;
-      const data = child(child(request, ns, 'Zadost'), ns, 'RobCtiZmenyData');
+      const data = zadostData(request, service, 'RobCtiZmenyData');
       const fromText = text(data, IszrNs.ROB_DATA, 'CasOd');
       const afterId = text(data, IszrNs.ROB_DATA, 'ZmenaId');
       const toText = text(data, IszrNs.ROB_DATA, 'CasDo');

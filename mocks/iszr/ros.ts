@@ -24,6 +24,7 @@ import {
   x,
   type IszrStatus,
   type RegisterStatus,
+  zadostData,
 } from './iszr-message.ts';
 
 /** The agenda and OVM the mock names as having registered every legal person (synthetic). */
@@ -35,8 +36,7 @@ export function iszrRosHandlers(population: Population): Readonly<Record<string,
   return {
     IszrRosCtiIco(request: XmlElement, context: MockContext): string {
       const service = 'IszrRosCtiIco';
-      const ns = IszrNs.service(service);
-      const ico = Number(text(child(child(request, ns, 'Zadost'), ns, 'RosCtiIcoData'), IszrNs.ROS_DATA, 'Ico'));
+      const ico = Number(text(zadostData(request, service, 'RosCtiIcoData'), IszrNs.ROS_DATA, 'Ico'));
       const reply = (status: IszrStatus, ...parts: string[]): string =>
         answerRoot(service, 'RosCtiIcoResponse', ['sdo', 'dot', 'ros', 'edi'], odpovedInfo(status, context.requestId as string), ...parts);
       const ros = (kod: VysledekKod, person = '', subKod?: string, popis?: string): string =>
@@ -101,8 +101,7 @@ export function iszrRosSearchHandlers(population: Population): Readonly<Record<s
   return {
     IszrRosCtiPodleUdaju(request: XmlElement, context: MockContext): string {
       const service = 'IszrRosCtiPodleUdaju';
-      const ns = IszrNs.service(service);
-      const data = child(child(request, ns, 'Zadost'), ns, 'RosCtiPodleUdajuData');
+      const data = zadostData(request, service, 'RosCtiPodleUdajuData');
       const reply = (status: IszrStatus, ...parts: string[]): string =>
         answerRoot(
           service,

@@ -20,6 +20,7 @@ import {
   x,
   type IszrStatus,
   type RegisterStatus,
+  zadostData,
 } from './iszr-message.ts';
 
 export function iszrRppHandlers(
@@ -29,8 +30,7 @@ export function iszrRppHandlers(
   return {
     async IszrVypisOpravneniPolozky(request: XmlElement, context: MockContext): Promise<string> {
       const service = 'IszrVypisOpravneniPolozky';
-      const ns = IszrNs.service(service);
-      const data = child(child(request, ns, 'Zadost'), ns, 'IszrVypisOpravneniPolozkyData');
+      const data = zadostData(request, service, 'IszrVypisOpravneniPolozkyData');
       const agendaCode = text(data, IszrNs.ITEM_RIGHTS, 'Agenda') as string;
       const role = text(data, IszrNs.ITEM_RIGHTS, 'AgendovaRole') as string;
       const ovm = text(data, IszrNs.ITEM_RIGHTS, 'Ovm') as string;
@@ -98,8 +98,7 @@ export function iszrRppAgendaHandlers(
   return {
     async IszrRppVypisOpravneni(request: XmlElement, context: MockContext): Promise<string> {
       const service = 'IszrRppVypisOpravneni';
-      const ns = IszrNs.service(service);
-      const data = child(child(request, ns, 'Zadost'), ns, 'RppVypisOpravneniData');
+      const data = zadostData(request, service, 'RppVypisOpravneniData');
       const full = child(data, IszrNs.RPP_DATA, 'KompletniIdentifikace');
       const agendaAsked = text(full ?? data, full ? IszrNs.RPP_TYPES : IszrNs.RPP_DATA, 'KodAgendy');
       const dateAsked = text(full ?? data, full ? IszrNs.RPP_TYPES : IszrNs.RPP_DATA, 'DatumPlatnostiAgendyOd');

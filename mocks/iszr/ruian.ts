@@ -6,7 +6,20 @@ import type { XmlElement } from 'libxml2-wasm';
 import type { Population } from '../data/population.ts';
 import type { MockContext } from '../mock-context.ts';
 import type { SoapHandler } from '../soap-mock.ts';
-import { IszrNs, OK, SubKod, VysledekKod, answerRoot, answers, child, odpovedInfo, t, text, x, type IszrStatus } from './iszr-message.ts';
+import {
+  IszrNs,
+  OK,
+  SubKod,
+  VysledekKod,
+  answerRoot,
+  answers,
+  odpovedInfo,
+  t,
+  text,
+  x,
+  type IszrStatus,
+  zadostData,
+} from './iszr-message.ts';
 
 /** RUIAN's code of the kind of house number: 1 for a číslo popisné. */
 const CISLO_POPISNE = 1;
@@ -15,8 +28,7 @@ export function iszrRuianHandlers(population: Population): Readonly<Record<strin
   return {
     IszrRuianCtiAdresu(request: XmlElement, context: MockContext): string {
       const service = 'IszrRuianCtiAdresu';
-      const ns = IszrNs.service(service);
-      const data = child(child(request, ns, 'Zadost'), ns, 'RuianCtiAdresuData');
+      const data = zadostData(request, service, 'RuianCtiAdresuData');
       const code = Number(text(data, IszrNs.RUIAN_ADDRESS, 'Kod'));
       const format = text(data, IszrNs.RUIAN_ADDRESS, 'FormatAdresy');
       const reply = (status: IszrStatus, part = ''): string =>
