@@ -11,18 +11,11 @@
  * The bus and the provider each run in their own process; this one only generates load.
  */
 import { Pool } from 'undici';
-import { ADMIN, AIFO, READER_KEY, bulkRequest, bulkUpload, PUBLISHER_KEY } from '../call-harness.ts';
-import { startBus, startChild, stopChild } from './children.ts';
+import { ADMIN, AIFO, bulkRequest, bulkUpload, PUBLISHER_KEY } from '../call-harness.ts';
+import { startBus, startChild, stopChild, benchHeaders } from './children.ts';
 
 const ATTACK_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
-const reader = {
-  authorization: `Bearer ${READER_KEY}`,
-  'content-type': 'application/json',
-  'x-egsb-ovm': '00064581',
-  'x-egsb-agenda': 'A121',
-  'x-egsb-role': 'CR1001',
-  'audit-user-id': 'bench@praha.example',
-};
+const reader = benchHeaders({ 'content-type': 'application/json' });
 const small = JSON.stringify({ aifo: AIFO });
 
 interface Row {

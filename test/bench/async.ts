@@ -12,9 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { AIFO, READER_KEY } from '../call-harness.ts';
+import { AIFO } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
-import { startBus, startChild, stopChild } from './children.ts';
+import { startBus, startChild, stopChild, BENCH_DATABASE_URL, benchHeaders } from './children.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
@@ -22,17 +22,8 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 /** Another build to measure in turn with this one (`BENCH_BASELINE=<checkout>/dist/bus/main.js`), as `npm run bench` does. */
 const BASELINE = process.env.BENCH_BASELINE;
 const NATS = process.env.NATS_URL || 'nats://127.0.0.1:4222';
-const DATABASE = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 
-const headers = {
-  authorization: `Bearer ${READER_KEY}`,
-  'x-egsb-ovm': '00064581',
-  'x-egsb-agenda': 'A121',
-  'x-egsb-role': 'CR1001',
-  'audit-user-id': 'bench@praha.example',
-  'content-type': 'application/json',
-  prefer: 'respond-async',
-};
+const headers = benchHeaders({ 'content-type': 'application/json', prefer: 'respond-async' });
 const body = JSON.stringify({ aifo: AIFO });
 
 /** Sends `count` asynchronous calls; returns how many were accepted and how long that took. */
@@ -82,7 +73,7 @@ async function counts(url: string): Promise<Record<string, number>> {
 }
 
 async function run(name: string, dispatch: boolean, providerUrl: string, main?: string): Promise<string> {
-  const database = await createTestDatabase(DATABASE);
+  const database = await createTestDatabase(BENCH_DATABASE_URL);
   const env = {
     DATABASE_URL: database.url,
     NATS_URL: NATS,

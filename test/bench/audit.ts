@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { createAuditWriter, Decision, type AuditRecord } from '../../bus/audit/index.ts';
 import { openStorage } from '../../bus/storage/index.ts';
 import { createTestDatabase } from '../postgres.ts';
+import { BENCH_DATABASE_URL } from './children.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const base = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 
 function record(): AuditRecord {
   return {
@@ -44,7 +44,7 @@ function record(): AuditRecord {
   };
 }
 
-const database = await createTestDatabase(base);
+const database = await createTestDatabase(BENCH_DATABASE_URL);
 const db = await openStorage({ databaseUrl: database.url });
 try {
   for (const sql of (process.env.BENCH_SQL ?? '').split(';').filter((x) => x.trim())) await db.query(sql);

@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { AIFO, READER_KEY, soapEnvelope } from '../call-harness.ts';
+import { AIFO, soapEnvelope } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
-import { startBus, startChild, stopChild, type BenchBus } from './children.ts';
+import { startBus, startChild, stopChild, type BenchBus, BENCH_DATABASE_URL, benchHeaders } from './children.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -133,13 +133,7 @@ async function measure(name: string, origin: string, path: string, headers: Reco
   return { name, rps: heavy.rps, p50: heavy.p50, p99: heavy.p99, lightP50: light.p50, errors: heavy.errors + light.errors };
 }
 
-const context = {
-  authorization: `Bearer ${READER_KEY}`,
-  'x-egsb-ovm': '00064581',
-  'x-egsb-agenda': 'A121',
-  'x-egsb-role': 'CR1001',
-  'audit-user-id': 'bench@praha.example',
-};
+const context = benchHeaders();
 const jsonHeaders = { ...context, 'content-type': 'application/json' };
 const jsonBody = JSON.stringify({ aifo: AIFO });
 const soapHeaders = { ...context, 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:egsb:demo:persons:CtiOsobu"' };
@@ -171,8 +165,7 @@ http { access_log off; upstream p { server ${new URL(providerUrl).host}; keepali
 
 /** A fresh database on the benchmark's PostgreSQL, or none when no server answers. */
 async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const base = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-  return createTestDatabase(base).catch(() => undefined);
+  return createTestDatabase(BENCH_DATABASE_URL).catch(() => undefined);
 }
 
 interface Target {

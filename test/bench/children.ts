@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ADMIN, SEED_FILE, publishDemoBundles } from '../call-harness.ts';
+import { ADMIN, SEED_FILE, contextHeaders, publishDemoBundles } from '../call-harness.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -32,6 +32,15 @@ export function stopChild(child: ChildProcess): Promise<Record<string, unknown>>
     child.once('exit', () => resolve({}));
     child.send('stop');
   });
+}
+
+/** The benchmarks' PostgreSQL: EGSB_BENCH_DATABASE_URL, else the tests' server, else the local one. */
+export const BENCH_DATABASE_URL =
+  process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+
+/** The test reader's call headers, with the benchmark as the end user, plus `extra`. */
+export function benchHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return contextHeaders({ 'audit-user-id': 'bench@praha.example', ...extra });
 }
 
 export interface BenchBus {

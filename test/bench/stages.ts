@@ -4,25 +4,17 @@
  * the bus's own metrics then split each call into the provider's part, the audit commit and the rest.
  */
 import { Pool } from 'undici';
-import { AIFO, READER_KEY } from '../call-harness.ts';
+import { AIFO } from '../call-harness.ts';
 import { createTestDatabase } from '../postgres.ts';
-import { startBus, startChild, stopChild } from './children.ts';
+import { startBus, startChild, stopChild, BENCH_DATABASE_URL, benchHeaders } from './children.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
-const base = process.env.EGSB_BENCH_DATABASE_URL ?? process.env.EGSB_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-const database = await createTestDatabase(base).catch(() => undefined);
+const database = await createTestDatabase(BENCH_DATABASE_URL).catch(() => undefined);
 const provider = await startChild('provider-child.ts', {});
 const bus = await startBus(String(provider.info.url), database ? { DATABASE_URL: database.url } : { EGSB_IN_MEMORY: '1' });
 const { origin } = bus;
 const pool = new Pool(origin, { connections: 1 });
-const headers = {
-  authorization: `Bearer ${READER_KEY}`,
-  'x-egsb-ovm': '00064581',
-  'x-egsb-agenda': 'A121',
-  'x-egsb-role': 'CR1001',
-  'audit-user-id': 'bench@praha.example',
-  'content-type': 'application/json',
-};
+const headers = benchHeaders({ 'content-type': 'application/json' });
 const call = async (): Promise<number> => {
   const t = performance.now();
   const res = await pool.request({ path: '/rest/demo-persons/v1/ctiOsobu', method: 'POST', headers, body: JSON.stringify({ aifo: AIFO }) });
